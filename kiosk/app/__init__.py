@@ -1,0 +1,1 @@
+"""Composition root: settings, command line, logging and wiring; nothing imports it."""

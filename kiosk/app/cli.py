@@ -1,0 +1,190 @@
+"""The `kiosk` command line: one clear line and a non-zero exit code for every error."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from kiosk import __version__
+from kiosk.app import cli_output
+from kiosk.app.doctor import Outcome, run_checks
+from kiosk.app.logging_setup import configure_logging
+from kiosk.app.settings import Settings, SettingsError, config_path_from, load_settings
+from kiosk.app.wiring import build_services, database_engine
+from kiosk.bundled_files import migrations_path
+from kiosk.domain.errors import DomainError
+from kiosk.services.errors import ExternalRejected, ExternalUnavailable
+from kiosk.storage.database import describe
+from kiosk.storage.schema_migration import upgrade_schema
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+EXIT_USAGE = 2
+EXIT_UNAVAILABLE = 3
+EXIT_REJECTED = 4
+EXIT_BUG = 70
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="Billing kiosk for SAP Business One."
+    )
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    parser.add_argument(
+        "--config", metavar="PATH", help="settings file (TOML); default: $KIOSK_CONFIG"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="also show informational log lines on stderr"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser("upgrade", help="apply pending migrations").set_defaults(
+        handler=_db_upgrade
+    )
+
+    commands.add_parser("doctor", help="check settings, database and outside systems").set_defaults(
+        handler=_doctor
+    )
+
+    invoices = commands.add_parser("invoices", help="look up cached invoices")
+    invoice_commands = invoices.add_subparsers(
+        dest="invoice_command", metavar="ACTION", required=True
+    )
+    search = invoice_commands.add_parser(
+        "search", help="find invoices by number, customer code, tax ID or name"
+    )
+    search.add_argument("text")
+    search.add_argument("--limit", type=_positive_int, default=20)
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.set_defaults(handler=_invoices_search)
+    show = invoice_commands.add_parser("show", help="show one invoice with its lines")
+    show.add_argument("doc_num", type=_positive_int, metavar="DOCNUM")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.set_defaults(handler=_invoices_show)
+
+    customers = commands.add_parser("customers", help="look up cached customers")
+    customer_commands = customers.add_subparsers(
+        dest="customer_command", metavar="ACTION", required=True
+    )
+    customer_show = customer_commands.add_parser(
+        "show", help="customer, billing preference, open balance and invoices"
+    )
+    customer_show.add_argument("card_code", metavar="CARDCODE")
+    customer_show.add_argument("--json", action="store_true", help="print JSON")
+    customer_show.set_defaults(handler=_customers_show)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    config_path = config_path_from(args.config)
+    try:
+        settings = load_settings(config_path)
+    except SettingsError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    args.config_path = config_path
+    configure_logging(
+        settings.logging.directory,
+        level=settings.logging.level,
+        stderr_level=logging.INFO if args.verbose else logging.WARNING,
+        secrets=settings.secrets(),
+    )
+    handler: Command = args.handler
+    try:
+        return handler(args, settings)
+    except DomainError as error:
+        return _fail(str(error), EXIT_USER_ERROR)
+    except ExternalUnavailable as error:
+        return _fail(str(error), EXIT_UNAVAILABLE)
+    except ExternalRejected as error:
+        return _fail(str(error), EXIT_REJECTED)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except Exception:
+        logger.exception("unexpected error in `kiosk %s`", args.command)
+        log_hint = settings.logging.directory
+        return _fail(
+            f"unexpected internal error; the details are in the log in {log_hint}", EXIT_BUG
+        )
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"kiosk: {message}", file=sys.stderr)
+    return code
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    engine = database_engine(settings.database)
+    revision = upgrade_schema(engine, migrations_path())
+    print(f"database {describe(engine)} is at schema {revision}")
+    return EXIT_OK
+
+
+def _doctor(args: argparse.Namespace, settings: Settings) -> int:
+    results = run_checks(settings, args.config_path)
+    width = max(len(result.name) for result in results)
+    for result in results:
+        print(f"{result.outcome.value:<4}  {result.name:<{width}}  {result.detail}")
+    return EXIT_USER_ERROR if any(r.outcome is Outcome.FAIL for r in results) else EXIT_OK
+
+
+def _invoices_search(args: argparse.Namespace, settings: Settings) -> int:
+    services = build_services(settings)
+    found = services.lookup.search(args.text, limit=args.limit)
+    today = services.clock.today()
+    if args.json:
+        print(
+            cli_output.to_json(
+                [cli_output.invoice_record(i, today, with_lines=False) for i in found]
+            )
+        )
+    else:
+        print(cli_output.invoice_table(found, today))
+    return EXIT_OK
+
+
+def _invoices_show(args: argparse.Namespace, settings: Settings) -> int:
+    services = build_services(settings)
+    found = services.lookup.invoices_by_number(args.doc_num)
+    today = services.clock.today()
+    if args.json:
+        records = [cli_output.invoice_record(i, today, with_lines=True) for i in found]
+        print(cli_output.to_json(records[0] if len(records) == 1 else records))
+    else:
+        print("\n\n".join(cli_output.invoice_details(invoice, today) for invoice in found))
+    return EXIT_OK
+
+
+def _customers_show(args: argparse.Namespace, settings: Settings) -> int:
+    services = build_services(settings)
+    overview = services.lookup.customer_overview(args.card_code)
+    today = services.clock.today()
+    if args.json:
+        print(cli_output.to_json(cli_output.customer_record(overview, today)))
+    else:
+        print(cli_output.customer_details(overview, today))
+    return EXIT_OK

@@ -1,0 +1,218 @@
+"""How the command line shows invoices and customers: aligned text for people, JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from kiosk.domain.billing_preference import BillingPreference
+from kiosk.domain.customer import Customer
+from kiosk.domain.invoice import Invoice, InvoiceStatus
+from kiosk.domain.money import Money
+from kiosk.services.invoice_lookup import CustomerOverview
+
+_STATUS_TEXT = {
+    InvoiceStatus.OPEN: "open",
+    InvoiceStatus.PARTIALLY_PAID: "partially paid",
+    InvoiceStatus.PAID: "paid",
+    InvoiceStatus.OVERDUE: "overdue",
+    InvoiceStatus.CANCELLED: "cancelled",
+}
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def amount(money: Money) -> str:
+    """An exact amount rounded to the currency, as a string (never a float)."""
+    return str(money.rounded().amount)
+
+
+def status_text(invoice: Invoice, today: date) -> str:
+    status = invoice.status_on(today)
+    if status is InvoiceStatus.OVERDUE:
+        return f"overdue {invoice.days_overdue(today)} d"
+    return _STATUS_TEXT[status]
+
+
+def invoice_record(invoice: Invoice, today: date, *, with_lines: bool) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "doc_entry": invoice.doc_entry,
+        "doc_num": invoice.doc_num,
+        "customer": {
+            "code": invoice.customer_code,
+            "name": invoice.customer_name,
+            "tax_id": invoice.customer_tax_id,
+        },
+        "posting_date": invoice.posting_date.isoformat(),
+        "due_date": invoice.due_date.isoformat(),
+        "document_date": invoice.document_date.isoformat(),
+        "currency": invoice.currency,
+        "net_total": amount(invoice.net_total),
+        "tax_total": amount(invoice.tax_total),
+        "total": amount(invoice.total),
+        "paid_to_date": amount(invoice.paid_to_date),
+        "amount_due": amount(invoice.amount_due),
+        "status": invoice.status_on(today).value,
+        "sap_status": invoice.sap_status.value,
+        "cancelled": invoice.cancelled,
+        "customer_reference": invoice.customer_reference,
+        "comments": invoice.comments,
+    }
+    if with_lines:
+        record["lines"] = [
+            {
+                "line_number": line.line_number,
+                "item_code": line.item_code,
+                "description": line.description,
+                "quantity": str(line.quantity),
+                "unit_price": str(line.unit_price),
+                "discount_percent": str(line.discount_percent),
+                "tax_code": line.tax_code,
+                "tax_percent": str(line.tax_percent),
+                "tax_amount": str(line.tax_amount),
+                "line_total": str(line.line_total),
+            }
+            for line in invoice.lines
+        ]
+    return record
+
+
+def invoice_table(invoices: list[Invoice], today: date) -> str:
+    """One line per invoice, aligned in columns."""
+    if not invoices:
+        return "no invoices"
+    header = ("Number", "Posted", "Due", "Customer", "Total", "Amount due", "Status")
+    rows = [
+        (
+            str(invoice.doc_num),
+            invoice.posting_date.isoformat(),
+            invoice.due_date.isoformat(),
+            f"{invoice.customer_code} {invoice.customer_name}"[:40],
+            str(invoice.total),
+            str(invoice.amount_due),
+            status_text(invoice, today),
+        )
+        for invoice in invoices
+    ]
+    return _columns([header, *rows], right_aligned={4, 5})
+
+
+def invoice_details(invoice: Invoice, today: date) -> str:
+    """An invoice's header, lines and totals as a person reads them."""
+    lines = [
+        f"Invoice {invoice.doc_num}  (SAP DocEntry {invoice.doc_entry})",
+        f"Customer      {invoice.customer_code}  {invoice.customer_name}",
+        f"Tax ID        {invoice.customer_tax_id or '-'}",
+        f"Posted        {invoice.posting_date.isoformat()}",
+        f"Document date {invoice.document_date.isoformat()}",
+        f"Due           {invoice.due_date.isoformat()}",
+        f"Reference     {invoice.customer_reference or '-'}",
+        f"Status        {status_text(invoice, today)}",
+        "",
+    ]
+    header = ("#", "Item", "Description", "Qty", "Unit price", "Disc %", "Tax", "Line total")
+    rows = [
+        (
+            str(line.line_number + 1),
+            line.item_code or "",
+            line.description[:40],
+            str(line.quantity),
+            str(line.unit_price),
+            str(line.discount_percent),
+            str(line.tax_amount),
+            str(line.line_total),
+        )
+        for line in invoice.lines
+    ]
+    lines.append(_columns([header, *rows], right_aligned={3, 4, 5, 6, 7}))
+    lines += [
+        "",
+        f"Net           {invoice.net_total}",
+        f"Tax           {invoice.tax_total}",
+        f"Total         {invoice.total}",
+        f"Paid to date  {invoice.paid_to_date}",
+        f"Amount due    {invoice.amount_due}",
+    ]
+    if invoice.comments:
+        lines += ["", f"Comments      {invoice.comments}"]
+    return "\n".join(lines)
+
+
+def customer_record(overview: CustomerOverview, today: date) -> dict[str, Any]:
+    customer = overview.customer
+    return {
+        "customer": _customer_fields(customer),
+        "preference": _preference_fields(overview.preference),
+        "open_balance": [
+            {"currency": money.currency, "amount": amount(money)} for money in overview.open_balance
+        ],
+        "open_invoice_count": overview.open_invoice_count,
+        "invoices": [
+            invoice_record(invoice, today, with_lines=False) for invoice in overview.recent_invoices
+        ],
+    }
+
+
+def customer_details(overview: CustomerOverview, today: date) -> str:
+    customer = overview.customer
+    preference = overview.preference
+    balance = ", ".join(str(money) for money in overview.open_balance) or "nothing due"
+    lines = [
+        f"Customer      {customer.code}  {customer.name}",
+        f"Tax ID        {customer.tax_id or '-'}",
+        f"E-mail        {customer.email or '-'}",
+        f"Phone         {customer.phone or '-'}",
+        f"Address       {', '.join(customer.address.lines()) or '-'}",
+    ]
+    if preference is None:
+        lines.append("Billing       no preference registered")
+    else:
+        to = f" to {preference.email}" if preference.email else ""
+        consent = f"{preference.consent_at:%Y-%m-%d %H:%M}"
+        lines.append(
+            f"Billing       {preference.channel.value}{to} (consent {consent}, "
+            f"by {preference.registered_by} at {preference.branch})"
+        )
+    lines += [
+        f"Open balance  {balance} in {overview.open_invoice_count} open invoice(s)",
+        "",
+        invoice_table(list(overview.recent_invoices), today),
+    ]
+    return "\n".join(lines)
+
+
+def _customer_fields(customer: Customer) -> dict[str, Any]:
+    return {
+        "code": customer.code,
+        "name": customer.name,
+        "tax_id": customer.tax_id,
+        "email": customer.email,
+        "phone": customer.phone,
+        "address": customer.address.lines(),
+    }
+
+
+def _preference_fields(preference: BillingPreference | None) -> dict[str, Any] | None:
+    if preference is None:
+        return None
+    return {
+        "channel": preference.channel.value,
+        "email": preference.email,
+        "consent_at": preference.consent_at.isoformat(),
+        "registered_by": preference.registered_by,
+        "branch": preference.branch,
+    }
+
+
+def _columns(rows: list[tuple[str, ...]], *, right_aligned: set[int]) -> str:
+    widths = [max(len(row[index]) for row in rows) for index in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(
+            cell.rjust(widths[index]) if index in right_aligned else cell.ljust(widths[index])
+            for index, cell in enumerate(row)
+        ).rstrip()
+        for row in rows
+    )

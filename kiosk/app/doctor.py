@@ -1,0 +1,73 @@
+"""`kiosk doctor`: checks that settings, database and outside systems are ready, one line each."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.app.settings import Settings
+from kiosk.app.wiring import database_engine
+from kiosk.services.errors import ExternalRejected, ExternalUnavailable
+from kiosk.storage.database import describe
+from kiosk.storage.invoice_store import SqlInvoiceStore
+from kiosk.storage.schema_migration import SCHEMA_HEAD, current_revision
+
+
+class Outcome(enum.Enum):
+    OK = "ok"
+    FAIL = "FAIL"
+    SKIPPED = "skip"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check, with the reason a person needs."""
+
+    name: str
+    outcome: Outcome
+    detail: str
+
+
+def run_checks(settings: Settings, config_path: Path | None) -> list[CheckResult]:
+    """Run every check; none of them changes anything."""
+    source = f"loaded from {config_path}" if config_path else "defaults and environment (no file)"
+    return [
+        CheckResult("settings", Outcome.OK, source),
+        _check_database(settings),
+        _check_sap(settings),
+        CheckResult("smtp", Outcome.SKIPPED, "not checked yet: e-mail delivery is not built yet"),
+        CheckResult("printer", Outcome.SKIPPED, "not checked yet: printing is not built yet"),
+    ]
+
+
+def _check_database(settings: Settings) -> CheckResult:
+    engine = database_engine(settings.database)
+    try:
+        revision = current_revision(engine)
+        if revision != SCHEMA_HEAD:
+            return CheckResult(
+                "database",
+                Outcome.FAIL,
+                f"{describe(engine)} is at schema {revision or 'none (empty)'}, this kiosk needs "
+                f"{SCHEMA_HEAD}: run `kiosk db upgrade`",
+            )
+        counts = SqlInvoiceStore(engine).counts()
+    except (ExternalUnavailable, ExternalRejected) as error:
+        return CheckResult("database", Outcome.FAIL, str(error))
+    finally:
+        engine.dispose()
+    return CheckResult(
+        "database",
+        Outcome.OK,
+        f"{describe(engine)} at schema {revision}: {counts['invoices']:,} invoices, "
+        f"{counts['customers']:,} customers",
+    )
+
+
+def _check_sap(settings: Settings) -> CheckResult:
+    if not settings.sap.is_configured:
+        return CheckResult("sap", Outcome.SKIPPED, "not configured (sap.base_url is empty)")
+    return CheckResult(
+        "sap", Outcome.SKIPPED, "not checked yet: the Service Layer client is not built yet"
+    )

@@ -1,0 +1,223 @@
+"""The kiosk's typed settings: a TOML file plus KIOSK_<SECTION>__<KEY> environment overrides."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from platformdirs import user_data_path, user_log_path
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    FilePath,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+APP_NAME = "billing-kiosk"
+CONFIG_ENV = "KIOSK_CONFIG"
+_UDF_NAME = r"^U_[A-Za-z0-9_]{1,50}$"
+
+
+class SettingsError(Exception):
+    """The settings cannot be used; the message names the key and the problem."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{user_data_path(APP_NAME, appauthor=False) / 'kiosk.sqlite3'}"
+
+
+class DatabaseSettings(_Section):
+    """Where the local cache lives."""
+
+    url: str = Field(default_factory=default_database_url)
+    busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000)
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, url: str) -> str:
+        if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", url):
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return url
+
+
+class SapSettings(_Section):
+    """How to reach the SAP Business One Service Layer."""
+
+    base_url: str = ""
+    company_db: str = ""
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    verify: bool | Path = True
+    page_size: int = Field(default=100, ge=1, le=5000)
+    connect_timeout_seconds: float = Field(default=10, gt=0, le=300)
+    read_timeout_seconds: float = Field(default=90, gt=0, le=3600)
+    billing_channel_field: str = Field(default="U_BillingChannel", pattern=_UDF_NAME)
+    billing_email_field: str = Field(default="U_BillingEmail", pattern=_UDF_NAME)
+    kiosk_reference_field: str = Field(default="U_KioskRef", pattern=_UDF_NAME)
+
+    @field_validator("base_url")
+    @classmethod
+    def _service_root(cls, url: str) -> str:
+        if url and not re.match(r"^https?://[^/\s]+(:\d+)?/b1s/v[12]/?$", url):
+            raise ValueError("must look like https://host:50000/b1s/v2/ (or /b1s/v1/)")
+        return url
+
+    @field_validator("verify", mode="before")
+    @classmethod
+    def _bool_or_ca_bundle(cls, value: object) -> bool | Path:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip()
+        if text.lower() in {"true", "yes", "1", "on"}:
+            return True
+        if text.lower() in {"false", "no", "0", "off"}:
+            return False
+        if not Path(text).expanduser().is_file():
+            raise ValueError("must be true, false, or the path of an existing CA bundle file")
+        return Path(text).expanduser()
+
+    @property
+    def is_configured(self) -> bool:
+        return bool(self.base_url)
+
+
+class CompanySettings(_Section):
+    """The seller, as printed on invoices and shown on the welcome screen."""
+
+    name: str = "Mi Empresa S.A. de C.V."
+    tax_id: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    logo: FilePath | None = None
+    payment_methods: str = ""
+
+
+class SmtpSettings(_Section):
+    """The mail server invoices are sent through."""
+
+    host: str = ""
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["none", "starttls", "ssl"] = "starttls"
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    sender: str = ""
+    reply_to: str = ""
+    timeout_seconds: float = Field(default=30, gt=0, le=600)
+
+
+class PrintingSettings(_Section):
+    """The printer and paper size for invoices and payment slips."""
+
+    printer: str = ""
+    paper_size: Literal["Letter", "A4"] = "Letter"
+
+
+class PaymentsSettings(_Section):
+    """Which payment QR the kiosk shows, and the early-payment discount offered."""
+
+    qr_format: Literal["url", "emvco", "epc"] = "url"
+    url_template: str = "https://pay.example.com/p/{reference}?amount={amount}"
+    early_payment_discount_percent: Decimal = Field(default=Decimal(0), ge=0, le=100)
+    early_payment_discount_days: int = Field(default=0, ge=0, le=365)
+
+
+class KioskSettings(_Section):
+    """How this kiosk behaves in the store."""
+
+    language: Literal["es", "en"] = "es"
+    idle_timeout_seconds: int = Field(default=90, ge=10, le=3600)
+    branch: str = Field(default="MATRIZ", min_length=1, max_length=50)
+
+
+class LoggingSettings(_Section):
+    """Where the rotating log file goes and how much it says."""
+
+    directory: Path = Field(default_factory=lambda: user_log_path(APP_NAME, appauthor=False))
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Settings(BaseSettings):
+    """Every setting of the kiosk, grouped by the part that uses it."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KIOSK_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    sap: SapSettings = Field(default_factory=SapSettings)
+    company: CompanySettings = Field(default_factory=CompanySettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    printing: PrintingSettings = Field(default_factory=PrintingSettings)
+    payments: PaymentsSettings = Field(default_factory=PaymentsSettings)
+    kiosk: KioskSettings = Field(default_factory=KioskSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML file arrives as init values; the environment overrides it, key by key.
+        return (env_settings, init_settings)
+
+    def secrets(self) -> list[str]:
+        """The secret values, so logging can make sure they never appear."""
+        values = (self.sap.password, self.smtp.password)
+        return [secret.get_secret_value() for secret in values if secret.get_secret_value()]
+
+
+def config_path_from(argument: str | None) -> Path | None:
+    """The config file named by --config, else by KIOSK_CONFIG, else none."""
+    chosen = argument or os.environ.get(CONFIG_ENV)
+    return Path(chosen).expanduser() if chosen else None
+
+
+def load_settings(config_path: Path | None) -> Settings:
+    """Read and validate the settings; raise SettingsError with one clear line on any problem."""
+    values: dict[str, Any] = {}
+    if config_path is not None:
+        try:
+            values = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SettingsError(f"config file {config_path} does not exist") from None
+        except OSError as error:
+            raise SettingsError(
+                f"config file {config_path} cannot be read: {error.strerror}"
+            ) from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise SettingsError(f"config file {config_path} is not valid TOML: {error}") from None
+    try:
+        return Settings(**values)
+    except ValidationError as error:
+        raise SettingsError(_describe(error, config_path)) from None
+
+
+def _describe(error: ValidationError, config_path: Path | None) -> str:
+    problems = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"])
+        if item["type"] == "extra_forbidden":
+            problems.append(f"{key}: unknown setting")
+            continue
+        message = item["msg"].removeprefix("Value error, ")
+        shown = "" if "password" in key else f" (got {item['input']!r})"
+        problems.append(f"{key}: {message}{shown}")
+    where = f"{config_path} or the environment" if config_path else "the environment"
+    return f"invalid setting {'; '.join(problems)} (check {where})"

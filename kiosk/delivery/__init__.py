@@ -1,0 +1,1 @@
+"""Getting documents out of the box: printing and e-mail."""

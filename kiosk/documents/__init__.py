@@ -1,0 +1,1 @@
+"""Invoice PDFs and payment slips; reportlab lives here and nowhere else."""

@@ -1,0 +1,1 @@
+"""What a billing document is: values and rules, standard library only."""

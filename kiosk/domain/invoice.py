@@ -1,0 +1,102 @@
+"""A customer invoice as SAP Business One issued it, and what the kiosk derives from it."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from kiosk.domain.errors import InvalidValue
+from kiosk.domain.money import Money
+
+
+class SapDocumentStatus(enum.Enum):
+    """SAP's own document status: open until paid, closed by hand or cancelled."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class InvoiceStatus(enum.Enum):
+    """What the customer sees: one status derived from totals, due date and today."""
+
+    OPEN = "open"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+    OVERDUE = "overdue"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    """One line of an invoice; amounts are in the invoice's currency, before tax."""
+
+    line_number: int
+    item_code: str | None
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount_percent: Decimal
+    tax_code: str | None
+    tax_percent: Decimal
+    tax_amount: Decimal
+    line_total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    """An A/R invoice; SAP owns it, the kiosk only caches and shows it."""
+
+    doc_entry: int
+    doc_num: int
+    customer_code: str
+    customer_name: str
+    customer_tax_id: str | None
+    posting_date: date
+    due_date: date
+    document_date: date
+    currency: str
+    net_total: Money
+    tax_total: Money
+    total: Money
+    paid_to_date: Money
+    sap_status: SapDocumentStatus
+    cancelled: bool
+    customer_reference: str | None
+    comments: str | None
+    lines: tuple[InvoiceLine, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("net_total", "tax_total", "total", "paid_to_date"):
+            if getattr(self, name).currency != self.currency:
+                raise InvalidValue(
+                    f"invoice {self.doc_num}: {name} is in {getattr(self, name).currency}, "
+                    f"the invoice in {self.currency}"
+                )
+
+    @property
+    def amount_due(self) -> Money:
+        """What the customer still owes: nothing once SAP closed or cancelled the invoice."""
+        if self.cancelled or self.sap_status is SapDocumentStatus.CLOSED:
+            return Money.zero(self.currency)
+        remaining = self.total - self.paid_to_date
+        return remaining if remaining.is_positive() else Money.zero(self.currency)
+
+    def status_on(self, today: date) -> InvoiceStatus:
+        """Derive the status a customer sees on the given day."""
+        if self.cancelled:
+            return InvoiceStatus.CANCELLED
+        if self.amount_due.is_zero():
+            return InvoiceStatus.PAID
+        if self.due_date < today:
+            return InvoiceStatus.OVERDUE
+        if self.paid_to_date.is_positive():
+            return InvoiceStatus.PARTIALLY_PAID
+        return InvoiceStatus.OPEN
+
+    def days_overdue(self, today: date) -> int:
+        """Return how many days past the due date an unpaid invoice is (0 if not overdue)."""
+        if self.status_on(today) is not InvoiceStatus.OVERDUE:
+            return 0
+        return (today - self.due_date).days

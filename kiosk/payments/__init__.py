@@ -1,0 +1,1 @@
+"""Payment QR payloads and images; qrcode lives here and nowhere else."""

@@ -1,0 +1,1 @@
+"""SAP Business One Service Layer client; requests lives here and nowhere else."""

@@ -1,0 +1,22 @@
+"""Errors from outside systems: temporarily unreachable, or refusing what we sent."""
+
+from __future__ import annotations
+
+
+class ExternalUnavailable(Exception):
+    """An outside system (SAP, a printer, the mail server, the database) cannot be reached now.
+
+    The work stays queued; retrying later or working offline is the answer.
+    """
+
+
+class ExternalRejected(Exception):
+    """An outside system refused the request; staff must look at it.
+
+    `code` and `detail` keep what the system said, for staff and the logs.
+    """
+
+    def __init__(self, message: str, *, code: str | None = None, detail: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.detail = detail

@@ -1,0 +1,261 @@
+"""The SQL implementation of the InvoiceStore port: lookups and set-based bulk upserts."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, cast
+
+from sqlalchemy import Connection, Engine, Select, Table, and_, delete, exists, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
+
+from kiosk.domain.billing_preference import BillingPreference
+from kiosk.domain.customer import Customer
+from kiosk.domain.invoice import Invoice, SapDocumentStatus
+from kiosk.domain.search_text import name_words, tax_id_key
+from kiosk.storage.database import unavailable_on_driver_error
+from kiosk.storage.mapping import (
+    customer_from_row,
+    customer_params,
+    invoice_from_row,
+    invoice_line_params,
+    invoice_params,
+    preference_from_row,
+    preference_params,
+)
+from kiosk.storage.tables import (
+    BillingPreferenceRow,
+    CustomerNameWordRow,
+    CustomerRow,
+    InvoiceLineRow,
+    InvoiceRow,
+)
+
+BATCH_SIZE = 1000
+
+invoices = cast(Table, InvoiceRow.__table__)
+invoice_lines = cast(Table, InvoiceLineRow.__table__)
+customers = cast(Table, CustomerRow.__table__)
+name_word_rows = cast(Table, CustomerNameWordRow.__table__)
+preferences = cast(Table, BillingPreferenceRow.__table__)
+
+
+class SqlInvoiceStore:
+    """Invoices, customers and preferences in the local database, one short transaction per call."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._upsert_invoice = _upsert(engine, invoices, ["doc_entry"])
+        self._upsert_customer = _upsert(engine, customers, ["code"])
+        self._upsert_preference = _upsert(engine, preferences, ["customer_code"])
+
+    # --- reads -------------------------------------------------------------------------------
+
+    def invoices_by_number(self, doc_num: int) -> list[Invoice]:
+        query = select(invoices).where(invoices.c.doc_num == doc_num).order_by(invoices.c.doc_entry)
+        return self._invoices(query)
+
+    def invoices_for_customer(
+        self, customer_code: str, *, limit: int, offset: int = 0
+    ) -> list[Invoice]:
+        query = (
+            select(invoices)
+            .where(invoices.c.customer_code == customer_code)
+            .order_by(invoices.c.posting_date.desc(), invoices.c.doc_entry.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return self._invoices(query)
+
+    def open_invoices_for_customer(self, customer_code: str) -> list[Invoice]:
+        query = (
+            select(invoices)
+            .where(
+                invoices.c.customer_code == customer_code,
+                invoices.c.sap_status == SapDocumentStatus.OPEN.value,
+                invoices.c.cancelled.is_(False),
+            )
+            .order_by(invoices.c.due_date, invoices.c.doc_entry)
+        )
+        return self._invoices(query)
+
+    def customer(self, customer_code: str) -> Customer | None:
+        with self._connect() as connection:
+            row = connection.execute(
+                select(customers).where(customers.c.code == customer_code)
+            ).first()
+        return customer_from_row(row) if row else None
+
+    def customers_by_tax_id(self, tax_id: str) -> list[Customer]:
+        key = tax_id_key(tax_id)
+        if not key:
+            return []
+        query = select(customers).where(customers.c.tax_id_key == key).order_by(customers.c.code)
+        with self._connect() as connection:
+            return [customer_from_row(row) for row in connection.execute(query)]
+
+    def customers_by_name(self, text: str, *, limit: int) -> list[Customer]:
+        words = sorted(name_words(text), key=len, reverse=True)
+        if not words:
+            return []
+        leading, *others = words
+        query = (
+            select(customers)
+            .join(name_word_rows, name_word_rows.c.customer_code == customers.c.code)
+            .where(_starts_with(name_word_rows.c.word, leading))
+            .order_by(name_word_rows.c.word, customers.c.code)
+            # A name with two words matching the leading prefix comes back twice.
+            .limit(limit * 2)
+        )
+        for word in others:
+            other = name_word_rows.alias()
+            query = query.where(
+                exists().where(
+                    other.c.customer_code == customers.c.code, _starts_with(other.c.word, word)
+                )
+            )
+        found: dict[str, Customer] = {}
+        with self._connect() as connection:
+            for row in connection.execute(query):
+                found.setdefault(row.code, customer_from_row(row))
+        return list(found.values())[:limit]
+
+    def billing_preference(self, customer_code: str) -> BillingPreference | None:
+        with self._connect() as connection:
+            row = connection.execute(
+                select(preferences).where(preferences.c.customer_code == customer_code)
+            ).first()
+        return preference_from_row(row) if row else None
+
+    def counts(self) -> dict[str, int]:
+        """How many invoices and customers the cache holds."""
+        with self._connect() as connection:
+            return {
+                "invoices": connection.execute(
+                    select(func.count()).select_from(invoices)
+                ).scalar_one(),
+                "customers": connection.execute(
+                    select(func.count()).select_from(customers)
+                ).scalar_one(),
+            }
+
+    # --- writes ------------------------------------------------------------------------------
+
+    def upsert_invoices(self, new_invoices: Iterable[Invoice]) -> int:
+        written = 0
+        for batch in _batches(new_invoices):
+            headers = [invoice_params(invoice) for invoice in batch]
+            lines = [line for invoice in batch for line in invoice_line_params(invoice)]
+            with self._begin() as connection:
+                connection.execute(self._upsert_invoice, headers)
+                entries = [header["doc_entry"] for header in headers]
+                connection.execute(
+                    delete(invoice_lines).where(invoice_lines.c.doc_entry.in_(entries))
+                )
+                if lines:
+                    connection.execute(insert(invoice_lines), lines)
+            written += len(batch)
+        return written
+
+    def upsert_customers(self, new_customers: Iterable[Customer]) -> int:
+        written = 0
+        for batch in _batches(new_customers):
+            words = [
+                {"word": word, "customer_code": customer.code}
+                for customer in batch
+                for word in name_words(customer.name)
+            ]
+            with self._begin() as connection:
+                connection.execute(self._upsert_customer, [customer_params(c) for c in batch])
+                codes = [customer.code for customer in batch]
+                connection.execute(
+                    delete(name_word_rows).where(name_word_rows.c.customer_code.in_(codes))
+                )
+                if words:
+                    connection.execute(insert(name_word_rows), words)
+            written += len(batch)
+        return written
+
+    def save_billing_preference(self, preference: BillingPreference) -> None:
+        """Insert or replace a customer's billing preference."""
+        with self._begin() as connection:
+            connection.execute(self._upsert_preference, [preference_params(preference)])
+
+    # --- plumbing ----------------------------------------------------------------------------
+
+    def _invoices(self, query: Select[Any]) -> list[Invoice]:
+        with self._connect() as connection:
+            headers = connection.execute(query).all()
+            lines = _lines_of(connection, [header.doc_entry for header in headers])
+        return [invoice_from_row(header, lines.get(header.doc_entry, ())) for header in headers]
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        with unavailable_on_driver_error(self._engine), self._engine.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        with unavailable_on_driver_error(self._engine), self._engine.begin() as connection:
+            yield connection
+
+
+def _lines_of(connection: Connection, doc_entries: list[int]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    if not doc_entries:
+        return grouped
+    rows = connection.execute(
+        select(invoice_lines)
+        .where(invoice_lines.c.doc_entry.in_(doc_entries))
+        .order_by(invoice_lines.c.doc_entry, invoice_lines.c.line_number)
+    )
+    for row in rows:
+        grouped[row.doc_entry].append(row)
+    return grouped
+
+
+def _upsert(engine: Engine, table: Any, keys: Sequence[str]) -> Insert:
+    """An INSERT ... ON CONFLICT DO UPDATE of every non-key column, for SQLite or PostgreSQL."""
+    dialect = engine.dialect.name
+    if dialect == "sqlite":
+        statement: Any = sqlite.insert(table)
+    elif dialect == "postgresql":
+        statement = postgresql.insert(table)
+    else:
+        raise NotImplementedError(
+            f"bulk upsert is written for SQLite and PostgreSQL, not {dialect}"
+        )
+    updates = {
+        column.name: statement.excluded[column.name]
+        for column in table.c
+        if column.name not in keys
+    }
+    upsert: Insert = statement.on_conflict_do_update(index_elements=list(keys), set_=updates)
+    return upsert
+
+
+def _starts_with(column: Any, prefix: str) -> Any:
+    """A range condition an ordinary index serves on every database (unlike LIKE)."""
+    upper = _prefix_upper_bound(prefix)
+    if upper is None:
+        return column >= prefix
+    return and_(column >= prefix, column < upper)
+
+
+def _prefix_upper_bound(prefix: str) -> str | None:
+    """The smallest folded word greater than every word starting with prefix ([0-9a-z] only)."""
+    stem = prefix.rstrip("z")
+    if not stem:
+        return None
+    last = stem[-1]
+    following = "a" if last == "9" else chr(ord(last) + 1)
+    return stem[:-1] + following
+
+
+def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, BATCH_SIZE)):
+        yield batch

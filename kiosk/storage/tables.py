@@ -1,0 +1,164 @@
+"""The typed rows of the local cache; portable column types only, so PostgreSQL works too."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from kiosk.storage.column_types import ExactDecimal
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names, so migrations can refer to them."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {Decimal: ExactDecimal()}  # noqa: RUF012 (SQLAlchemy reads it)
+
+
+class CustomerRow(Base):
+    """A business partner, with a normalised tax ID for lookups."""
+
+    __tablename__ = "customers"
+
+    code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    tax_id: Mapped[str | None] = mapped_column(String(32))
+    tax_id_key: Mapped[str | None] = mapped_column(String(32), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    street: Mapped[str | None] = mapped_column(String(254))
+    city: Mapped[str | None] = mapped_column(String(100))
+    zip_code: Mapped[str | None] = mapped_column(String(20))
+    state: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(3))
+
+
+class CustomerNameWordRow(Base):
+    """One folded word of a customer's name; its index serves name type-ahead on any database."""
+
+    __tablename__ = "customer_name_words"
+
+    word: Mapped[str] = mapped_column(String(100), primary_key=True)
+    customer_code: Mapped[str] = mapped_column(
+        String(50), ForeignKey("customers.code", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class InvoiceRow(Base):
+    """An invoice header keyed by SAP's DocEntry; amounts are exact decimals."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        Index("ix_invoices_customer_code_posting_date", "customer_code", "posting_date"),
+        CheckConstraint("sap_status IN ('open', 'closed')", name="sap_status"),
+    )
+
+    doc_entry: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    doc_num: Mapped[int] = mapped_column(Integer, index=True)
+    customer_code: Mapped[str] = mapped_column(String(50))
+    customer_name: Mapped[str] = mapped_column(String(200))
+    customer_tax_id: Mapped[str | None] = mapped_column(String(32))
+    posting_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    document_date: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    net_total: Mapped[Decimal]
+    tax_total: Mapped[Decimal]
+    total: Mapped[Decimal]
+    paid_to_date: Mapped[Decimal]
+    sap_status: Mapped[str] = mapped_column(String(10))
+    cancelled: Mapped[bool] = mapped_column(Boolean)
+    customer_reference: Mapped[str | None] = mapped_column(String(100))
+    comments: Mapped[str | None] = mapped_column(Text)
+
+
+class InvoiceLineRow(Base):
+    """One invoice line, keyed by its invoice and SAP's LineNum."""
+
+    __tablename__ = "invoice_lines"
+
+    doc_entry: Mapped[int] = mapped_column(
+        ForeignKey("invoices.doc_entry", ondelete="CASCADE"), primary_key=True
+    )
+    line_number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    item_code: Mapped[str | None] = mapped_column(String(50))
+    description: Mapped[str] = mapped_column(Text)
+    quantity: Mapped[Decimal]
+    unit_price: Mapped[Decimal]
+    discount_percent: Mapped[Decimal]
+    tax_code: Mapped[str | None] = mapped_column(String(20))
+    tax_percent: Mapped[Decimal]
+    tax_amount: Mapped[Decimal]
+    line_total: Mapped[Decimal]
+
+
+class BillingPreferenceRow(Base):
+    """A customer's current billing preference as registered at a kiosk."""
+
+    __tablename__ = "billing_preferences"
+    __table_args__ = (CheckConstraint("channel IN ('PAPER', 'EMAIL', 'BOTH')", name="channel"),)
+
+    customer_code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(5))
+    email: Mapped[str | None] = mapped_column(String(254))
+    consent_at: Mapped[datetime] = mapped_column(DateTime)
+    registered_by: Mapped[str] = mapped_column(String(50))
+    branch: Mapped[str] = mapped_column(String(50))
+
+
+class SyncCursorRow(Base):
+    """Where the last complete pull of one SAP entity stopped (SAP's own date and time)."""
+
+    __tablename__ = "sync_cursors"
+
+    entity: Mapped[str] = mapped_column(String(40), primary_key=True)
+    watermark_date: Mapped[date | None] = mapped_column(Date)
+    watermark_time: Mapped[time | None] = mapped_column(Time)
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxRow(Base):
+    """A local change waiting to be pushed to SAP, with its client-generated reference."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'parked', 'done')", name="state"),
+        Index("ix_outbox_state_customer_code_id", "state", "customer_code", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    customer_code: Mapped[str] = mapped_column(String(50))
+    payload: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error_code: Mapped[str | None] = mapped_column(String(40))
+    last_error_message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
