@@ -39,10 +39,8 @@ def configure_logging(
     directory: Path, *, level: str, stderr_level: int, secrets: Iterable[str]
 ) -> Path | None:
     """Install the file and stderr handlers; return the log file (None if it cannot be written)."""
+    remove_kiosk_handlers()
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if isinstance(h, _KioskHandler)]:
-        root.removeHandler(handler)
-        handler.close()
     root.setLevel(min(logging.getLevelName(level), stderr_level))
     masking = SecretMaskingFilter(secrets)
 
@@ -68,6 +66,14 @@ def configure_logging(
     file_handler.addFilter(masking)
     root.addHandler(file_handler)
     return log_file
+
+
+def remove_kiosk_handlers() -> None:
+    """Take away the handlers configure_logging installed (at exit, and between tests)."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _KioskHandler)]:
+        root.removeHandler(handler)
+        handler.close()
 
 
 class _StderrHandler(logging.StreamHandler, _KioskHandler):  # type: ignore[type-arg]

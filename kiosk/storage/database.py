@@ -23,7 +23,13 @@ def create_database_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(parsed.database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ExternalUnavailable(
+                f"cannot create the database folder {folder}: {error.strerror}"
+            ) from error
     engine = create_engine(parsed, connect_args={"timeout": busy_timeout_ms / 1000})
 
     @event.listens_for(engine, "connect")
@@ -45,19 +51,32 @@ def describe(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
 
 
+# SQLite result codes that mean "cannot get at the file now", not "the request is wrong":
+# PERM, BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN.
+_UNAVAILABLE_SQLITE_CODES = {3, 5, 6, 8, 10, 13, 14}
+
+
 @contextmanager
 def unavailable_on_driver_error(engine: Engine) -> Iterator[None]:
-    """Turn 'cannot open', 'locked' and 'disk full' errors into ExternalUnavailable."""
+    """Turn 'cannot open', 'locked', 'disk full' and lost connections into ExternalUnavailable."""
     try:
         yield
-    except OperationalError as error:
-        reason = str(error.orig).splitlines()[0] if error.orig else str(error)
-        logger.warning("database %s unavailable: %s", describe(engine), reason)
-        raise ExternalUnavailable(f"database {describe(engine)} unavailable: {reason}") from error
     except DBAPIError as error:
-        if error.connection_invalidated:
-            raise ExternalUnavailable(f"database {describe(engine)} connection lost") from error
-        raise
+        if not _is_unavailability(error):
+            raise
+        reason = str(error.orig).splitlines()[0] if error.orig else str(error)
+        logger.info("database %s unavailable: %s", describe(engine), reason)
+        raise ExternalUnavailable(f"database {describe(engine)} unavailable: {reason}") from error
+
+
+def _is_unavailability(error: DBAPIError) -> bool:
+    if error.connection_invalidated:
+        return True
+    sqlite_code = getattr(error.orig, "sqlite_errorcode", None)
+    if sqlite_code is not None:
+        return sqlite_code & 0xFF in _UNAVAILABLE_SQLITE_CODES
+    # Other drivers raise OperationalError for connection and server-side availability problems.
+    return isinstance(error, OperationalError)
 
 
 __all__ = ["Engine", "create_database_engine", "describe", "unavailable_on_driver_error"]

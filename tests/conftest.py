@@ -1,0 +1,25 @@
+"""Test-wide isolation: no real user folders, no inherited KIOSK_* settings, logging reset."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.app.logging_setup import remove_kiosk_handlers
+
+# Qt must never look for a display in tests; set before anything imports Qt.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    for name in list(os.environ):
+        if name.startswith("KIOSK_") and name != "KIOSK_TEST_POSTGRES_URL":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("KIOSK_LOGGING__DIRECTORY", str(tmp_path / "logs"))
+    monkeypatch.setenv("KIOSK_DATABASE__URL", f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
+    yield
+    remove_kiosk_handlers()

@@ -1,0 +1,78 @@
+"""A hand-written in-memory InvoiceStore for service tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kiosk.domain.billing_preference import BillingPreference
+from kiosk.domain.customer import Customer
+from kiosk.domain.invoice import Invoice, SapDocumentStatus
+from kiosk.domain.search_text import name_words, tax_id_key
+
+
+class InMemoryInvoiceStore:
+    """Implements services.ports.InvoiceStore with dictionaries."""
+
+    def __init__(self) -> None:
+        self.invoices: dict[int, Invoice] = {}
+        self.customers: dict[str, Customer] = {}
+        self.preferences: dict[str, BillingPreference] = {}
+
+    def invoices_by_number(self, doc_num: int) -> list[Invoice]:
+        return sorted(
+            (i for i in self.invoices.values() if i.doc_num == doc_num), key=lambda i: i.doc_entry
+        )
+
+    def invoices_for_customer(
+        self, customer_code: str, *, limit: int, offset: int = 0
+    ) -> list[Invoice]:
+        mine = [i for i in self.invoices.values() if i.customer_code == customer_code]
+        mine.sort(key=lambda i: (i.posting_date, i.doc_entry), reverse=True)
+        return mine[offset : offset + limit]
+
+    def open_invoices_for_customer(self, customer_code: str) -> list[Invoice]:
+        mine = [
+            i
+            for i in self.invoices.values()
+            if i.customer_code == customer_code
+            and i.sap_status is SapDocumentStatus.OPEN
+            and not i.cancelled
+        ]
+        return sorted(mine, key=lambda i: (i.due_date, i.doc_entry))
+
+    def customer(self, customer_code: str) -> Customer | None:
+        return self.customers.get(customer_code)
+
+    def customers_by_tax_id(self, tax_id: str) -> list[Customer]:
+        key = tax_id_key(tax_id)
+        return [c for c in self.customers.values() if c.tax_id and tax_id_key(c.tax_id) == key]
+
+    def customers_by_name(self, text: str, *, limit: int) -> list[Customer]:
+        typed = name_words(text)
+        found = [
+            customer
+            for customer in self.customers.values()
+            if typed
+            and all(
+                any(word.startswith(prefix) for word in name_words(customer.name))
+                for prefix in typed
+            )
+        ]
+        return found[:limit]
+
+    def billing_preference(self, customer_code: str) -> BillingPreference | None:
+        return self.preferences.get(customer_code)
+
+    def upsert_customers(self, customers: Iterable[Customer]) -> int:
+        count = 0
+        for customer in customers:
+            self.customers[customer.code] = customer
+            count += 1
+        return count
+
+    def upsert_invoices(self, invoices: Iterable[Invoice]) -> int:
+        count = 0
+        for invoice in invoices:
+            self.invoices[invoice.doc_entry] = invoice
+            count += 1
+        return count
