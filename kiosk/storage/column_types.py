@@ -24,18 +24,24 @@ class ExactDecimal(TypeDecorator[Decimal]):
     cache_ok = True
 
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
-        if value is None:
-            return None
-        scaled = value.scaleb(SCALE)
-        integral = scaled.to_integral_value()
-        if integral != scaled:
-            raise ValueError(f"{value} has more than {SCALE} decimals and cannot be stored exactly")
-        return int(integral)
+        return None if value is None else to_scaled(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
         return from_scaled(int(value))
+
+
+_ONE_MILLION = Decimal(10**SCALE)
+
+
+def to_scaled(value: Decimal) -> int:
+    """Turn a Decimal into stored millionths, refusing to round anything away."""
+    scaled = value * _ONE_MILLION
+    integral = int(scaled)
+    if integral != scaled:
+        raise ValueError(f"{value} has more than {SCALE} decimals and cannot be stored exactly")
+    return integral
 
 
 def from_scaled(value: int) -> Decimal:

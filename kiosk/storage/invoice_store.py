@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Select, Table, and_, delete, exists, func, insert, select
+from sqlalchemy import Connection, Engine, Select, Table, and_, delete, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -16,13 +16,15 @@ from kiosk.domain.billing_preference import BillingPreference
 from kiosk.domain.customer import Customer
 from kiosk.domain.invoice import Invoice, SapDocumentStatus
 from kiosk.domain.search_text import name_words, tax_id_key
+from kiosk.storage.bulk_upsert import BulkUpsert
 from kiosk.storage.database import unavailable_on_driver_error
 from kiosk.storage.mapping import (
     customer_from_row,
-    customer_params,
+    customer_name_word_values,
+    customer_values,
     invoice_from_row,
-    invoice_line_params,
-    invoice_params,
+    invoice_line_values,
+    invoice_values,
     preference_from_row,
     preference_params,
 )
@@ -48,8 +50,10 @@ class SqlInvoiceStore:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._upsert_invoice = _upsert(engine, invoices, ["doc_entry"])
-        self._upsert_customer = _upsert(engine, customers, ["code"])
+        self._invoice_rows = BulkUpsert(engine, invoices, ["doc_entry"])
+        self._invoice_line_rows = BulkUpsert(engine, invoice_lines, ["doc_entry", "line_number"])
+        self._customer_rows = BulkUpsert(engine, customers, ["code"])
+        self._name_word_rows = BulkUpsert(engine, name_word_rows, ["word", "customer_code"])
         self._upsert_preference = _upsert(engine, preferences, ["customer_code"])
 
     # --- reads -------------------------------------------------------------------------------
@@ -147,35 +151,29 @@ class SqlInvoiceStore:
     def upsert_invoices(self, new_invoices: Iterable[Invoice]) -> int:
         written = 0
         for batch in _batches(new_invoices):
-            headers = [invoice_params(invoice) for invoice in batch]
-            lines = [line for invoice in batch for line in invoice_line_params(invoice)]
+            headers = [invoice_values(invoice) for invoice in batch]
+            lines = [line for invoice in batch for line in invoice_line_values(invoice)]
+            entries = [invoice.doc_entry for invoice in batch]
             with self._begin() as connection:
-                connection.execute(self._upsert_invoice, headers)
-                entries = [header["doc_entry"] for header in headers]
+                self._invoice_rows.execute(connection, headers)
                 connection.execute(
                     delete(invoice_lines).where(invoice_lines.c.doc_entry.in_(entries))
                 )
-                if lines:
-                    connection.execute(insert(invoice_lines), lines)
+                self._invoice_line_rows.execute(connection, lines)
             written += len(batch)
         return written
 
     def upsert_customers(self, new_customers: Iterable[Customer]) -> int:
         written = 0
         for batch in _batches(new_customers):
-            words = [
-                {"word": word, "customer_code": customer.code}
-                for customer in batch
-                for word in name_words(customer.name)
-            ]
+            words = [word for customer in batch for word in customer_name_word_values(customer)]
+            codes = [customer.code for customer in batch]
             with self._begin() as connection:
-                connection.execute(self._upsert_customer, [customer_params(c) for c in batch])
-                codes = [customer.code for customer in batch]
+                self._customer_rows.execute(connection, [customer_values(c) for c in batch])
                 connection.execute(
                     delete(name_word_rows).where(name_word_rows.c.customer_code.in_(codes))
                 )
-                if words:
-                    connection.execute(insert(name_word_rows), words)
+                self._name_word_rows.execute(connection, words)
             written += len(batch)
         return written
 
@@ -218,7 +216,7 @@ def _lines_of(connection: Connection, doc_entries: list[int]) -> dict[int, list[
 
 
 def _upsert(engine: Engine, table: Any, keys: Sequence[str]) -> Insert:
-    """An INSERT ... ON CONFLICT DO UPDATE of every non-key column, for SQLite or PostgreSQL."""
+    """A single-row INSERT ... ON CONFLICT DO UPDATE through SQLAlchemy's own type handling."""
     dialect = engine.dialect.name
     if dialect == "sqlite":
         statement: Any = sqlite.insert(table)

@@ -1,4 +1,9 @@
-"""Row <-> domain conversion; rows and their column names never leave the storage package."""
+"""Row <-> domain conversion; rows and their column names never leave the storage package.
+
+Bulk rows are tuples in their table's column order, with values the driver stores as they are:
+decimals as integer millionths, dates as ISO text (what SQLAlchemy's Date stores on SQLite, and
+what PostgreSQL casts to a date).
+"""
 
 from __future__ import annotations
 
@@ -11,50 +16,52 @@ from kiosk.domain.billing_preference import BillingChannel, BillingPreference
 from kiosk.domain.customer import Address, Customer
 from kiosk.domain.invoice import Invoice, InvoiceLine, SapDocumentStatus
 from kiosk.domain.money import Money
-from kiosk.domain.search_text import tax_id_key
+from kiosk.domain.search_text import name_words, tax_id_key
+from kiosk.storage.column_types import to_scaled
 
 Params = dict[str, Any]
+Values = tuple[Any, ...]
 
 
-def invoice_params(invoice: Invoice) -> Params:
-    """Column values of an invoice header."""
-    return {
-        "doc_entry": invoice.doc_entry,
-        "doc_num": invoice.doc_num,
-        "customer_code": invoice.customer_code,
-        "customer_name": invoice.customer_name,
-        "customer_tax_id": invoice.customer_tax_id,
-        "posting_date": invoice.posting_date,
-        "due_date": invoice.due_date,
-        "document_date": invoice.document_date,
-        "currency": invoice.currency,
-        "net_total": invoice.net_total.amount,
-        "tax_total": invoice.tax_total.amount,
-        "total": invoice.total.amount,
-        "paid_to_date": invoice.paid_to_date.amount,
-        "sap_status": invoice.sap_status.value,
-        "cancelled": invoice.cancelled,
-        "customer_reference": invoice.customer_reference,
-        "comments": invoice.comments,
-    }
+def invoice_values(invoice: Invoice) -> Values:
+    """An invoice header as a bulk row, in the invoices table's column order."""
+    return (
+        invoice.doc_entry,
+        invoice.doc_num,
+        invoice.customer_code,
+        invoice.customer_name,
+        invoice.customer_tax_id,
+        invoice.posting_date.isoformat(),
+        invoice.due_date.isoformat(),
+        invoice.document_date.isoformat(),
+        invoice.currency,
+        to_scaled(invoice.net_total.amount),
+        to_scaled(invoice.tax_total.amount),
+        to_scaled(invoice.total.amount),
+        to_scaled(invoice.paid_to_date.amount),
+        invoice.sap_status.value,
+        invoice.cancelled,
+        invoice.customer_reference,
+        invoice.comments,
+    )
 
 
-def invoice_line_params(invoice: Invoice) -> list[Params]:
-    """Column values of each line of an invoice."""
+def invoice_line_values(invoice: Invoice) -> list[Values]:
+    """An invoice's lines as bulk rows, in the invoice_lines table's column order."""
     return [
-        {
-            "doc_entry": invoice.doc_entry,
-            "line_number": line.line_number,
-            "item_code": line.item_code,
-            "description": line.description,
-            "quantity": line.quantity,
-            "unit_price": line.unit_price,
-            "discount_percent": line.discount_percent,
-            "tax_code": line.tax_code,
-            "tax_percent": line.tax_percent,
-            "tax_amount": line.tax_amount,
-            "line_total": line.line_total,
-        }
+        (
+            invoice.doc_entry,
+            line.line_number,
+            line.item_code,
+            line.description,
+            to_scaled(line.quantity),
+            to_scaled(line.unit_price),
+            to_scaled(line.discount_percent),
+            line.tax_code,
+            to_scaled(line.tax_percent),
+            to_scaled(line.tax_amount),
+            to_scaled(line.line_total),
+        )
         for line in invoice.lines
     ]
 
@@ -98,21 +105,27 @@ def invoice_from_row(row: Row[Any], line_rows: Sequence[Row[Any]]) -> Invoice:
     )
 
 
-def customer_params(customer: Customer) -> Params:
-    """Column values of a customer, with the tax ID normalised for lookups."""
-    return {
-        "code": customer.code,
-        "name": customer.name,
-        "tax_id": customer.tax_id,
-        "tax_id_key": tax_id_key(customer.tax_id) if customer.tax_id else None,
-        "email": customer.email,
-        "phone": customer.phone,
-        "street": customer.address.street,
-        "city": customer.address.city,
-        "zip_code": customer.address.zip_code,
-        "state": customer.address.state,
-        "country": customer.address.country,
-    }
+def customer_values(customer: Customer) -> Values:
+    """A customer as a bulk row, with the tax ID normalised for lookups."""
+    address = customer.address
+    return (
+        customer.code,
+        customer.name,
+        customer.tax_id,
+        tax_id_key(customer.tax_id) if customer.tax_id else None,
+        customer.email,
+        customer.phone,
+        address.street,
+        address.city,
+        address.zip_code,
+        address.state,
+        address.country,
+    )
+
+
+def customer_name_word_values(customer: Customer) -> list[Values]:
+    """The folded words of a customer's name, one bulk row each, for type-ahead."""
+    return [(word, customer.code) for word in name_words(customer.name)]
 
 
 def customer_from_row(row: Row[Any]) -> Customer:
