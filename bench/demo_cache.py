@@ -246,3 +246,31 @@ def generate_invoices(
             comments=None,
             lines=tuple(lines),
         )
+
+
+def main() -> None:
+    """Fill a cache file with demo customers and invoices through the storage layer."""
+    import argparse
+    from pathlib import Path
+
+    from kiosk.bundled_files import migrations_path
+    from kiosk.storage.database import create_database_engine
+    from kiosk.storage.invoice_store import SqlInvoiceStore
+    from kiosk.storage.schema_migration import ensure_schema
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("database", type=Path, help="SQLite file to fill (created if missing)")
+    parser.add_argument("--invoices", type=int, default=20_000)
+    args = parser.parse_args()
+    engine = create_database_engine(f"sqlite:///{args.database}")
+    ensure_schema(engine, migrations_path())
+    store = SqlInvoiceStore(engine)
+    customers = max(1, args.invoices // 20)
+    store.upsert_customers(generate_customers(customers))
+    store.upsert_invoices(generate_invoices(args.invoices, customers=customers))
+    counts = store.counts()
+    print(f"{args.database}: {counts['invoices']:,} invoices, {counts['customers']:,} customers")
+
+
+if __name__ == "__main__":
+    main()

@@ -41,6 +41,8 @@ def create_database_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
         # NORMAL is durable across application crashes in WAL mode; only a power cut can
         # lose the last transactions, never corrupt the file.
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # 16 MB of page cache per connection (the default is 2 MB) keeps hot index pages close.
+        cursor.execute("PRAGMA cache_size=-16384")
         cursor.close()
 
     return engine

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Select, Table, and_, delete, exists, func, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import Insert
 
 from kiosk.domain.billing_preference import BillingPreference
 from kiosk.domain.customer import Customer
@@ -26,7 +24,7 @@ from kiosk.storage.mapping import (
     invoice_line_values,
     invoice_values,
     preference_from_row,
-    preference_params,
+    preference_values,
 )
 from kiosk.storage.tables import (
     BillingPreferenceRow,
@@ -54,7 +52,7 @@ class SqlInvoiceStore:
         self._invoice_line_rows = BulkUpsert(engine, invoice_lines, ["doc_entry", "line_number"])
         self._customer_rows = BulkUpsert(engine, customers, ["code"])
         self._name_word_rows = BulkUpsert(engine, name_word_rows, ["word", "customer_code"])
-        self._upsert_preference = _upsert(engine, preferences, ["customer_code"])
+        self._preference_rows = BulkUpsert(engine, preferences, ["customer_code"])
 
     # --- reads -------------------------------------------------------------------------------
 
@@ -180,7 +178,7 @@ class SqlInvoiceStore:
     def save_billing_preference(self, preference: BillingPreference) -> None:
         """Insert or replace a customer's billing preference."""
         with self._begin() as connection:
-            connection.execute(self._upsert_preference, [preference_params(preference)])
+            self._preference_rows.execute(connection, [preference_values(preference)])
 
     # --- plumbing ----------------------------------------------------------------------------
 
@@ -213,26 +211,6 @@ def _lines_of(connection: Connection, doc_entries: list[int]) -> dict[int, list[
     for row in rows:
         grouped[row.doc_entry].append(row)
     return grouped
-
-
-def _upsert(engine: Engine, table: Any, keys: Sequence[str]) -> Insert:
-    """A single-row INSERT ... ON CONFLICT DO UPDATE through SQLAlchemy's own type handling."""
-    dialect = engine.dialect.name
-    if dialect == "sqlite":
-        statement: Any = sqlite.insert(table)
-    elif dialect == "postgresql":
-        statement = postgresql.insert(table)
-    else:
-        raise NotImplementedError(
-            f"bulk upsert is written for SQLite and PostgreSQL, not {dialect}"
-        )
-    updates = {
-        column.name: statement.excluded[column.name]
-        for column in table.c
-        if column.name not in keys
-    }
-    upsert: Insert = statement.on_conflict_do_update(index_elements=list(keys), set_=updates)
-    return upsert
 
 
 def _starts_with(column: Any, prefix: str) -> Any:

@@ -17,9 +17,8 @@ from kiosk.domain.customer import Address, Customer
 from kiosk.domain.invoice import Invoice, InvoiceLine, SapDocumentStatus
 from kiosk.domain.money import Money
 from kiosk.domain.search_text import name_words, tax_id_key
-from kiosk.storage.column_types import to_scaled
+from kiosk.storage.scaled_decimal import from_scaled, to_scaled
 
-Params = dict[str, Any]
 Values = tuple[Any, ...]
 
 
@@ -79,10 +78,10 @@ def invoice_from_row(row: Row[Any], line_rows: Sequence[Row[Any]]) -> Invoice:
         due_date=row.due_date,
         document_date=row.document_date,
         currency=currency,
-        net_total=Money(row.net_total, currency),
-        tax_total=Money(row.tax_total, currency),
-        total=Money(row.total, currency),
-        paid_to_date=Money(row.paid_to_date, currency),
+        net_total=Money(from_scaled(row.net_total), currency),
+        tax_total=Money(from_scaled(row.tax_total), currency),
+        total=Money(from_scaled(row.total), currency),
+        paid_to_date=Money(from_scaled(row.paid_to_date), currency),
         sap_status=SapDocumentStatus(row.sap_status),
         cancelled=row.cancelled,
         customer_reference=row.customer_reference,
@@ -92,13 +91,13 @@ def invoice_from_row(row: Row[Any], line_rows: Sequence[Row[Any]]) -> Invoice:
                 line_number=line.line_number,
                 item_code=line.item_code,
                 description=line.description,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                discount_percent=line.discount_percent,
+                quantity=from_scaled(line.quantity),
+                unit_price=from_scaled(line.unit_price),
+                discount_percent=from_scaled(line.discount_percent),
                 tax_code=line.tax_code,
-                tax_percent=line.tax_percent,
-                tax_amount=line.tax_amount,
-                line_total=line.line_total,
+                tax_percent=from_scaled(line.tax_percent),
+                tax_amount=from_scaled(line.tax_amount),
+                line_total=from_scaled(line.line_total),
             )
             for line in line_rows
         ),
@@ -146,16 +145,16 @@ def customer_from_row(row: Row[Any]) -> Customer:
     )
 
 
-def preference_params(preference: BillingPreference) -> Params:
-    """Column values of a billing preference."""
-    return {
-        "customer_code": preference.customer_code,
-        "channel": preference.channel.value,
-        "email": preference.email,
-        "consent_at": preference.consent_at,
-        "registered_by": preference.registered_by,
-        "branch": preference.branch,
-    }
+def preference_values(preference: BillingPreference) -> Values:
+    """A billing preference as a bulk row; the time as the ISO text SQLAlchemy's DateTime reads."""
+    return (
+        preference.customer_code,
+        preference.channel.value,
+        preference.email,
+        preference.consent_at.isoformat(sep=" ", timespec="microseconds"),
+        preference.registered_by,
+        preference.branch,
+    )
 
 
 def preference_from_row(row: Row[Any]) -> BillingPreference:

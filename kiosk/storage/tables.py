@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -20,8 +20,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kiosk.storage.column_types import ExactDecimal
-
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -32,10 +30,17 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
-    """Declarative base with stable constraint names, so migrations can refer to them."""
+    """Declarative base with stable constraint names, so migrations can refer to them.
+
+    Amounts are stored as integer millionths (see scaled_decimal.py): exact on every database.
+    """
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {Decimal: ExactDecimal()}  # noqa: RUF012 (SQLAlchemy reads it)
+
+
+def millionths() -> Mapped[int]:
+    """An exact decimal column, stored as an integer count of millionths (see scaled_decimal)."""
+    return mapped_column(BigInteger)
 
 
 class CustomerRow(Base):
@@ -85,10 +90,10 @@ class InvoiceRow(Base):
     due_date: Mapped[date] = mapped_column(Date)
     document_date: Mapped[date] = mapped_column(Date)
     currency: Mapped[str] = mapped_column(String(3))
-    net_total: Mapped[Decimal]
-    tax_total: Mapped[Decimal]
-    total: Mapped[Decimal]
-    paid_to_date: Mapped[Decimal]
+    net_total: Mapped[int] = millionths()
+    tax_total: Mapped[int] = millionths()
+    total: Mapped[int] = millionths()
+    paid_to_date: Mapped[int] = millionths()
     sap_status: Mapped[str] = mapped_column(String(10))
     cancelled: Mapped[bool] = mapped_column(Boolean)
     customer_reference: Mapped[str | None] = mapped_column(String(100))
@@ -99,6 +104,9 @@ class InvoiceLineRow(Base):
     """One invoice line, keyed by its invoice and SAP's LineNum."""
 
     __tablename__ = "invoice_lines"
+    # SQLite keeps an invoice's lines together in primary-key order, so reading them is one
+    # seek instead of one per line; other databases ignore the option.
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 (SQLAlchemy reads it)
 
     doc_entry: Mapped[int] = mapped_column(
         ForeignKey("invoices.doc_entry", ondelete="CASCADE"), primary_key=True
@@ -106,13 +114,13 @@ class InvoiceLineRow(Base):
     line_number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     item_code: Mapped[str | None] = mapped_column(String(50))
     description: Mapped[str] = mapped_column(Text)
-    quantity: Mapped[Decimal]
-    unit_price: Mapped[Decimal]
-    discount_percent: Mapped[Decimal]
+    quantity: Mapped[int] = millionths()
+    unit_price: Mapped[int] = millionths()
+    discount_percent: Mapped[int] = millionths()
     tax_code: Mapped[str | None] = mapped_column(String(20))
-    tax_percent: Mapped[Decimal]
-    tax_amount: Mapped[Decimal]
-    line_total: Mapped[Decimal]
+    tax_percent: Mapped[int] = millionths()
+    tax_amount: Mapped[int] = millionths()
+    line_total: Mapped[int] = millionths()
 
 
 class BillingPreferenceRow(Base):

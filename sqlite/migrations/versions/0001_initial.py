@@ -119,7 +119,8 @@ def upgrade() -> None:
     sa.Column('tax_amount', sa.BigInteger(), nullable=False),
     sa.Column('line_total', sa.BigInteger(), nullable=False),
     sa.ForeignKeyConstraint(['doc_entry'], ['invoices.doc_entry'], name=op.f('fk_invoice_lines_doc_entry_invoices'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('doc_entry', 'line_number', name=op.f('pk_invoice_lines'))
+    sa.PrimaryKeyConstraint('doc_entry', 'line_number', name=op.f('pk_invoice_lines')),
+    sqlite_with_rowid=False,
     )
 
 

@@ -1,0 +1,30 @@
+"""Exact decimals stored as integer millionths, which every database sums and compares exactly.
+
+SQLite has no exact decimal type (NUMERIC becomes a float), so amounts, prices, quantities and
+rates are stored as BIGINT counts of millionths, converted by the mapping in both directions.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+# SAP Business One keeps at most six decimals for prices, rates and quantities.
+SCALE = 6
+_ONE_MILLION = Decimal(10**SCALE)
+_HUNDREDTHS = 10 ** (SCALE - 2)
+
+
+def to_scaled(value: Decimal) -> int:
+    """Turn a Decimal into stored millionths, refusing to round anything away."""
+    scaled = value * _ONE_MILLION
+    integral = int(scaled)
+    if integral != scaled:
+        raise ValueError(f"{value} has more than {SCALE} decimals and cannot be stored exactly")
+    return integral
+
+
+def from_scaled(value: int) -> Decimal:
+    """Turn stored millionths back into a Decimal, with two decimals when no more are needed."""
+    if value % _HUNDREDTHS == 0:
+        return Decimal(value // _HUNDREDTHS).scaleb(-2)
+    return Decimal(value).scaleb(-SCALE).normalize()
