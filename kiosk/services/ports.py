@@ -1,14 +1,17 @@
-"""The Protocols through which services reach storage and the clock."""
+"""The Protocols through which services reach storage, SAP and the clock, and what crosses them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
-from typing import Protocol
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Generic, Protocol, TypeVar
 
-from kiosk.domain.billing_preference import BillingPreference
+from kiosk.domain.billing_preference import BillingChannel, BillingPreference
 from kiosk.domain.customer import Customer
 from kiosk.domain.invoice import Invoice
+
+T = TypeVar("T")
 
 
 class InvoiceStore(Protocol):
@@ -57,3 +60,25 @@ class Clock(Protocol):
     """Today's date where the kiosk stands (injectable for tests)."""
 
     def today(self) -> date: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Pulled(Generic[T]):
+    """A record read from SAP with what sync needs to place it in time.
+
+    `updated_at` is SAP's UpdateDate and UpdateTime (server-local, None where SAP has none);
+    `data_version` is SAP's DataVersion, which grows with every change of the record.
+    """
+
+    value: T
+    updated_at: datetime | None
+    data_version: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SapCustomer:
+    """A business partner with the billing preference fields SAP holds for it."""
+
+    customer: Customer
+    billing_channel: BillingChannel | None
+    billing_email: str | None
