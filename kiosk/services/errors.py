@@ -20,3 +20,14 @@ class ExternalRejected(Exception):
         super().__init__(message)
         self.code = code
         self.detail = detail
+
+
+class ExternalOutcomeUnknown(ExternalUnavailable):
+    """A write was sent but no answer came back: it may or may not have happened.
+
+    Never repeat such a write blindly; look it up by its reference first.
+    """
+
+
+class ExternalNotFound(ExternalRejected):
+    """The outside system has no record with that key."""

@@ -42,3 +42,12 @@ class EmulatorClock:
             if self._frozen_at is not None:
                 self._offset = self._frozen_at - datetime.now().replace(microsecond=0)
                 self._frozen_at = None
+
+    def snapshot(self) -> tuple[datetime | None, timedelta]:
+        """Remember the clock's state, to put it back with restore()."""
+        with self._lock:
+            return self._frozen_at, self._offset
+
+    def restore(self, state: tuple[datetime | None, timedelta]) -> None:
+        with self._lock:
+            self._frozen_at, self._offset = state

@@ -30,7 +30,7 @@ class Fault:
 
 
 HTML_502 = (
-    b"<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n"
+    b'<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n'
     b"<title>502 Proxy Error</title>\n</head><body>\n<h1>Proxy Error</h1>\n"
     b"<p>The proxy server received an invalid\r\nresponse from an upstream server.<br />\r\n"
     b"</p>\n</body></html>\n"
@@ -64,7 +64,9 @@ class FaultPlan:
             payload, content_type = json.dumps(body).encode(), "application/json"
         else:
             payload, content_type = body or b"", "text/html"
-        self._arm(Fault(FaultKind.RESPOND, method, re.compile(path), times, status, payload, content_type))
+        self._arm(
+            Fault(FaultKind.RESPOND, method, re.compile(path), times, status, payload, content_type)
+        )
 
     def drop_next(self, path: str, *, method: str = "GET", times: int = 1) -> None:
         """Close the connection on the next matching requests without answering."""

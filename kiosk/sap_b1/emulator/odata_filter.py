@@ -255,4 +255,10 @@ def parse_time_literal(text: str) -> time:
     return time(hours, minutes)
 
 
-__all__ = ["Predicate", "ServiceLayerFault", "parse_date_literal", "parse_filter", "parse_time_literal"]
+__all__ = [
+    "Predicate",
+    "ServiceLayerFault",
+    "parse_date_literal",
+    "parse_filter",
+    "parse_time_literal",
+]

@@ -1,0 +1,168 @@
+"""The kiosk's operations on SAP Business One, over one Service Layer session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import quote
+
+from kiosk.domain.billing_preference import BillingChannel
+from kiosk.domain.incoming_payment import IncomingPayment
+from kiosk.domain.invoice import Invoice
+from kiosk.sap_b1 import payloads
+from kiosk.sap_b1.config import ServiceLayerConfig
+from kiosk.sap_b1.paging import iterate_pages, query_string
+from kiosk.sap_b1.session import ServiceLayerSession
+from kiosk.services.ports import Pulled, SapCustomer
+
+
+class ServiceLayerClient:
+    """Reads invoices, customers and payments, and writes preferences and activities."""
+
+    def __init__(self, config: ServiceLayerConfig, *, session: ServiceLayerSession | None = None):
+        self.config = config
+        self.session = session or ServiceLayerSession(config)
+
+    def close(self) -> None:
+        """Log out; call on shutdown."""
+        self.session.logout()
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def changed_invoices(self, since: date | None) -> Iterator[list[Pulled[Invoice]]]:
+        """Pages of invoices (with lines) updated on or after a day; all of them for None."""
+        options = {"$select": payloads.select(payloads.INVOICE_FIELDS), "$orderby": "DocEntry"}
+        if since is not None:
+            options["$filter"] = payloads.updated_since(since)
+        for page in self._pages(payloads.INVOICES, options, "read invoices"):
+            yield [self._invoice(payload) for payload in page]
+
+    def changed_business_partners(self, since: date | None) -> Iterator[list[Pulled[SapCustomer]]]:
+        """Pages of customers updated on or after a day; all customers for None."""
+        condition = payloads.CUSTOMERS_ONLY
+        if since is not None:
+            condition = f"{condition} and {payloads.updated_since(since)}"
+        options = {
+            "$select": payloads.select(
+                payloads.BUSINESS_PARTNER_FIELDS,
+                self.config.billing_channel_field,
+                self.config.billing_email_field,
+            ),
+            "$filter": condition,
+            "$orderby": "CardCode",
+        }
+        for page in self._pages(payloads.BUSINESS_PARTNERS, options, "read business partners"):
+            yield [self._business_partner(payload) for payload in page]
+
+    def incoming_payments_after(self, doc_entry: int) -> Iterator[list[IncomingPayment]]:
+        """Pages of payments newer than a DocEntry (SAP's payments carry no UpdateDate)."""
+        options = {
+            "$select": payloads.select(payloads.PAYMENT_FIELDS),
+            "$filter": f"DocEntry gt {int(doc_entry)}",
+            "$orderby": "DocEntry",
+        }
+        for page in self._pages(payloads.INCOMING_PAYMENTS, options, "read incoming payments"):
+            yield [
+                payloads.payment_from_payload(p, local_currency=self.config.local_currency)
+                for p in page
+            ]
+
+    def invoice(self, doc_entry: int) -> Pulled[Invoice]:
+        """One invoice by its DocEntry."""
+        options = {"$select": payloads.select(payloads.INVOICE_FIELDS)}
+        return self._invoice(
+            self._get(
+                f"{payloads.INVOICES}({int(doc_entry)})", options, f"read invoice {doc_entry}"
+            )
+        )
+
+    def business_partner(self, card_code: str) -> Pulled[SapCustomer]:
+        """One business partner by its CardCode."""
+        options = {
+            "$select": payloads.select(
+                payloads.BUSINESS_PARTNER_FIELDS,
+                self.config.billing_channel_field,
+                self.config.billing_email_field,
+            )
+        }
+        resource = f"{payloads.BUSINESS_PARTNERS}({_key(card_code)})"
+        return self._business_partner(self._get(resource, options, f"read customer {card_code}"))
+
+    def find_by_reference(self, entity_set: str, key_field: str, reference: str) -> list[Any]:
+        """Keys of the records whose kiosk-reference UDF holds this reference."""
+        field = self.config.kiosk_reference_field
+        options = {"$select": key_field, "$filter": f"{field} eq {payloads.quoted(reference)}"}
+        keys: list[Any] = []
+        for page in self._pages(entity_set, options, f"look up reference {reference}"):
+            keys.extend(record[key_field] for record in page)
+        return keys
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def update_business_partner(self, card_code: str, fields: Mapping[str, Any]) -> None:
+        """PATCH fields of a business partner (absolute values: safe to repeat)."""
+        url = f"{self.session.root}{payloads.BUSINESS_PARTNERS}({_key(card_code)})"
+        self.session.request("PATCH", url, body=fields, action=f"update customer {card_code}")
+
+    def set_billing_preference(
+        self, card_code: str, channel: BillingChannel, email: str | None
+    ) -> None:
+        """Record a billing preference in the business partner's UDFs."""
+        self.update_business_partner(
+            card_code,
+            payloads.billing_fields(
+                channel,
+                email,
+                channel_field=self.config.billing_channel_field,
+                email_field=self.config.billing_email_field,
+            ),
+        )
+
+    def create_invoice_activity(
+        self, invoice: Invoice, *, details: str, notes: str, reference: str, at: datetime
+    ) -> int:
+        """POST an Activity linked to the invoice; never retried here (see find_by_reference)."""
+        body = payloads.invoice_activity(
+            invoice,
+            details=details,
+            notes=notes,
+            reference=reference,
+            reference_field=self.config.kiosk_reference_field,
+            at=at,
+        )
+        action = f"record an activity for invoice {invoice.doc_num}"
+        response = self.session.request(
+            "POST", self.session.root + payloads.ACTIVITIES, body=body, action=action
+        )
+        return int(self.session.json(response, action)["ActivityCode"])
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    def _pages(
+        self, resource: str, options: Mapping[str, str], action: str
+    ) -> Iterator[list[dict[str, Any]]]:
+        return iterate_pages(
+            self.session, resource, options, page_size=self.config.page_size, action=action
+        )
+
+    def _get(self, resource: str, options: Mapping[str, str], action: str) -> dict[str, Any]:
+        url = f"{self.session.root}{resource}?{query_string(options)}"
+        response = self.session.request("GET", url, action=action)
+        payload: dict[str, Any] = self.session.json(response, action)
+        return payload
+
+    def _invoice(self, payload: dict[str, Any]) -> Pulled[Invoice]:
+        return payloads.invoice_from_payload(payload, local_currency=self.config.local_currency)
+
+    def _business_partner(self, payload: dict[str, Any]) -> Pulled[SapCustomer]:
+        return payloads.business_partner_from_payload(
+            payload,
+            channel_field=self.config.billing_channel_field,
+            email_field=self.config.billing_email_field,
+        )
+
+
+def _key(text: str) -> str:
+    """A string key in the URL: quoted, inner quotes doubled, then percent-encoded."""
+    return quote(payloads.quoted(text), safe="'")

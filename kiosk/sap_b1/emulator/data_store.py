@@ -1,0 +1,472 @@
+"""The emulated company database: entity records and the business rules SAP applies on writes."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import threading
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from kiosk.sap_b1.emulator.clock import EmulatorClock
+from kiosk.sap_b1.emulator.errors import (
+    ServiceLayerFault,
+    entity_not_found,
+    etag_mismatch,
+    invalid_property,
+    not_found,
+    not_supported,
+    unknown_body_property,
+)
+from kiosk.sap_b1.emulator.odata_filter import parse_filter
+from kiosk.sap_b1.emulator.schema import (
+    DEFAULT_USER_FIELDS,
+    ENTITY_SETS,
+    EntitySet,
+    Field,
+    Kind,
+    UserField,
+)
+
+Record = dict[str, Any]
+CENT = Decimal("0.01")
+TAX_RATES = {"IVA16": Decimal(16), "IVA8": Decimal(8), "IVA0": Decimal(0), "EXE": Decimal(0)}
+DOCUMENT_SETS = {"Invoices": "oInvoices", "CreditNotes": "oCreditNotes"}
+_EDITABLE_DOCUMENT_FIELDS = {"Comments", "NumAtCard", "JournalMemo"}
+_COLLECTION_KEYS = {
+    "DocumentLines": "LineNum",
+    "BPAddresses": "AddressName",
+    "PaymentInvoices": "LineNum",
+}
+_REVISION = "__revision"  # internal: changes on every write, keys the render cache
+
+
+def etag_of(record: Record) -> str:
+    """SAP's weak ETag: the upper-case SHA-1 of the DataVersion."""
+    digest = hashlib.sha1(str(record.get("DataVersion", 0)).encode(), usedforsecurity=False)
+    return f'W/"{digest.hexdigest().upper()}"'
+
+
+class EmulatorData:
+    """All records of the emulated company, guarded by one lock; records are copied on write."""
+
+    def __init__(
+        self,
+        clock: EmulatorClock | None = None,
+        user_fields: Iterable[UserField] = DEFAULT_USER_FIELDS,
+    ) -> None:
+        self.clock = clock or EmulatorClock()
+        self.user_fields = list(user_fields)
+        self._lock = threading.RLock()
+        self._records: dict[str, dict[Any, Record]] = {name: {} for name in ENTITY_SETS}
+        self._next_entry = dict.fromkeys(ENTITY_SETS, 1)
+        self._next_number = {"Invoices": 100001, "CreditNotes": 500001, "IncomingPayments": 900001}
+        self._revisions = itertools.count(1)
+        self._generation = 0
+        self._query_cache: dict[tuple[Any, ...], list[Record]] = {}
+        self._fields: dict[str, dict[str, Field]] = {}
+        # Whether posting a payment also stamps the invoice's UpdateDate/UpdateTime is not
+        # verified on a real system (reference section 7); by default it does not, the harder
+        # case for sync. DataVersion and PaidToDate change either way.
+        self.payments_touch_invoice_update_date = False
+
+    # --- schema ----------------------------------------------------------------------------
+
+    def fields_of(self, set_name: str) -> dict[str, Field]:
+        """The set's fields, including the UDFs declared on its table."""
+        if set_name not in self._fields:
+            entity_set = ENTITY_SETS[set_name]
+            udfs = {
+                f"U_{udf.name}": Field(f"U_{udf.name}", Kind.TEXT)
+                for udf in self.user_fields
+                if udf.table == entity_set.type.udf_table
+            }
+            self._fields[set_name] = {**entity_set.type.fields, **udfs}
+        return self._fields[set_name]
+
+    def user_field(self, set_name: str, name: str) -> UserField | None:
+        table = ENTITY_SETS[set_name].type.udf_table
+        return next(
+            (u for u in self.user_fields if u.table == table and f"U_{u.name}" == name), None
+        )
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def get(self, set_name: str, key: Any) -> Record:
+        with self._lock:
+            record = self._records[set_name].get(key)
+        if record is None:
+            raise not_found()
+        return record
+
+    def query(
+        self, set_name: str, filter_text: str | None, order_by: list[tuple[str, bool]], fold: bool
+    ) -> list[Record]:
+        """Every record matching the filter, in order; cached until the next write."""
+        cache_key = (set_name, filter_text, tuple(order_by), fold, self._generation)
+        cached = self._query_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        fields = self.fields_of(set_name)
+        predicate = (
+            parse_filter(filter_text, fields, case_insensitive=fold) if filter_text else None
+        )
+        for name, _descending in order_by:
+            if name not in fields or fields[name].kind is Kind.COLLECTION:
+                raise invalid_property(name)
+        with self._lock:
+            generation = self._generation
+            rows = list(self._records[set_name].values())
+        if predicate is not None:
+            rows = [row for row in rows if predicate(row)]
+        key = ENTITY_SETS[set_name].key
+        rows.sort(key=lambda row: _sort_value(row.get(key)))
+        for name, descending in reversed(order_by):
+            rows.sort(key=_field_sort_key(name), reverse=descending)
+        if len(self._query_cache) > 64:
+            self._query_cache.clear()
+        self._query_cache[(set_name, filter_text, tuple(order_by), fold, generation)] = rows
+        return rows
+
+    def count(self, set_name: str) -> int:
+        with self._lock:
+            return len(self._records[set_name])
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def create(self, set_name: str, body: dict[str, Any]) -> Record:
+        """Create a record the way SAP does, filling in what the server assigns."""
+        entity_set = ENTITY_SETS[set_name]
+        record = self._read_body(set_name, body, creating=True)
+        with self._lock:
+            now = self.clock.now()
+            if set_name in DOCUMENT_SETS:
+                self._complete_document(set_name, record, now)
+            elif set_name == "BusinessPartners":
+                self._complete_business_partner(record, now)
+            elif set_name == "IncomingPayments":
+                self._post_payment(record, now)
+            elif set_name == "Activities":
+                self._complete_activity(record, now)
+            self._store(entity_set, record)
+        return record
+
+    def patch(
+        self,
+        set_name: str,
+        key: Any,
+        body: dict[str, Any],
+        *,
+        if_match: str | None = None,
+        replace_collections: bool = False,
+    ) -> None:
+        """Merge the body into a record: collections by their key unless replaced."""
+        entity_set = ENTITY_SETS[set_name]
+        changes = self._read_body(set_name, body, creating=False)
+        with self._lock:
+            current = self._existing(set_name, key)
+            _check_etag(entity_set, current, if_match)
+            if set_name in DOCUMENT_SETS:
+                for name in changes:
+                    if name not in _EDITABLE_DOCUMENT_FIELDS and not name.startswith("U_"):
+                        raise ServiceLayerFault(400, -5002, f"Field '{name}' cannot be updated")
+            updated = dict(current)
+            for name, value in changes.items():
+                if isinstance(value, list) and not replace_collections:
+                    updated[name] = _merge_collection(name, current.get(name) or [], value)
+                else:
+                    updated[name] = value
+            if set_name == "BusinessPartners":
+                _number_addresses(updated)
+            self._touch(updated, self.clock.now())
+            self._store(entity_set, updated)
+
+    def delete(self, set_name: str, key: Any, *, if_match: str | None = None) -> None:
+        entity_set = ENTITY_SETS[set_name]
+        with self._lock:
+            current = self._existing(set_name, key)
+            if not entity_set.deletable:
+                raise not_supported()
+            _check_etag(entity_set, current, if_match)
+            del self._records[set_name][key]
+            self._generation += 1
+
+    def cancel(self, set_name: str, key: Any, *, if_match: str | None = None) -> None:
+        """POST Set(key)/Cancel: cancel a document or a payment."""
+        entity_set = ENTITY_SETS[set_name]
+        with self._lock:
+            current = self._existing(set_name, key)
+            _check_etag(entity_set, current, if_match)
+            now = self.clock.now()
+            if current.get("Cancelled") == "tYES":
+                raise ServiceLayerFault(400, -5002, "Document is already cancelled")
+            updated = dict(current, Cancelled="tYES")
+            if set_name in DOCUMENT_SETS:
+                if current["PaidToDate"] > 0:
+                    raise ServiceLayerFault(
+                        400, -5002, "Cannot cancel a document with payments; cancel them first"
+                    )
+                updated.update(CancelStatus="csYes", DocumentStatus="bost_Close")
+                self._touch(updated, now)
+            elif set_name == "IncomingPayments":
+                for line in current.get("PaymentInvoices") or []:
+                    self._apply_to_invoice(line["DocEntry"], -line["SumApplied"], now)
+            else:
+                raise not_supported()
+            self._store(entity_set, updated)
+
+    # --- business rules --------------------------------------------------------------------
+
+    def _complete_document(self, set_name: str, record: Record, now: datetime) -> None:
+        partner = self._records["BusinessPartners"].get(record.get("CardCode"))
+        if partner is None:
+            raise ServiceLayerFault(400, -5002, f"Invalid BP code '{record.get('CardCode')}'")
+        lines = record.get("DocumentLines") or []
+        if not lines:
+            raise ServiceLayerFault(400, -5002, "Document has no lines; add at least one line")
+        entry = self._next_entry[set_name]
+        net = vat = Decimal(0)
+        for number, line in enumerate(lines):
+            code = line.setdefault("TaxCode", "IVA16")
+            if code not in TAX_RATES:
+                raise ServiceLayerFault(400, -5002, f"Tax code '{code}' is not defined")
+            quantity = line.setdefault("Quantity", Decimal(1))
+            unit_price = line.setdefault("UnitPrice", Decimal(0))
+            discount = line.setdefault("DiscountPercent", Decimal(0))
+            price = unit_price * (1 - discount / 100)
+            line_total = _cents(quantity * price)
+            tax = _cents(line_total * TAX_RATES[code] / 100)
+            line.update(
+                LineNum=number, DocEntry=entry, Price=_cents(price), LineTotal=line_total,
+                TaxPercentagePerRow=TAX_RATES[code], TaxTotal=tax, GrossTotal=line_total + tax,
+                LineStatus="bost_Open", Currency=record.get("DocCurrency") or partner["Currency"],
+            )  # fmt: skip
+            line.setdefault("ItemDescription", line.get("ItemCode") or "")
+            net += line_total
+            vat += tax
+        posted = record.setdefault("DocDate", now.date())
+        record.setdefault("DocDueDate", posted + timedelta(days=30))
+        record.setdefault("TaxDate", posted)
+        record.setdefault("DocType", "dDocument_Items")
+        record.setdefault("CardName", partner["CardName"])
+        record.setdefault("FederalTaxID", partner.get("FederalTaxID"))
+        record.setdefault("DocCurrency", partner["Currency"])
+        record.update(
+            DocEntry=entry, DocNum=self._next_number[set_name], Series=1, DocRate=Decimal(1),
+            VatSum=vat, DocTotal=net + vat, PaidToDate=Decimal(0), DiscountPercent=Decimal(0),
+            TotalDiscount=Decimal(0), DocumentStatus="bost_Open", Cancelled="tNO",
+            CancelStatus="csNo", CreationDate=now.date(), DocTime=now.time(),
+            DocObjectCode=DOCUMENT_SETS[set_name], DataVersion=0,
+        )  # fmt: skip
+        self._next_entry[set_name] += 1
+        self._next_number[set_name] += 1
+        self._touch(record, now)
+
+    def _complete_business_partner(self, record: Record, now: datetime) -> None:
+        code = record.get("CardCode")
+        if not code:
+            raise ServiceLayerFault(400, -5002, "Code undefined [OCRD.CardCode]")
+        if code in self._records["BusinessPartners"]:
+            raise ServiceLayerFault(
+                400,
+                -10,
+                f"1320000140 - Business partner code '{code}' already assigned to a business "
+                "partner; enter a unique business partner code",
+            )
+        record.setdefault("CardName", code)
+        record.setdefault("CardType", "cCustomer")
+        record.setdefault("Valid", "tYES")
+        record.setdefault("Frozen", "tNO")
+        record.setdefault("Currency", "MXN")
+        record.setdefault("CurrentAccountBalance", Decimal(0))
+        record.update(CreateDate=now.date(), CreateTime=now.time(), DataVersion=0)
+        _number_addresses(record)
+        self._touch(record, now)
+
+    def _post_payment(self, record: Record, now: datetime) -> None:
+        partner = self._records["BusinessPartners"].get(record.get("CardCode"))
+        if partner is None:
+            raise ServiceLayerFault(400, -5002, f"Invalid BP code '{record.get('CardCode')}'")
+        allocations = record.get("PaymentInvoices") or []
+        means = record.get("CashSum", Decimal(0)) + record.get("TransferSum", Decimal(0))
+        applied = sum((line.get("SumApplied", Decimal(0)) for line in allocations), Decimal(0))
+        if means <= 0:
+            raise ServiceLayerFault(400, -5002, "Enter a payment amount (cash or transfer)")
+        if applied > means:
+            raise ServiceLayerFault(400, -5002, "Amount applied to invoices exceeds the payment")
+        for number, line in enumerate(allocations):
+            invoice = self._records["Invoices"].get(line.get("DocEntry"))
+            line.setdefault("InvoiceType", "it_Invoice")
+            if invoice is None or invoice["CardCode"] != partner["CardCode"]:
+                raise ServiceLayerFault(
+                    400, -5002, f"Invoice {line.get('DocEntry')} is not open for this customer"
+                )
+            if invoice["DocumentStatus"] != "bost_Open" or invoice["Cancelled"] == "tYES":
+                raise ServiceLayerFault(400, -5002, f"Invoice {invoice['DocNum']} is closed")
+            due = invoice["DocTotal"] - invoice["PaidToDate"]
+            if line.get("SumApplied", Decimal(0)) > due:
+                raise ServiceLayerFault(
+                    400, -5002, f"Amount applied exceeds the balance of invoice {invoice['DocNum']}"
+                )
+            line.update(LineNum=number, DocNum=invoice["DocNum"])
+        entry = self._next_entry["IncomingPayments"]
+        record.setdefault("DocDate", now.date())
+        record.setdefault("DocType", "rCustomer")
+        record.setdefault("CardName", partner["CardName"])
+        record.setdefault("DocCurrency", partner["Currency"])
+        record.update(DocEntry=entry, DocNum=self._next_number["IncomingPayments"], Cancelled="tNO")
+        self._next_entry["IncomingPayments"] += 1
+        self._next_number["IncomingPayments"] += 1
+        for line in allocations:
+            self._apply_to_invoice(line["DocEntry"], line["SumApplied"], now)
+
+    def _apply_to_invoice(self, doc_entry: int, amount: Decimal, now: datetime) -> None:
+        invoice = dict(self._records["Invoices"][doc_entry])
+        invoice["PaidToDate"] += amount
+        paid = invoice["PaidToDate"] >= invoice["DocTotal"] and invoice["Cancelled"] == "tNO"
+        invoice["DocumentStatus"] = "bost_Close" if paid else "bost_Open"
+        if self.payments_touch_invoice_update_date:
+            self._touch(invoice, now)
+        else:
+            invoice["DataVersion"] += 1
+        self._store(ENTITY_SETS["Invoices"], invoice)
+
+    def _complete_activity(self, record: Record, now: datetime) -> None:
+        record.setdefault("ActivityDate", now.date())
+        record.setdefault("ActivityTime", now.time())
+        record.setdefault("ActivityProperty", "cn_Note")
+        record.setdefault("Closed", "tNO")
+        record.update(ActivityCode=self._next_entry["Activities"], DataVersion=1)
+        self._next_entry["Activities"] += 1
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    def _touch(self, record: Record, now: datetime) -> None:
+        record["UpdateDate"] = now.date()
+        record["UpdateTime"] = now.time()
+        record["DataVersion"] = record.get("DataVersion", 0) + 1
+
+    def _store(self, entity_set: EntitySet, record: Record) -> None:
+        record[_REVISION] = next(self._revisions)
+        self._records[entity_set.name][record[entity_set.key]] = record
+        self._generation += 1
+
+    def _existing(self, set_name: str, key: Any) -> Record:
+        record = self._records[set_name].get(key)
+        if record is None:
+            raise entity_not_found(key)
+        return record
+
+    def _read_body(self, set_name: str, body: dict[str, Any], *, creating: bool) -> Record:
+        entity_set = ENTITY_SETS[set_name]
+        fields = self.fields_of(set_name)
+        record: Record = {}
+        for name, raw in body.items():
+            spec = fields.get(name)
+            if spec is None:
+                raise unknown_body_property(name, entity_set.type.name)
+            if spec.read_only or (not creating and name == entity_set.key):
+                continue  # SAP ignores read-only properties silently
+            if spec.kind is Kind.COLLECTION:
+                item_fields = entity_set.type.collections[name]
+                if not isinstance(raw, list):
+                    raise ServiceLayerFault(400, -1000, f"Property '{name}' must be a collection")
+                record[name] = [_read_item(item, item_fields, name) for item in raw]
+                continue
+            value = _convert(spec, raw)
+            udf = self.user_field(set_name, name)
+            if udf is not None and value is not None and udf.valid_values:
+                allowed = [valid for valid, _ in udf.valid_values]
+                if value not in allowed:
+                    listed = ", ".join(f"'{v}' - '{d}'" for v, d in udf.valid_values)
+                    raise ServiceLayerFault(
+                        400,
+                        -1004,
+                        f"'{value}' is not a valid value for property '{name}'. "
+                        f"The valid values are: {listed}",
+                    )
+            record[name] = value
+        return record
+
+
+def _read_item(item: Any, fields: dict[str, Field], collection: str) -> Record:
+    if not isinstance(item, dict):
+        raise ServiceLayerFault(400, -1000, f"Items of '{collection}' must be objects")
+    converted: Record = {}
+    for name, raw in item.items():
+        spec = fields.get(name)
+        if spec is None:
+            raise unknown_body_property(name, collection.rstrip("s"))
+        converted[name] = _convert(spec, raw)
+    return converted
+
+
+_CONVERTERS: dict[Kind, Callable[[Any], Any]] = {
+    Kind.INT: int,
+    Kind.TEXT: str,
+    Kind.NUMBER: lambda raw: Decimal(str(raw)),
+    Kind.DATE: lambda raw: date.fromisoformat(str(raw)[:10]),
+    Kind.TIME: lambda raw: time.fromisoformat(str(raw) if len(str(raw)) > 5 else f"{raw}:00"),
+}
+
+
+def _convert(spec: Field, raw: Any) -> Any:
+    if raw is None:
+        return None
+    if spec.kind is Kind.ENUM:
+        by_short = {short: member for member, short in spec.members.items()}
+        member = raw if raw in spec.members else by_short.get(str(raw))
+        if member is None:
+            raise ServiceLayerFault(
+                400, -1000, f"Value '{raw}' is invalid for property '{spec.name}'"
+            )
+        return member
+    try:
+        return _CONVERTERS[spec.kind](raw)
+    except (ValueError, TypeError, InvalidOperation):
+        raise ServiceLayerFault(
+            400, -1000, f"Value '{raw}' is invalid for property '{spec.name}'"
+        ) from None
+
+
+def _merge_collection(name: str, current: list[Record], changes: list[Record]) -> list[Record]:
+    key = _COLLECTION_KEYS.get(name)
+    merged = [dict(item) for item in current]
+    for change in changes:
+        match = next(
+            (item for item in merged if key and key in change and item.get(key) == change[key]),
+            None,
+        )
+        if match is None:
+            merged.append(dict(change))
+        else:
+            match.update(change)
+    return merged
+
+
+def _number_addresses(record: Record) -> None:
+    for number, address in enumerate(record.get("BPAddresses") or []):
+        address["RowNum"] = number
+        address["BPCode"] = record["CardCode"]
+        address.setdefault("AddressType", "bo_BillTo")
+
+
+def _check_etag(entity_set: EntitySet, record: Record, if_match: str | None) -> None:
+    # SAP ignores If-Match values that are not weak ETags, and sets without ETags.
+    if entity_set.etag and if_match and if_match.startswith("W/") and if_match != etag_of(record):
+        raise etag_mismatch()
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, ROUND_HALF_UP)
+
+
+def _field_sort_key(name: str) -> Callable[[Record], tuple[int, Any]]:
+    return lambda row: _sort_value(row.get(name))
+
+
+def _sort_value(value: Any) -> tuple[int, Any]:
+    # None sorts first, as SQL databases put NULL first in ascending order.
+    return (0, "") if value is None else (1, value)

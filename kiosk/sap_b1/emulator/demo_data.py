@@ -1,0 +1,193 @@
+"""A deterministic demo company: Mexican customers, 18 months of invoices, payments and more."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from kiosk.sap_b1.emulator.data_store import EmulatorData
+
+FIRST_NAMES = (
+    "José", "María", "Juan", "Guadalupe", "Francisco", "Verónica", "Luis", "Ana", "Jesús",
+    "Sofía", "Miguel", "Lucía", "Ángel", "Fernanda", "Alejandro", "Ximena", "Ricardo", "Itzel",
+    "Héctor", "Brenda", "Óscar", "Patricia", "Raúl", "Mónica", "Sergio", "Leticia",
+)  # fmt: skip
+LAST_NAMES = (
+    "Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez",
+    "Ramírez", "Cruz", "Flores", "Gómez", "Morales", "Vázquez", "Reyes", "Jiménez", "Torres",
+    "Díaz", "Gutiérrez", "Ruiz", "Mendoza", "Aguilar", "Ortiz", "Moreno", "Castillo", "Romero",
+    "Álvarez", "Méndez", "Chávez", "Rivera", "Juárez", "Ramos", "Domínguez", "Herrera", "Medina",
+    "Castro", "Vargas", "Guzmán", "Velázquez", "Muñoz", "Peña", "Núñez", "Ibarra", "Zúñiga",
+)  # fmt: skip
+BUSINESS_KINDS = (
+    "Comercializadora", "Distribuidora", "Abarrotes", "Ferretería", "Farmacia", "Papelería",
+    "Refaccionaria", "Servicios Integrales", "Grupo", "Constructora", "Transportes", "Panadería",
+)  # fmt: skip
+BUSINESS_NAMES = (
+    "del Norte", "del Bajío", "Azteca", "San Miguel", "La Esperanza", "del Pacífico", "Maya",
+    "Santa Fe", "Las Águilas", "El Sol", "Tres Ríos", "La Güera", "Peñasco", "Cañada Real",
+)  # fmt: skip
+CITIES = (
+    ("Ciudad de México", "CDMX", "06"), ("Guadalajara", "Jalisco", "44"),
+    ("Monterrey", "Nuevo León", "64"), ("Puebla", "Puebla", "72"), ("Querétaro", "Querétaro", "76"),
+    ("Mérida", "Yucatán", "97"), ("León", "Guanajuato", "37"), ("Tijuana", "Baja California", "22"),
+    ("Oaxaca", "Oaxaca", "68"), ("Morelia", "Michoacán", "58"),
+)  # fmt: skip
+STREETS = ("Av. Juárez", "Calle Hidalgo", "Blvd. Morelos", "Av. Revolución", "Calle 5 de Mayo")
+
+
+@dataclass(frozen=True)
+class Product:
+    code: str
+    description: str
+    price: Decimal
+    tax_code: str
+
+
+PRODUCTS = (
+    Product("A00001", "Cemento gris 50 kg", Decimal("239.00"), "IVA16"),
+    Product("A00002", 'Varilla corrugada 3/8" x 12 m', Decimal("189.50"), "IVA16"),
+    Product("A00003", "Pintura vinílica blanca 19 L", Decimal("1450.00"), "IVA16"),
+    Product("A00004", "Cable THW calibre 12, rollo 100 m", Decimal("1289.90"), "IVA16"),
+    Product("A00005", 'Tubo PVC hidráulico 1/2" x 6 m', Decimal("64.75"), "IVA16"),
+    Product("A00006", "Papel bond carta, caja con 10 paquetes", Decimal("1020.00"), "IVA16"),
+    Product("A00007", "Tóner negro alto rendimiento", Decimal("2315.40"), "IVA16"),
+    Product("A00008", "Aceite de motor 5W-30, 4.73 L", Decimal("689.00"), "IVA16"),
+    Product("A00009", "Café de Chiapas molido 1 kg", Decimal("310.00"), "IVA0"),
+    Product("A00010", "Frijol negro a granel 25 kg", Decimal("725.00"), "IVA0"),
+    Product("A00011", "Llanta 205/55 R16", Decimal("1899.00"), "IVA16"),
+    Product("S00001", "Servicio de instalación eléctrica", Decimal("850.00"), "IVA16"),
+    Product("S00002", "Mantenimiento preventivo mensual de equipo de refrigeración comercial, "
+            "incluye revisión de compresor, limpieza de condensador y reporte", Decimal("2450.00"),
+            "IVA16"),
+)  # fmt: skip
+HISTORY_DAYS = 548  # eighteen months
+
+
+def customer_code(number: int) -> str:
+    return f"C{number:06d}"
+
+
+def person_or_company_name(rng: random.Random) -> tuple[str, bool]:
+    """A realistic customer name, and whether it is a company."""
+    if rng.random() < 0.66:
+        return f"{rng.choice(BUSINESS_KINDS)} {rng.choice(BUSINESS_NAMES)} S.A. de C.V.", True
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {rng.choice(LAST_NAMES)}", False
+
+
+def rfc(rng: random.Random, *, company: bool) -> str:
+    """An RFC-shaped tax ID: 3 letters for companies, 4 for people, a date, a 3-character key."""
+    letters = "".join(
+        rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZÑ&") for _ in range(3 if company else 4)
+    )
+    born = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55))
+    key = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(3))
+    return f"{letters}{born:%y%m%d}{key}"
+
+
+def seed_demo_company(
+    data: EmulatorData, *, customers: int = 200, invoices: int = 2000, seed: int = 7
+) -> None:
+    """Fill the emulator with customers and invoices in every state, through SAP's own rules."""
+    rng = random.Random(seed)
+    clock_state = data.clock.snapshot()
+    today = data.clock.now()
+    start = datetime.combine(today.date() - timedelta(days=HISTORY_DAYS), time())
+    try:
+        data.clock.freeze(start)
+        for number in range(1, customers + 1):
+            data.create("BusinessPartners", _business_partner(rng, number))
+        moments = sorted(
+            start
+            + timedelta(
+                days=1 + rng.randrange(HISTORY_DAYS - 1), seconds=rng.randrange(8 * 3600, 19 * 3600)
+            )
+            for _ in range(invoices)
+        )
+        for posted in moments:
+            _invoice_and_its_fate(data, rng, posted, today, customers)
+    finally:
+        data.clock.restore(clock_state)
+
+
+def _business_partner(rng: random.Random, number: int) -> dict[str, object]:
+    name, company = person_or_company_name(rng)
+    city, state, zip_prefix = rng.choice(CITIES)
+    street = f"{rng.choice(STREETS)} {rng.randrange(1, 2000)}"
+    zip_code = f"{zip_prefix}{rng.randrange(0, 1000):03d}"
+    email = f"facturas{number}@cliente{number % 97}.com.mx"
+    partner: dict[str, object] = {
+        "CardCode": customer_code(number),
+        "CardName": name,
+        "CardType": "cCustomer",
+        "FederalTaxID": rfc(rng, company=company),
+        "EmailAddress": email,
+        "Phone1": f"{rng.randrange(10**9, 10**10)}",
+        "Address": street,
+        "City": city,
+        "ZipCode": zip_code,
+        "Country": "MX",
+        "Currency": "MXN",
+        "BPAddresses": [
+            {"AddressName": "Fiscal", "AddressType": "bo_BillTo", "Street": street, "City": city,
+             "ZipCode": zip_code, "State": state, "Country": "MX"},
+        ],
+    }  # fmt: skip
+    if rng.random() < 0.3:
+        partner["U_BillingChannel"] = rng.choice(("PAPER", "EMAIL", "BOTH"))
+        if partner["U_BillingChannel"] != "PAPER":
+            partner["U_BillingEmail"] = email
+    return partner
+
+
+def _invoice_and_its_fate(
+    data: EmulatorData, rng: random.Random, posted: datetime, today: datetime, customers: int
+) -> None:
+    code = customer_code(rng.randrange(1, customers + 1))
+    lines = []
+    for _ in range(rng.randrange(2, 8)):
+        product = rng.choice(PRODUCTS)
+        lines.append(
+            {
+                "ItemCode": product.code,
+                "ItemDescription": product.description,
+                "Quantity": rng.randrange(1, 13),
+                "UnitPrice": product.price,
+                "DiscountPercent": rng.choice((0, 0, 0, 5, 10)),
+                "TaxCode": product.tax_code,
+            }
+        )
+    data.clock.freeze(posted)
+    body: dict[str, object] = {
+        "CardCode": code,
+        "DocDate": posted.date().isoformat(),
+        "DocumentLines": lines,
+    }
+    if rng.random() < 0.4:
+        body["NumAtCard"] = f"OC-{rng.randrange(1000, 99999)}"
+    invoice = data.create("Invoices", body)
+    fate = rng.random()
+    if fate < 0.70:
+        latest = min(today, posted + timedelta(days=45))
+        if latest <= posted:
+            return
+        paid_at = posted + (latest - posted) * rng.random()
+        share = Decimal(1) if fate < 0.58 else Decimal(rng.randrange(20, 80)) / 100
+        amount = (invoice["DocTotal"] * share).quantize(Decimal("0.01"))
+        data.clock.freeze(paid_at)
+        data.create(
+            "IncomingPayments",
+            {
+                "CardCode": code,
+                "DocDate": paid_at.date().isoformat(),
+                "TransferSum": amount,
+                "TransferAccount": "_SYS00000000089",
+                "TransferReference": f"SPEI-{rng.randrange(10**9, 10**10)}",
+                "PaymentInvoices": [{"DocEntry": invoice["DocEntry"], "SumApplied": amount}],
+            },
+        )
+    elif fate < 0.75:
+        data.clock.freeze(posted + timedelta(hours=2))
+        data.cancel("Invoices", invoice["DocEntry"])

@@ -1,0 +1,237 @@
+"""Every SAP field name the kiosk uses, and the mapping between SAP JSON and domain values."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from kiosk.domain.billing_preference import BillingChannel
+from kiosk.domain.customer import Address, Customer
+from kiosk.domain.incoming_payment import IncomingPayment, PaymentAllocation
+from kiosk.domain.invoice import Invoice, InvoiceLine, SapDocumentStatus
+from kiosk.domain.money import Money
+from kiosk.services.ports import Pulled, SapCustomer
+
+Payload = dict[str, Any]
+
+INVOICES = "Invoices"
+BUSINESS_PARTNERS = "BusinessPartners"
+INCOMING_PAYMENTS = "IncomingPayments"
+ACTIVITIES = "Activities"
+
+INVOICE_FIELDS = (
+    "DocEntry", "DocNum", "CardCode", "CardName", "FederalTaxID", "DocDate", "DocDueDate",
+    "TaxDate", "DocCurrency", "VatSum", "DocTotal", "PaidToDate", "DocumentStatus", "Cancelled",
+    "NumAtCard", "Comments", "UpdateDate", "UpdateTime", "DataVersion", "DocumentLines",
+)  # fmt: skip
+BUSINESS_PARTNER_FIELDS = (
+    "CardCode", "CardName", "FederalTaxID", "EmailAddress", "Phone1", "Address", "City",
+    "ZipCode", "County", "Country", "BPAddresses", "UpdateDate", "UpdateTime", "DataVersion",
+)  # fmt: skip
+PAYMENT_FIELDS = (
+    "DocEntry", "DocNum", "CardCode", "DocDate", "DocCurrency", "CashSum", "TransferSum",
+    "TransferReference", "Cancelled", "PaymentInvoices",
+)  # fmt: skip
+CUSTOMERS_ONLY = "CardType eq 'cCustomer'"
+ORDER_BY_KEY = {INVOICES: "DocEntry", BUSINESS_PARTNERS: "CardCode", INCOMING_PAYMENTS: "DocEntry"}
+INVOICE_OBJECT_TYPE = "13"
+YES = "tYES"
+OPEN = "bost_Open"
+BILL_TO = "bo_BillTo"
+_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+_CHANNELS = {channel.value for channel in BillingChannel}
+
+
+def select(fields: tuple[str, ...], *extra: str) -> str:
+    return ",".join((*fields, *extra))
+
+
+def quoted(text: str) -> str:
+    """A string literal for $filter or a key: single quotes, inner quotes doubled."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def updated_since(day: date) -> str:
+    """SAP compares UpdateDate by day only, so the filter is a whole-day overlap by nature."""
+    return f"UpdateDate ge '{day.isoformat()}'"
+
+
+def parse_date(value: Any) -> date | None:
+    """'2024-01-31' (v1) or '2024-01-31T00:00:00Z' (v2); the Z is cosmetic, dates are local."""
+    if not value:
+        return None
+    return date.fromisoformat(str(value)[:10])
+
+
+def parse_time(value: Any) -> time | None:
+    """'HH:MM:SS' or 'HH:MM', server-local."""
+    if not value:
+        return None
+    text = str(value)
+    return time.fromisoformat(text if len(text) > 5 else f"{text}:00")
+
+
+def decimal(value: Any) -> Decimal:
+    """An exact Decimal from a JSON number read as Decimal or int, or a numeric string."""
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value) if isinstance(value, int | Decimal) else Decimal(str(value))
+
+
+def _updated_at(payload: Payload) -> datetime | None:
+    day = parse_date(payload.get("UpdateDate"))
+    if day is None:
+        return None
+    return datetime.combine(day, parse_time(payload.get("UpdateTime")) or time())
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def _currency(value: Any, local_currency: str) -> str:
+    text = str(value or "")
+    return text if _CURRENCY_CODE.fullmatch(text) else local_currency
+
+
+def invoice_from_payload(payload: Payload, *, local_currency: str) -> Pulled[Invoice]:
+    """An invoice from SAP's JSON, with the sync facts (UpdateDate/Time, DataVersion)."""
+    currency = _currency(payload.get("DocCurrency"), local_currency)
+    total = decimal(payload.get("DocTotal"))
+    tax = decimal(payload.get("VatSum"))
+    posted = parse_date(payload.get("DocDate"))
+    if posted is None:
+        raise ValueError(f"invoice {payload.get('DocEntry')} has no DocDate")
+    lines = tuple(
+        InvoiceLine(
+            line_number=int(line.get("LineNum", index)),
+            item_code=_text(line.get("ItemCode")),
+            description=str(line.get("ItemDescription") or ""),
+            quantity=decimal(line.get("Quantity")),
+            unit_price=decimal(line.get("UnitPrice")),
+            discount_percent=decimal(line.get("DiscountPercent")),
+            tax_code=_text(line.get("TaxCode") or line.get("VatGroup")),
+            tax_percent=decimal(line.get("TaxPercentagePerRow")),
+            tax_amount=decimal(line.get("TaxTotal")),
+            line_total=decimal(line.get("LineTotal")),
+        )
+        for index, line in enumerate(payload.get("DocumentLines") or [])
+    )
+    invoice = Invoice(
+        doc_entry=int(payload["DocEntry"]),
+        doc_num=int(payload["DocNum"]),
+        customer_code=str(payload["CardCode"]),
+        customer_name=str(payload.get("CardName") or ""),
+        customer_tax_id=_text(payload.get("FederalTaxID")),
+        posting_date=posted,
+        due_date=parse_date(payload.get("DocDueDate")) or posted,
+        document_date=parse_date(payload.get("TaxDate")) or posted,
+        currency=currency,
+        net_total=Money(total - tax, currency),
+        tax_total=Money(tax, currency),
+        total=Money(total, currency),
+        paid_to_date=Money(decimal(payload.get("PaidToDate")), currency),
+        sap_status=(
+            SapDocumentStatus.OPEN
+            if payload.get("DocumentStatus") == OPEN
+            else SapDocumentStatus.CLOSED
+        ),
+        cancelled=payload.get("Cancelled") == YES,
+        customer_reference=_text(payload.get("NumAtCard")),
+        comments=_text(payload.get("Comments")),
+        lines=lines,
+    )
+    return Pulled(invoice, _updated_at(payload), _data_version(payload))
+
+
+def business_partner_from_payload(
+    payload: Payload, *, channel_field: str, email_field: str
+) -> Pulled[SapCustomer]:
+    """A customer, with the billing preference fields SAP holds, from SAP's JSON."""
+    bill_to: Payload = next(
+        (a for a in payload.get("BPAddresses") or [] if a.get("AddressType") == BILL_TO), {}
+    )
+    customer = Customer(
+        code=str(payload["CardCode"]),
+        name=str(payload.get("CardName") or payload["CardCode"]),
+        tax_id=_text(payload.get("FederalTaxID")),
+        email=_text(payload.get("EmailAddress")),
+        phone=_text(payload.get("Phone1")),
+        address=Address(
+            street=_text(bill_to.get("Street") or payload.get("Address")),
+            city=_text(bill_to.get("City") or payload.get("City")),
+            zip_code=_text(bill_to.get("ZipCode") or payload.get("ZipCode")),
+            state=_text(bill_to.get("State") or payload.get("County")),
+            country=_text(bill_to.get("Country") or payload.get("Country")),
+        ),
+    )
+    raw_channel = payload.get(channel_field)
+    channel = (
+        BillingChannel(raw_channel) if raw_channel in BillingChannel._value2member_map_ else None
+    )
+    sap_customer = SapCustomer(customer, channel, _text(payload.get(email_field)))
+    return Pulled(sap_customer, _updated_at(payload), _data_version(payload))
+
+
+def payment_from_payload(payload: Payload, *, local_currency: str) -> IncomingPayment:
+    """An incoming payment from SAP's JSON; its amount is the sum of its means."""
+    currency = _currency(payload.get("DocCurrency"), local_currency)
+    paid_on = parse_date(payload.get("DocDate"))
+    if paid_on is None:
+        raise ValueError(f"payment {payload.get('DocEntry')} has no DocDate")
+    return IncomingPayment(
+        doc_entry=int(payload["DocEntry"]),
+        doc_num=int(payload["DocNum"]),
+        customer_code=str(payload["CardCode"]),
+        payment_date=paid_on,
+        amount=Money(
+            decimal(payload.get("CashSum")) + decimal(payload.get("TransferSum")), currency
+        ),
+        reference=_text(payload.get("TransferReference")),
+        cancelled=payload.get("Cancelled") == YES,
+        allocations=tuple(
+            PaymentAllocation(int(line["DocEntry"]), decimal(line.get("SumApplied")))
+            for line in payload.get("PaymentInvoices") or []
+        ),
+    )
+
+
+def billing_fields(
+    channel: BillingChannel, email: str | None, *, channel_field: str, email_field: str
+) -> Payload:
+    """The business-partner PATCH body that records a billing preference (absolute values)."""
+    return {channel_field: channel.value, email_field: email or ""}
+
+
+def invoice_activity(
+    invoice: Invoice,
+    *,
+    details: str,
+    notes: str,
+    reference: str,
+    reference_field: str,
+    at: datetime,
+) -> Payload:
+    """An Activity linked to an invoice (object type 13), carrying the kiosk's reference."""
+    return {
+        "CardCode": invoice.customer_code,
+        "ActivityProperty": "cn_Note",
+        "ActivityDate": at.date().isoformat(),
+        "ActivityTime": at.strftime("%H:%M:%S"),
+        "DocType": INVOICE_OBJECT_TYPE,
+        "DocEntry": str(invoice.doc_entry),
+        "DocNum": str(invoice.doc_num),
+        "Details": details[:254],
+        "Notes": notes,
+        "Closed": YES,
+        reference_field: reference,
+    }
+
+
+def _data_version(payload: Payload) -> int | None:
+    value = payload.get("DataVersion")
+    return int(value) if value is not None else None
