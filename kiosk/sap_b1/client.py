@@ -25,8 +25,8 @@ class ServiceLayerClient:
         self.session = session or ServiceLayerSession(config)
 
     def close(self) -> None:
-        """Log out; call on shutdown."""
-        self.session.logout()
+        """Log out and release connections; call on shutdown."""
+        self.session.close()
 
     # --- reads -----------------------------------------------------------------------------
 

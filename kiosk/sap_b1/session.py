@@ -81,6 +81,11 @@ class ServiceLayerSession:
         with self._login_lock:
             self._login()
 
+    def close(self) -> None:
+        """Log out and release the connections."""
+        self.logout()
+        self._http.close()
+
     def logout(self) -> None:
         """End the session on SAP's side; failures are logged, not raised (we are leaving)."""
         with self._login_lock:

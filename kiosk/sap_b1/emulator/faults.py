@@ -1,4 +1,9 @@
-"""Fault injection: make the next matching requests fail the ways a real Service Layer fails."""
+r"""Fault injection: make the next matching requests fail the ways a real Service Layer fails.
+
+A fault's path is a regular expression searched in the request's resource and query as sent,
+relative to the service root: `Invoices\?` matches collection reads, `Invoices\(4\)` one
+invoice, `\$skip=40` one page.
+"""
 
 from __future__ import annotations
 

@@ -99,7 +99,10 @@ class ServiceLayerEmulator:
     def start(self) -> ServiceLayerEmulator:
         """Serve in a background thread until stop()."""
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="sap-emulator", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="sap-emulator",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -469,6 +472,12 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
 
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body leave in separate writes; without NODELAY, Nagle's algorithm and
+        # delayed ACKs add 40 ms to every keep-alive answer.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def do_GET(self) -> None:
         self._handle("GET")
 
@@ -506,7 +515,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(_Answer(404, b"Not Found", "text/plain"))
             return
         version, resource = ApiVersion(root.group(1)), root.group(2)
-        fault = emulator.faults.take(method, resource)
+        fault = emulator.faults.take(method, f"{resource}?{query}" if query else resource)
         if emulator.faults.latency_seconds:
             time.sleep(emulator.faults.latency_seconds)
         if fault is not None and fault.kind is FaultKind.DROP:

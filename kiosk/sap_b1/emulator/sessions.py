@@ -85,5 +85,11 @@ class SessionRegistry:
             self._sessions.clear()
 
     @property
+    def active(self) -> int:
+        """How many sessions are open."""
+        with self._lock:
+            return len(self._sessions)
+
+    @property
     def timeout_minutes(self) -> int:
         return max(1, round(self.timeout_seconds / 60))
