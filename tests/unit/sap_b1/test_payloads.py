@@ -1,0 +1,124 @@
+"""SAP JSON to domain values: both date formats, exact numbers, currencies, billing fields."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+from decimal import Decimal
+
+import pytest
+
+from kiosk.domain.billing_preference import BillingChannel
+from kiosk.domain.invoice import SapDocumentStatus
+from kiosk.sap_b1 import payloads
+from kiosk.sap_b1.paging import query_string
+
+V2_INVOICE = """{
+  "@odata.etag": "W/\\"356A\\"", "DocEntry": 512, "DocNum": 1000512,
+  "DocDate": "2026-03-02T00:00:00Z", "DocDueDate": "2026-04-01T00:00:00Z",
+  "TaxDate": "2026-03-02T00:00:00Z", "CardCode": "C20000", "CardName": "Norm Thompson",
+  "NumAtCard": "PO-4711", "DocTotal": 1190.0, "VatSum": 190.0, "PaidToDate": 0.1,
+  "DocCurrency": "$", "DocumentStatus": "bost_Open", "Cancelled": "tNO",
+  "UpdateDate": "2026-03-02T00:00:00Z", "UpdateTime": "14:05:33", "DataVersion": 3,
+  "DocumentLines": [{"LineNum": 0, "ItemCode": "A00001", "ItemDescription": "Officeprint",
+    "Quantity": 2.0, "UnitPrice": 500.0, "DiscountPercent": 0.0, "LineTotal": 1000.0,
+    "TaxCode": null, "VatGroup": "S1", "TaxTotal": 190.0, "TaxPercentagePerRow": 19.0}]
+}"""
+
+
+def parse(text: str) -> dict:
+    return json.loads(text, parse_float=Decimal)
+
+
+def test_v2_invoice_maps_to_the_domain_exactly():
+    pulled = payloads.invoice_from_payload(parse(V2_INVOICE), local_currency="MXN")
+    invoice = pulled.value
+
+    assert (invoice.doc_entry, invoice.doc_num, invoice.customer_code) == (512, 1000512, "C20000")
+    assert invoice.posting_date == date(2026, 3, 2) and invoice.due_date == date(2026, 4, 1)
+    assert invoice.currency == "MXN"  # SAP's "$" is the local currency
+    assert invoice.total.amount == Decimal("1190.0") and invoice.net_total.amount == Decimal(
+        "1000.0"
+    )
+    assert invoice.paid_to_date.amount == Decimal("0.1")
+    assert invoice.sap_status is SapDocumentStatus.OPEN and not invoice.cancelled
+    assert invoice.lines[0].tax_code == "S1" and invoice.lines[0].tax_percent == Decimal("19.0")
+    assert pulled.updated_at == datetime(2026, 3, 2, 14, 5, 33) and pulled.data_version == 3
+
+
+def test_v1_dates_read_the_same():
+    v1 = parse(V2_INVOICE.replace("T00:00:00Z", ""))
+
+    assert payloads.invoice_from_payload(v1, local_currency="MXN").value.posting_date == date(
+        2026, 3, 2
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("14:05:33", time(14, 5, 33)), ("14:05", time(14, 5)), (None, None), ("", None)],
+)
+def test_times(value, expected):
+    assert payloads.parse_time(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(Decimal("0.1"), "0.1"), (3, "3"), ("1234.567", "1234.567"), (0.1, "0.1"), (None, "0")],
+)
+def test_decimals_never_pass_through_binary_floats(value, expected):
+    assert str(payloads.decimal(value)) == expected
+
+
+def test_business_partner_prefers_the_bill_to_address_and_reads_billing_udfs():
+    payload = {
+        "CardCode": "C1", "CardName": "Ferretería Núñez", "FederalTaxID": "FNU010101AB1",
+        "Address": "Header street", "City": "Header city", "Country": "MX",
+        "BPAddresses": [
+            {"AddressType": "bo_ShipTo", "Street": "Bodega", "City": "León"},
+            {"AddressType": "bo_BillTo", "Street": "Av. Juárez 1", "City": "Puebla",
+             "ZipCode": "72000", "State": "Puebla", "Country": "MX"},
+        ],
+        "U_Canal": "BOTH", "U_Correo": "pagos@fnu.mx", "UpdateDate": "2026-01-01",
+        "UpdateTime": "08:00:00", "DataVersion": 4,
+    }  # fmt: skip
+
+    pulled = payloads.business_partner_from_payload(
+        payload, channel_field="U_Canal", email_field="U_Correo"
+    )
+
+    customer = pulled.value.customer
+    assert customer.address.street == "Av. Juárez 1" and customer.address.state == "Puebla"
+    assert pulled.value.billing_channel is BillingChannel.BOTH
+    assert pulled.value.billing_email == "pagos@fnu.mx"
+
+
+def test_unknown_billing_channel_value_is_no_preference():
+    pulled = payloads.business_partner_from_payload(
+        {"CardCode": "C1", "U_BillingChannel": "FAX"},
+        channel_field="U_BillingChannel",
+        email_field="U_BillingEmail",
+    )
+
+    assert pulled.value.billing_channel is None and pulled.updated_at is None
+
+
+def test_payment_amount_is_the_sum_of_its_means():
+    payment = payloads.payment_from_payload(
+        {
+            "DocEntry": 9, "DocNum": 900009, "CardCode": "C1", "DocDate": "2026-05-01",
+            "CashSum": Decimal("100.10"), "TransferSum": Decimal("0.20"), "DocCurrency": "MXN",
+            "TransferReference": "SPEI-1", "Cancelled": "tNO",
+            "PaymentInvoices": [{"DocEntry": 4, "SumApplied": Decimal("100.30")}],
+        },
+        local_currency="MXN",
+    )  # fmt: skip
+
+    assert str(payment.amount.amount) == "100.30"
+    assert payment.invoice_doc_entries == (4,)
+
+
+def test_literals_and_query_encoding():
+    assert payloads.quoted("O'Brien") == "'O''Brien'"
+    encoded = query_string({"$filter": "UpdateDate ge '2026-01-01'", "$select": "DocEntry,DocNum"})
+    assert encoded == "$filter=UpdateDate%20ge%20'2026-01-01'&$select=DocEntry,DocNum"
