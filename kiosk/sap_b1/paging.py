@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote, urljoin
 
@@ -30,13 +31,26 @@ def iterate_pages(
 
     A full last page still carries a link to an empty page, so a short page is not the end
     marker. Links may be relative, absolute paths or absolute URLs: all resolve against the
-    service root with its trailing slash.
+    service root with its trailing slash. The next page is fetched while the caller works on
+    the current one, so SAP's time to answer overlaps the caller's time to map and store.
     """
-    url: str | None = f"{session.root}{resource}?{query_string(options)}"
     headers = {"Prefer": f"odata.maxpagesize={page_size}"}
-    while url:
+
+    def fetch(url: str) -> tuple[list[dict[str, Any]], str | None]:
         response = session.request("GET", url, headers=headers, action=action)
         body = session.json(response, action)
-        yield body.get("value", [])
         link = body.get("@odata.nextLink") or body.get("odata.nextLink")
-        url = urljoin(session.root, link) if link else None
+        return body.get("value", []), (urljoin(session.root, link) if link else None)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sap-page") as prefetcher:
+        pending: Future[tuple[list[dict[str, Any]], str | None]] | None = prefetcher.submit(
+            fetch, f"{session.root}{resource}?{query_string(options)}"
+        )
+        try:
+            while pending is not None:
+                records, next_url = pending.result()
+                pending = prefetcher.submit(fetch, next_url) if next_url else None
+                yield records
+        finally:
+            if pending is not None:
+                pending.cancel()

@@ -42,6 +42,7 @@ OPEN = "bost_Open"
 BILL_TO = "bo_BillTo"
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 _CHANNELS = {channel.value for channel in BillingChannel}
+_ZERO = Decimal(0)
 
 
 def select(fields: tuple[str, ...], *extra: str) -> str:
@@ -75,11 +76,13 @@ def parse_time(value: Any) -> time | None:
 
 def decimal(value: Any) -> Decimal:
     """An exact Decimal from a JSON number read as Decimal or int, or a numeric string."""
+    if value.__class__ is Decimal:
+        return value
     if value is None:
-        return Decimal(0)
+        return _ZERO
     if isinstance(value, float):
         return Decimal(repr(value))
-    return Decimal(value) if isinstance(value, int | Decimal) else Decimal(str(value))
+    return Decimal(value) if isinstance(value, int) else Decimal(str(value))
 
 
 def _updated_at(payload: Payload) -> datetime | None:
@@ -107,19 +110,7 @@ def invoice_from_payload(payload: Payload, *, local_currency: str) -> Pulled[Inv
     if posted is None:
         raise ValueError(f"invoice {payload.get('DocEntry')} has no DocDate")
     lines = tuple(
-        InvoiceLine(
-            line_number=int(line.get("LineNum", index)),
-            item_code=_text(line.get("ItemCode")),
-            description=str(line.get("ItemDescription") or ""),
-            quantity=decimal(line.get("Quantity")),
-            unit_price=decimal(line.get("UnitPrice")),
-            discount_percent=decimal(line.get("DiscountPercent")),
-            tax_code=_text(line.get("TaxCode") or line.get("VatGroup")),
-            tax_percent=decimal(line.get("TaxPercentagePerRow")),
-            tax_amount=decimal(line.get("TaxTotal")),
-            line_total=decimal(line.get("LineTotal")),
-        )
-        for index, line in enumerate(payload.get("DocumentLines") or [])
+        _invoice_line(index, line) for index, line in enumerate(payload.get("DocumentLines") or ())
     )
     invoice = Invoice(
         doc_entry=int(payload["DocEntry"]),
@@ -146,6 +137,22 @@ def invoice_from_payload(payload: Payload, *, local_currency: str) -> Pulled[Inv
         lines=lines,
     )
     return Pulled(invoice, _updated_at(payload), _data_version(payload))
+
+
+def _invoice_line(index: int, line: Payload) -> InvoiceLine:
+    get = line.get
+    return InvoiceLine(
+        int(get("LineNum", index)),
+        get("ItemCode") or None,
+        get("ItemDescription") or "",
+        decimal(get("Quantity")),
+        decimal(get("UnitPrice")),
+        decimal(get("DiscountPercent")),
+        get("TaxCode") or get("VatGroup") or None,
+        decimal(get("TaxPercentagePerRow")),
+        decimal(get("TaxTotal")),
+        decimal(get("LineTotal")),
+    )
 
 
 def business_partner_from_payload(

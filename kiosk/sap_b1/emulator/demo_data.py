@@ -147,7 +147,7 @@ def _invoice_and_its_fate(
 ) -> None:
     code = customer_code(rng.randrange(1, customers + 1))
     lines = []
-    for _ in range(rng.randrange(2, 8)):
+    for _ in range(rng.randrange(3, 8)):
         product = rng.choice(PRODUCTS)
         lines.append(
             {
