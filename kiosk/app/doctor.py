@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.app.settings import Settings
-from kiosk.app.wiring import database_engine
+from kiosk.app.wiring import database_engine, sap_client
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.storage.database import describe
 from kiosk.storage.invoice_store import SqlInvoiceStore
@@ -68,6 +68,16 @@ def _check_database(settings: Settings) -> CheckResult:
 def _check_sap(settings: Settings) -> CheckResult:
     if not settings.sap.is_configured:
         return CheckResult("sap", Outcome.SKIPPED, "not configured (sap.base_url is empty)")
+    client = sap_client(settings)
+    try:
+        client.session.login()
+    except (ExternalUnavailable, ExternalRejected) as error:
+        return CheckResult("sap", Outcome.FAIL, str(error))
+    finally:
+        client.close()
     return CheckResult(
-        "sap", Outcome.SKIPPED, "not checked yet: the Service Layer client is not built yet"
+        "sap",
+        Outcome.OK,
+        f"logged in to {settings.sap.company_db} as {settings.sap.username} at "
+        f"{settings.sap.base_url} (Service Layer version {client.session.server_version})",
     )

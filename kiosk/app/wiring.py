@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from kiosk.app.settings import DatabaseSettings, Settings
 from kiosk.bundled_files import migrations_path
+from kiosk.sap_b1.client import ServiceLayerClient
+from kiosk.sap_b1.config import ServiceLayerConfig
 from kiosk.services.invoice_lookup import InvoiceLookup
 from kiosk.services.ports import Clock
 from kiosk.services.system_clock import SystemClock
@@ -33,6 +35,26 @@ def open_store(database: DatabaseSettings) -> SqlInvoiceStore:
     engine = database_engine(database)
     ensure_schema(engine, migrations_path())
     return SqlInvoiceStore(engine)
+
+
+def sap_client(settings: Settings) -> ServiceLayerClient:
+    """A Service Layer client for the configured company (not logged in yet)."""
+    sap = settings.sap
+    return ServiceLayerClient(
+        ServiceLayerConfig(
+            base_url=sap.base_url,
+            company_db=sap.company_db,
+            username=sap.username,
+            password=sap.password.get_secret_value(),
+            verify=sap.verify,
+            page_size=sap.page_size,
+            connect_timeout_seconds=sap.connect_timeout_seconds,
+            read_timeout_seconds=sap.read_timeout_seconds,
+            billing_channel_field=sap.billing_channel_field,
+            billing_email_field=sap.billing_email_field,
+            kiosk_reference_field=sap.kiosk_reference_field,
+        )
+    )
 
 
 def build_services(settings: Settings) -> Services:

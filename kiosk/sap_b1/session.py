@@ -58,6 +58,7 @@ class ServiceLayerSession:
         self._generation = 0
         self._last_used = 0.0
         self._timeout_seconds = 30 * 60.0
+        self.server_version: str | None = None
         if config.verify is False:
             logger.warning(
                 "TLS certificate verification for %s is OFF (sap.verify = false): "
@@ -188,8 +189,9 @@ class ServiceLayerSession:
         self._cookie = "; ".join(
             f"{name}={cookies[name]}" for name in ("B1SESSION", "ROUTEID") if name in cookies
         )
-        minutes = self.json(response, action).get("SessionTimeout") or 30
-        self._timeout_seconds = float(minutes) * 60
+        answer = self.json(response, action)
+        self._timeout_seconds = float(answer.get("SessionTimeout") or 30) * 60
+        self.server_version = answer.get("Version")
         self._generation += 1
         self._last_used = self._monotonic()
         logger.info(
