@@ -7,6 +7,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote, urljoin
 
+import requests
+
 from kiosk.sap_b1.session import ServiceLayerSession
 
 # Characters SAP reads literally in query options; everything else is percent-encoded,
@@ -36,21 +38,23 @@ def iterate_pages(
     """
     headers = {"Prefer": f"odata.maxpagesize={page_size}"}
 
-    def fetch(url: str) -> tuple[list[dict[str, Any]], str | None]:
+    def fetch(url: str) -> requests.Response:
         response = session.request("GET", url, headers=headers, action=action)
-        body = session.json(response, action)
-        link = body.get("@odata.nextLink") or body.get("odata.nextLink")
-        return body.get("value", []), (urljoin(session.root, link) if link else None)
+        response.content  # noqa: B018 - read the body here, in the prefetch thread
+        return response
 
+    # The prefetch thread only waits for and reads bytes, which releases the GIL; parsing
+    # stays in the caller's thread so the two never fight over the interpreter.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sap-page") as prefetcher:
-        pending: Future[tuple[list[dict[str, Any]], str | None]] | None = prefetcher.submit(
+        pending: Future[requests.Response] | None = prefetcher.submit(
             fetch, f"{session.root}{resource}?{query_string(options)}"
         )
         try:
             while pending is not None:
-                records, next_url = pending.result()
-                pending = prefetcher.submit(fetch, next_url) if next_url else None
-                yield records
+                body = session.json(pending.result(), action)
+                link = body.get("@odata.nextLink") or body.get("odata.nextLink")
+                pending = prefetcher.submit(fetch, urljoin(session.root, link)) if link else None
+                yield body.get("value", [])
         finally:
             if pending is not None:
                 pending.cancel()
