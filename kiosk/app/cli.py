@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -12,8 +13,9 @@ from kiosk.app import cli_output
 from kiosk.app.doctor import Outcome, run_checks
 from kiosk.app.logging_setup import configure_logging
 from kiosk.app.settings import Settings, SettingsError, config_path_from, load_settings
-from kiosk.app.wiring import build_services, database_engine
+from kiosk.app.wiring import build_services, database_engine, sap_client, sync_service
 from kiosk.bundled_files import migrations_path
+from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.errors import DomainError
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.storage.database import describe
@@ -91,6 +93,33 @@ def build_parser() -> argparse.ArgumentParser:
     customer_show.add_argument("card_code", metavar="CARDCODE")
     customer_show.add_argument("--json", action="store_true", help="print JSON")
     customer_show.set_defaults(handler=_customers_show)
+    preference = customer_commands.add_parser(
+        "set-preference", help="register how a customer wants invoices (queued for SAP)"
+    )
+    preference.add_argument("card_code", metavar="CARDCODE")
+    preference.add_argument("--channel", required=True, choices=("paper", "email", "both"))
+    preference.add_argument("--email", help="billing address; needed for email and both")
+    preference.add_argument("--clerk", default=getpass.getuser(), help="who registers it")
+    preference.set_defaults(handler=_customers_set_preference)
+
+    sync = commands.add_parser("sync", help="push queued changes to SAP, then pull changes")
+    sync.add_argument("--full", action="store_true", help="re-read everything and reconcile")
+    sync.add_argument("--json", action="store_true", help="print JSON")
+    sync.set_defaults(handler=_sync)
+
+    outbox = commands.add_parser("outbox", help="changes waiting for SAP, for staff")
+    outbox.add_argument("--json", action="store_true", help="print JSON")
+    outbox.set_defaults(handler=_outbox_list)
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", metavar="ACTION")
+    retry = outbox_commands.add_parser("retry", help="send a parked change again")
+    retry.add_argument("entry_id", type=_positive_int, metavar="ID")
+    retry.add_argument("--by", default=getpass.getuser(), help="who decides it")
+    retry.set_defaults(handler=_outbox_retry)
+    discard = outbox_commands.add_parser("discard", help="give up a change for good")
+    discard.add_argument("entry_id", type=_positive_int, metavar="ID")
+    discard.add_argument("--reason", required=True, help="why it is discarded")
+    discard.add_argument("--by", default=getpass.getuser(), help="who decides it")
+    discard.set_defaults(handler=_outbox_discard)
     return parser
 
 
@@ -225,6 +254,64 @@ def _invoices_show(args: argparse.Namespace, settings: Settings) -> int:
         print(cli_output.to_json(records[0] if len(records) == 1 else records))
     else:
         print("\n\n".join(cli_output.invoice_details(invoice, today) for invoice in found))
+    return EXIT_OK
+
+
+def _customers_set_preference(args: argparse.Namespace, settings: Settings) -> int:
+    services = build_services(settings)
+    preference = services.preferences.register(
+        args.card_code,
+        BillingChannel(args.channel.upper()),
+        args.email,
+        clerk=args.clerk,
+        consent_given=True,
+    )
+    to = f" to {preference.email}" if preference.email else ""
+    print(
+        f"saved: {preference.customer_code} receives invoices by {preference.channel.value}{to}"
+        f" (registered by {preference.registered_by} at {preference.branch}); "
+        "it goes to SAP with the next sync"
+    )
+    return EXIT_OK
+
+
+def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.sap.is_configured:
+        return _fail("sap.base_url is not set: configure SAP first", EXIT_USAGE)
+    services = build_services(settings)
+    gateway = sap_client(settings)
+    try:
+        report = sync_service(settings, services, gateway).run_once(full=args.full)
+    finally:
+        gateway.close()
+    if args.json:
+        print(cli_output.to_json(cli_output.sync_record(report)))
+    else:
+        print(cli_output.sync_summary(report))
+    if report.error:
+        kept = report.pending + report.parked
+        return _fail(f"{report.error}; {kept} change(s) kept in the outbox", EXIT_UNAVAILABLE)
+    return EXIT_OK
+
+
+def _outbox_list(args: argparse.Namespace, settings: Settings) -> int:
+    entries = build_services(settings).outbox.entries()
+    if args.json:
+        print(cli_output.to_json([cli_output.outbox_record(entry) for entry in entries]))
+    else:
+        print(cli_output.outbox_table(entries))
+    return EXIT_OK
+
+
+def _outbox_retry(args: argparse.Namespace, settings: Settings) -> int:
+    entry = build_services(settings).outbox.retry(args.entry_id, by=args.by)
+    print(f"outbox entry {entry.id} will be sent again with the next sync")
+    return EXIT_OK
+
+
+def _outbox_discard(args: argparse.Namespace, settings: Settings) -> int:
+    entry = build_services(settings).outbox.discard(args.entry_id, reason=args.reason, by=args.by)
+    print(f"outbox entry {entry.id} discarded: {entry.resolution}")
     return EXIT_OK
 
 

@@ -11,6 +11,8 @@ from kiosk.domain.customer import Customer
 from kiosk.domain.invoice import Invoice, InvoiceStatus
 from kiosk.domain.money import Money
 from kiosk.services.invoice_lookup import CustomerOverview
+from kiosk.services.outbox import OutboxEntry
+from kiosk.services.sync import SyncReport
 
 _STATUS_TEXT = {
     InvoiceStatus.OPEN: "open",
@@ -216,3 +218,92 @@ def _columns(rows: list[tuple[str, ...]], *, right_aligned: set[int]) -> str:
         ).rstrip()
         for row in rows
     )
+
+
+def sync_record(report: SyncReport) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "started_at": report.started_at.isoformat(),
+        "full": report.full,
+        "seconds": round(report.seconds, 2),
+        "pulled": report.pulled,
+        "stored": report.stored,
+        "refreshed_by_payments": report.refreshed_by_payments,
+        "pushed": report.push.pushed,
+        "parked": report.push.parked,
+        "outbox_pending": report.pending,
+        "outbox_parked": report.parked,
+        "error": report.error,
+    }
+    if report.reconciliation is not None:
+        found = report.reconciliation
+        record["reconciliation"] = {
+            "invoices_in_sap": found.invoices_in_sap,
+            "invoices_missing_in_sap": found.flagged_invoices,
+            "customers_missing_in_sap": found.flagged_customers,
+            "customers_with_different_count": found.customers_with_different_count,
+            "customers_with_different_balance": found.customers_with_different_balance,
+        }
+    return record
+
+
+def sync_summary(report: SyncReport) -> str:
+    """A few lines a person reads after `kiosk sync`."""
+    verb = "stopped" if report.error else "done"
+    lines = [
+        f"sync {verb} in {report.seconds:.1f} s"
+        f" - pulled {report.pulled['invoices']:,} invoices ({report.stored['invoices']:,} new or"
+        f" changed), {report.pulled['customers']:,} customers"
+        f" ({report.stored['customers']:,} new or changed), {report.pulled['payments']:,} payments"
+        f" ({report.refreshed_by_payments:,} invoices refreshed)",
+        f"pushed {report.push.pushed}, parked {report.push.parked};"
+        f" outbox now {report.pending} pending, {report.parked} parked",
+    ]
+    lines += [f"parked: {error}" for error in report.push.parked_errors]
+    found = report.reconciliation
+    if found is not None:
+        lines.append(
+            f"reconciled: {found.invoices_in_sap:,} invoices in SAP;"
+            f" {found.flagged_invoices:,} cached invoices and {found.flagged_customers:,}"
+            " customers no longer in SAP (flagged);"
+            f" {len(found.customers_with_different_count):,} customers had a different number"
+            f" of invoices and {len(found.customers_with_different_balance):,} a different open"
+            " balance (now repaired)"
+        )
+    return "\n".join(lines)
+
+
+def outbox_record(entry: OutboxEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "reference": entry.reference,
+        "kind": entry.kind,
+        "customer": entry.customer_code,
+        "state": entry.state.value,
+        "attempts": entry.attempts,
+        "created_at": entry.created_at.isoformat(),
+        "next_attempt_at": entry.next_attempt_at.isoformat() if entry.next_attempt_at else None,
+        "error_code": entry.last_error_code,
+        "error": entry.last_error_message,
+        "payload": entry.payload,
+    }
+
+
+def outbox_table(entries: list[OutboxEntry]) -> str:
+    if not entries:
+        return "the outbox is empty: everything has reached SAP"
+    header = ("ID", "State", "Change", "Customer", "Tries", "Created", "Next try / error")
+    rows = [
+        (
+            str(entry.id),
+            entry.state.value,
+            entry.kind,
+            entry.customer_code,
+            str(entry.attempts),
+            f"{entry.created_at:%Y-%m-%d %H:%M}",
+            (entry.last_error_message or "")
+            if entry.state.value == "parked"
+            else (f"{entry.next_attempt_at:%Y-%m-%d %H:%M:%S}" if entry.next_attempt_at else ""),
+        )
+        for entry in entries
+    ]
+    return _columns([header, *rows], right_aligned={0, 4})

@@ -93,6 +93,16 @@ class SapSettings(_Section):
         return bool(self.base_url)
 
 
+class SyncSettings(_Section):
+    """How often and how carefully the kiosk syncs with SAP."""
+
+    interval_seconds: int = Field(default=300, ge=10, le=86_400)
+    after_change_seconds: int = Field(default=5, ge=0, le=3600)
+    retry_min_seconds: int = Field(default=15, ge=1, le=3600)
+    retry_max_seconds: int = Field(default=900, ge=1, le=86_400)
+    overlap_days: int = Field(default=1, ge=1, le=31)
+
+
 class CompanySettings(_Section):
     """The seller, as printed on invoices and shown on the welcome screen."""
 
@@ -158,6 +168,7 @@ class Settings(BaseSettings):
 
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     sap: SapSettings = Field(default_factory=SapSettings)
+    sync: SyncSettings = Field(default_factory=SyncSettings)
     company: CompanySettings = Field(default_factory=CompanySettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     printing: PrintingSettings = Field(default_factory=PrintingSettings)

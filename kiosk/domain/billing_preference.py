@@ -40,3 +40,13 @@ class BillingPreference:
             )
         if not self.registered_by.strip():
             raise InvalidValue("a billing preference must name the clerk who registered it")
+
+
+@dataclass(frozen=True, slots=True)
+class PreferenceChange:
+    """One value a preference has had, where it came from, and why it was kept or replaced."""
+
+    preference: BillingPreference
+    source: str  # "kiosk" or "sap"
+    recorded_at: datetime
+    note: str | None = None

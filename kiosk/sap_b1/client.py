@@ -16,6 +16,9 @@ from kiosk.sap_b1.paging import iterate_pages, query_string
 from kiosk.sap_b1.session import ServiceLayerSession
 from kiosk.services.ports import Pulled, SapCustomer
 
+# Keeps "DocEntry eq 1 or DocEntry eq 2 ..." filters well under URL length limits.
+ENTRIES_PER_QUERY = 40
+
 
 class ServiceLayerClient:
     """Reads invoices, customers and payments, and writes preferences and activities."""
@@ -54,6 +57,27 @@ class ServiceLayerClient:
         }
         for page in self._pages(payloads.BUSINESS_PARTNERS, options, "read business partners"):
             yield [self._business_partner(payload) for payload in page]
+
+    def invoices_by_entries(self, doc_entries: list[int]) -> Iterator[list[Pulled[Invoice]]]:
+        """Pages of the invoices with these DocEntries, asked for a few dozen at a time."""
+        for start in range(0, len(doc_entries), ENTRIES_PER_QUERY):
+            chunk = doc_entries[start : start + ENTRIES_PER_QUERY]
+            options = {
+                "$select": payloads.select(payloads.INVOICE_FIELDS),
+                "$filter": " or ".join(f"DocEntry eq {int(entry)}" for entry in chunk),
+                "$orderby": "DocEntry",
+            }
+            for page in self._pages(payloads.INVOICES, options, "read paid invoices"):
+                yield [self._invoice(payload) for payload in page]
+
+    def latest_payment_entry(self) -> int:
+        """The DocEntry of SAP's newest incoming payment (0 when there is none)."""
+        options = {"$select": "DocEntry", "$orderby": "DocEntry desc", "$top": "1"}
+        url = f"{self.session.root}{payloads.INCOMING_PAYMENTS}?{query_string(options)}"
+        action = "read the newest incoming payment"
+        response = self.session.request("GET", url, action=action)
+        rows = self.session.json(response, action).get("value", [])
+        return int(rows[0]["DocEntry"]) if rows else 0
 
     def incoming_payments_after(self, doc_entry: int) -> Iterator[list[IncomingPayment]]:
         """Pages of payments newer than a DocEntry (SAP's payments carry no UpdateDate)."""

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Generic, Protocol, TypeVar
+from decimal import Decimal
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
-from kiosk.domain.billing_preference import BillingChannel, BillingPreference
+from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
 from kiosk.domain.customer import Customer
+from kiosk.domain.incoming_payment import IncomingPayment
 from kiosk.domain.invoice import Invoice
+
+if TYPE_CHECKING:
+    from kiosk.services.outbox import OutboxEntry
 
 T = TypeVar("T")
 
@@ -57,9 +62,11 @@ class InvoiceStore(Protocol):
 
 
 class Clock(Protocol):
-    """Today's date where the kiosk stands (injectable for tests)."""
+    """Local date and time where the kiosk stands (injectable for tests)."""
 
     def today(self) -> date: ...
+
+    def now(self) -> datetime: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +89,130 @@ class SapCustomer:
     customer: Customer
     billing_channel: BillingChannel | None
     billing_email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncCursor:
+    """Where the last complete pull of one entity stopped: SAP's own time, or its last key."""
+
+    entity: str
+    watermark: datetime | None = None
+    last_key: int | None = None
+    last_success_at: datetime | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreferenceState:
+    """A customer's current preference and what SAP held for it when we last looked."""
+
+    current: BillingPreference | None
+    sap_channel: BillingChannel | None
+    sap_email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PreferenceDecision:
+    """What a pull decided for one customer's preference, written in one transaction."""
+
+    customer_code: str
+    sap_channel: BillingChannel | None
+    sap_email: str | None
+    new_current: BillingPreference | None = None
+    history: tuple[PreferenceChange, ...] = ()
+    supersede_pending: str | None = None  # resolution text for pending pushes now obsolete
+    enqueue: OutboxEntry | None = None
+
+
+class SapGateway(Protocol):
+    """SAP Business One as sync and the outbox need it."""
+
+    def changed_invoices(self, since: date | None) -> Iterator[list[Pulled[Invoice]]]: ...
+
+    def invoices_by_entries(self, doc_entries: list[int]) -> Iterator[list[Pulled[Invoice]]]: ...
+
+    def changed_business_partners(
+        self, since: date | None
+    ) -> Iterator[list[Pulled[SapCustomer]]]: ...
+
+    def incoming_payments_after(self, doc_entry: int) -> Iterator[list[IncomingPayment]]: ...
+
+    def latest_payment_entry(self) -> int: ...
+
+    def business_partner(self, card_code: str) -> Pulled[SapCustomer]: ...
+
+    def set_billing_preference(
+        self, card_code: str, channel: BillingChannel, email: str | None
+    ) -> None: ...
+
+
+class OutboxStore(Protocol):
+    """Durable outbox entries and their delivery state."""
+
+    def due_entries(self, now: datetime) -> list[OutboxEntry]: ...
+
+    def start_attempt(self, entry_id: int, now: datetime) -> None: ...
+
+    def mark_done(self, entry_id: int, now: datetime) -> None: ...
+
+    def park(self, entry_id: int, code: str | None, message: str, now: datetime) -> None: ...
+
+    def retry_later(
+        self, entry_id: int, at: datetime, code: str | None, message: str, now: datetime
+    ) -> None: ...
+
+    def open_entries(self) -> list[OutboxEntry]: ...
+
+    def entry(self, entry_id: int) -> OutboxEntry | None: ...
+
+    def requeue(self, entry_id: int, note: str, now: datetime) -> OutboxEntry: ...
+
+    def discard(self, entry_id: int, note: str, now: datetime) -> OutboxEntry: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+
+class PreferenceStore(Protocol):
+    """Billing preferences with their history, written together with their outbox entries."""
+
+    def save_registered(self, preference: BillingPreference, entry: OutboxEntry) -> None: ...
+
+    def preference_states(self, customer_codes: list[str]) -> dict[str, PreferenceState]: ...
+
+    def apply_decisions(self, decisions: list[PreferenceDecision], now: datetime) -> None: ...
+
+    def history(self, customer_code: str) -> list[PreferenceChange]: ...
+
+
+class CacheSyncStore(Protocol):
+    """The cache as sync writes it: versions to skip unchanged rows, passes to find lost ones."""
+
+    def invoice_versions(self, doc_entries: list[int]) -> dict[int, int | None]: ...
+
+    def customer_versions(self, codes: list[str]) -> dict[str, int | None]: ...
+
+    def store_pulled_invoices(
+        self, pulled: list[Pulled[Invoice]], seen_pass: int | None
+    ) -> int: ...
+
+    def store_pulled_customers(
+        self, pulled: list[Pulled[Customer]], seen_pass: int | None
+    ) -> int: ...
+
+    def mark_seen(self, entity: str, keys: list[object], seen_pass: int) -> None: ...
+
+    def flag_missing(self, entity: str, seen_pass: int) -> int: ...
+
+    def open_balances(self) -> dict[str, dict[str, Decimal]]: ...
+
+    def invoice_counts(self) -> dict[str, int]: ...
+
+
+class SyncCursorStore(Protocol):
+    """Where each entity's pull stands."""
+
+    def cursor(self, entity: str) -> SyncCursor | None: ...
+
+    def save_cursor(self, cursor: SyncCursor) -> None: ...
+
+    def cursors(self) -> list[SyncCursor]: ...

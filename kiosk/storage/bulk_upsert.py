@@ -36,4 +36,6 @@ class BulkUpsert:
     def execute(self, connection: Connection, rows: list[Row]) -> None:
         """Write every row in one executemany; nothing happens for an empty list."""
         if rows:
+            if len(rows[0]) != self.width:
+                raise ValueError(f"bulk row has {len(rows[0])} values, the table {self.width}")
             connection.exec_driver_sql(self.sql, rows)

@@ -6,14 +6,28 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Select, Table, and_, delete, exists, func, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    Table,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    select,
+    update,
+)
 
 from kiosk.domain.billing_preference import BillingPreference
 from kiosk.domain.customer import Customer
 from kiosk.domain.invoice import Invoice, SapDocumentStatus
 from kiosk.domain.search_text import name_words, tax_id_key
+from kiosk.services.ports import Pulled
 from kiosk.storage.bulk_upsert import BulkUpsert
 from kiosk.storage.database import unavailable_on_driver_error
 from kiosk.storage.mapping import (
@@ -24,8 +38,8 @@ from kiosk.storage.mapping import (
     invoice_line_values,
     invoice_values,
     preference_from_row,
-    preference_values,
 )
+from kiosk.storage.scaled_decimal import from_scaled
 from kiosk.storage.tables import (
     BillingPreferenceRow,
     CustomerNameWordRow,
@@ -41,6 +55,7 @@ invoice_lines = cast(Table, InvoiceLineRow.__table__)
 customers = cast(Table, CustomerRow.__table__)
 name_word_rows = cast(Table, CustomerNameWordRow.__table__)
 preferences = cast(Table, BillingPreferenceRow.__table__)
+_ENTITY_TABLES = {"invoices": (invoices, "doc_entry"), "customers": (customers, "code")}
 
 
 class SqlInvoiceStore:
@@ -48,11 +63,11 @@ class SqlInvoiceStore:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self.engine = engine  # shared with the other stores of the same database
         self._invoice_rows = BulkUpsert(engine, invoices, ["doc_entry"])
         self._invoice_line_rows = BulkUpsert(engine, invoice_lines, ["doc_entry", "line_number"])
         self._customer_rows = BulkUpsert(engine, customers, ["code"])
         self._name_word_rows = BulkUpsert(engine, name_word_rows, ["word", "customer_code"])
-        self._preference_rows = BulkUpsert(engine, preferences, ["customer_code"])
 
     # --- reads -------------------------------------------------------------------------------
 
@@ -147,11 +162,19 @@ class SqlInvoiceStore:
     # --- writes ------------------------------------------------------------------------------
 
     def upsert_invoices(self, new_invoices: Iterable[Invoice]) -> int:
+        return self.store_pulled_invoices((Pulled(i, None, None) for i in new_invoices), None)
+
+    def store_pulled_invoices(
+        self, pulled: Iterable[Pulled[Invoice]], seen_pass: int | None
+    ) -> int:
+        """Upsert invoices with SAP's UpdateDate/Time and DataVersion, replacing their lines."""
         written = 0
-        for batch in _batches(new_invoices):
-            headers = [invoice_values(invoice) for invoice in batch]
-            lines = [line for invoice in batch for line in invoice_line_values(invoice)]
-            entries = [invoice.doc_entry for invoice in batch]
+        for batch in _batches(pulled):
+            headers = [
+                invoice_values(p.value, p.updated_at, p.data_version, seen_pass) for p in batch
+            ]
+            lines = [line for p in batch for line in invoice_line_values(p.value)]
+            entries = [p.value.doc_entry for p in batch]
             with self._begin() as connection:
                 self._invoice_rows.execute(connection, headers)
                 connection.execute(
@@ -162,12 +185,21 @@ class SqlInvoiceStore:
         return written
 
     def upsert_customers(self, new_customers: Iterable[Customer]) -> int:
+        return self.store_pulled_customers((Pulled(c, None, None) for c in new_customers), None)
+
+    def store_pulled_customers(
+        self, pulled: Iterable[Pulled[Customer]], seen_pass: int | None
+    ) -> int:
+        """Upsert customers with SAP's UpdateDate/Time and DataVersion, and their name words."""
         written = 0
-        for batch in _batches(new_customers):
-            words = [word for customer in batch for word in customer_name_word_values(customer)]
-            codes = [customer.code for customer in batch]
+        for batch in _batches(pulled):
+            words = [word for p in batch for word in customer_name_word_values(p.value)]
+            codes = [p.value.code for p in batch]
+            rows = [
+                customer_values(p.value, p.updated_at, p.data_version, seen_pass) for p in batch
+            ]
             with self._begin() as connection:
-                self._customer_rows.execute(connection, [customer_values(c) for c in batch])
+                self._customer_rows.execute(connection, rows)
                 connection.execute(
                     delete(name_word_rows).where(name_word_rows.c.customer_code.in_(codes))
                 )
@@ -175,10 +207,77 @@ class SqlInvoiceStore:
             written += len(batch)
         return written
 
-    def save_billing_preference(self, preference: BillingPreference) -> None:
-        """Insert or replace a customer's billing preference."""
+    # --- what sync needs --------------------------------------------------------------------
+
+    def invoice_versions(self, doc_entries: list[int]) -> dict[int, int | None]:
+        """SAP's DataVersion of each cached invoice among these (absent: not cached)."""
+        query = select(invoices.c.doc_entry, invoices.c.sap_data_version).where(
+            invoices.c.doc_entry.in_(doc_entries)
+        )
+        with self._connect() as connection:
+            return {row.doc_entry: row.sap_data_version for row in connection.execute(query)}
+
+    def customer_versions(self, codes: list[str]) -> dict[str, int | None]:
+        """SAP's DataVersion of each cached customer among these."""
+        query = select(customers.c.code, customers.c.sap_data_version).where(
+            customers.c.code.in_(codes)
+        )
+        with self._connect() as connection:
+            return {row.code: row.sap_data_version for row in connection.execute(query)}
+
+    def mark_seen(self, entity: str, keys: list[object], seen_pass: int) -> None:
+        """Note that SAP still has these rows in this full pass (and clear a missing flag)."""
+        table, key = _ENTITY_TABLES[entity]
         with self._begin() as connection:
-            self._preference_rows.execute(connection, [preference_values(preference)])
+            connection.execute(
+                update(table)
+                .where(table.c[key].in_(keys))
+                .values(last_seen_pass=seen_pass, missing_in_sap=False)
+            )
+
+    def flag_missing(self, entity: str, seen_pass: int) -> int:
+        """Flag cached rows a full pass did not see in SAP; return how many are flagged."""
+        table, _key = _ENTITY_TABLES[entity]
+        not_seen = (table.c.last_seen_pass.is_(None)) | (table.c.last_seen_pass != seen_pass)
+        with self._begin() as connection:
+            connection.execute(update(table).where(not_seen).values(missing_in_sap=True))
+            flagged = connection.execute(
+                select(func.count()).select_from(table).where(table.c.missing_in_sap.is_(True))
+            ).scalar_one()
+        return int(flagged)
+
+    def open_balances(self) -> dict[str, dict[str, Decimal]]:
+        """What each customer owes per currency, summed in the database.
+
+        This repeats Invoice.amount_due in SQL (open, not cancelled, never below zero) so a
+        full reconciliation can compare a million invoices without loading them.
+        """
+        owed = case(
+            (
+                invoices.c.total > invoices.c.paid_to_date,
+                invoices.c.total - invoices.c.paid_to_date,
+            ),
+            else_=0,
+        )
+        query = (
+            select(invoices.c.customer_code, invoices.c.currency, func.sum(owed).label("owed"))
+            .where(
+                invoices.c.sap_status == SapDocumentStatus.OPEN.value,
+                invoices.c.cancelled.is_(False),
+            )
+            .group_by(invoices.c.customer_code, invoices.c.currency)
+        )
+        balances: dict[str, dict[str, Decimal]] = defaultdict(dict)
+        with self._connect() as connection:
+            for row in connection.execute(query):
+                balances[row.customer_code][row.currency] = from_scaled(int(row.owed or 0))
+        return dict(balances)
+
+    def invoice_counts(self) -> dict[str, int]:
+        """How many cached invoices each customer has."""
+        query = select(invoices.c.customer_code, func.count()).group_by(invoices.c.customer_code)
+        with self._connect() as connection:
+            return {code: int(count) for code, count in connection.execute(query)}
 
     # --- plumbing ----------------------------------------------------------------------------
 

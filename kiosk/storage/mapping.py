@@ -8,6 +8,7 @@ what PostgreSQL casts to a date).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row
@@ -22,7 +23,12 @@ from kiosk.storage.scaled_decimal import from_scaled, to_scaled
 Values = tuple[Any, ...]
 
 
-def invoice_values(invoice: Invoice) -> Values:
+def invoice_values(
+    invoice: Invoice,
+    updated_at: datetime | None = None,
+    data_version: int | None = None,
+    seen_pass: int | None = None,
+) -> Values:
     """An invoice header as a bulk row, in the invoices table's column order."""
     return (
         invoice.doc_entry,
@@ -42,6 +48,10 @@ def invoice_values(invoice: Invoice) -> Values:
         invoice.cancelled,
         invoice.customer_reference,
         invoice.comments,
+        timestamp(updated_at),
+        data_version,
+        seen_pass,
+        False,
     )
 
 
@@ -63,6 +73,11 @@ def invoice_line_values(invoice: Invoice) -> list[Values]:
         )
         for line in invoice.lines
     ]
+
+
+def timestamp(moment: datetime | None) -> str | None:
+    """A naive local time as the ISO text SQLAlchemy's DateTime reads back on SQLite."""
+    return None if moment is None else moment.isoformat(sep=" ", timespec="microseconds")
 
 
 def invoice_from_row(row: Row[Any], line_rows: Sequence[Row[Any]]) -> Invoice:
@@ -104,7 +119,12 @@ def invoice_from_row(row: Row[Any], line_rows: Sequence[Row[Any]]) -> Invoice:
     )
 
 
-def customer_values(customer: Customer) -> Values:
+def customer_values(
+    customer: Customer,
+    updated_at: datetime | None = None,
+    data_version: int | None = None,
+    seen_pass: int | None = None,
+) -> Values:
     """A customer as a bulk row, with the tax ID normalised for lookups."""
     address = customer.address
     return (
@@ -119,6 +139,10 @@ def customer_values(customer: Customer) -> Values:
         address.zip_code,
         address.state,
         address.country,
+        timestamp(updated_at),
+        data_version,
+        seen_pass,
+        False,
     )
 
 
@@ -145,15 +169,19 @@ def customer_from_row(row: Row[Any]) -> Customer:
     )
 
 
-def preference_values(preference: BillingPreference) -> Values:
-    """A billing preference as a bulk row; the time as the ISO text SQLAlchemy's DateTime reads."""
+def preference_values(
+    preference: BillingPreference, sap_channel: str | None, sap_email: str | None
+) -> Values:
+    """A billing preference as a bulk row, with what SAP held when we last looked."""
     return (
         preference.customer_code,
         preference.channel.value,
         preference.email,
-        preference.consent_at.isoformat(sep=" ", timespec="microseconds"),
+        timestamp(preference.consent_at),
         preference.registered_by,
         preference.branch,
+        sap_channel,
+        sap_email,
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -59,6 +60,10 @@ class CustomerRow(Base):
     zip_code: Mapped[str | None] = mapped_column(String(20))
     state: Mapped[str | None] = mapped_column(String(100))
     country: Mapped[str | None] = mapped_column(String(3))
+    sap_updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    sap_data_version: Mapped[int | None] = mapped_column(Integer)
+    last_seen_pass: Mapped[int | None] = mapped_column(Integer)
+    missing_in_sap: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class CustomerNameWordRow(Base):
@@ -98,6 +103,10 @@ class InvoiceRow(Base):
     cancelled: Mapped[bool] = mapped_column(Boolean)
     customer_reference: Mapped[str | None] = mapped_column(String(100))
     comments: Mapped[str | None] = mapped_column(Text)
+    sap_updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    sap_data_version: Mapped[int | None] = mapped_column(Integer)
+    last_seen_pass: Mapped[int | None] = mapped_column(Integer)
+    missing_in_sap: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class InvoiceLineRow(Base):
@@ -135,6 +144,30 @@ class BillingPreferenceRow(Base):
     consent_at: Mapped[datetime] = mapped_column(DateTime)
     registered_by: Mapped[str] = mapped_column(String(50))
     branch: Mapped[str] = mapped_column(String(50))
+    # What SAP held when we last looked: the base that tells a change made in SAP meanwhile
+    # from an old value our push has not replaced yet.
+    sap_channel: Mapped[str | None] = mapped_column(String(5))
+    sap_email: Mapped[str | None] = mapped_column(String(254))
+
+
+class BillingPreferenceHistoryRow(Base):
+    """Every value a customer's billing preference has had, from the kiosk or from SAP."""
+
+    __tablename__ = "billing_preference_history"
+    __table_args__ = (
+        Index("ix_billing_preference_history_customer_code_id", "customer_code", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_code: Mapped[str] = mapped_column(String(50))
+    channel: Mapped[str] = mapped_column(String(5))
+    email: Mapped[str | None] = mapped_column(String(254))
+    consent_at: Mapped[datetime] = mapped_column(DateTime)
+    registered_by: Mapped[str] = mapped_column(String(50))
+    branch: Mapped[str] = mapped_column(String(50))
+    source: Mapped[str] = mapped_column(String(10))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class SyncCursorRow(Base):
@@ -145,6 +178,7 @@ class SyncCursorRow(Base):
     entity: Mapped[str] = mapped_column(String(40), primary_key=True)
     watermark_date: Mapped[date | None] = mapped_column(Date)
     watermark_time: Mapped[time | None] = mapped_column(Time)
+    last_key: Mapped[int | None] = mapped_column(Integer)
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
 
@@ -154,7 +188,7 @@ class OutboxRow(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        CheckConstraint("state IN ('pending', 'parked', 'done')", name="state"),
+        CheckConstraint("state IN ('pending', 'parked', 'done', 'discarded')", name="state"),
         Index("ix_outbox_state_customer_code_id", "state", "customer_code", "id"),
     )
 
@@ -170,3 +204,6 @@ class OutboxRow(Base):
     last_error_message: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolution: Mapped[str | None] = mapped_column(Text)

@@ -14,9 +14,10 @@ import pytest
 from kiosk import __version__
 from kiosk.app.cli import main
 from kiosk.app.settings import load_settings
-from kiosk.app.wiring import open_store
+from kiosk.app.wiring import build_services, open_store
+from kiosk.domain.billing_preference import BillingChannel
 from kiosk.storage.schema_migration import SCHEMA_HEAD
-from tests.builders import make_customer, make_invoice, make_preference
+from tests.builders import make_customer, make_invoice
 
 TODAY = date.today()
 
@@ -39,7 +40,10 @@ def filled_cache() -> None:
             make_invoice(3, doc_num=7001, customer_code="C002", customer_name="José Pérez García"),
         ]
     )
-    store.save_billing_preference(make_preference("C001"))
+    services = build_services(load_settings(None))
+    services.preferences.register(
+        "C001", BillingChannel.EMAIL, "pagos@penanorte.mx", clerk="maria", consent_given=True
+    )
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select, text
 
-from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.customer import Address
 from kiosk.domain.invoice import SapDocumentStatus
 from kiosk.domain.money import Money
@@ -18,7 +17,7 @@ from kiosk.storage.database import create_database_engine
 from kiosk.storage.invoice_store import BATCH_SIZE, SqlInvoiceStore, _prefix_upper_bound
 from kiosk.storage.schema_migration import current_revision
 from kiosk.storage.tables import InvoiceLineRow
-from tests.builders import make_customer, make_invoice, make_line, make_preference
+from tests.builders import make_customer, make_invoice, make_line
 
 
 def test_invoice_round_trips_exactly(store: SqlInvoiceStore):
@@ -164,16 +163,6 @@ def test_prefix_upper_bound_covers_every_word_with_the_prefix():
     assert _prefix_upper_bound("az") == "b"
     assert _prefix_upper_bound("a9") == "aa"
     assert _prefix_upper_bound("zz") is None
-
-
-def test_billing_preference_round_trip(store: SqlInvoiceStore):
-    preference = make_preference("C1", channel=BillingChannel.BOTH)
-
-    store.save_billing_preference(preference)
-    store.save_billing_preference(preference)
-
-    assert store.billing_preference("C1") == preference
-    assert store.billing_preference("C2") is None
 
 
 def test_lines_go_with_their_invoice(store: SqlInvoiceStore, engine: Engine):

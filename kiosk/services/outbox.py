@@ -1,0 +1,183 @@
+"""The outbox: local changes waiting for SAP, and the pusher that delivers them safely.
+
+Each entry carries a client-made reference. Entries are pushed oldest first per customer, at
+least once; before repeating an attempt whose outcome is unknown, the pusher asks SAP whether
+the change is already there. An entry SAP rejects is parked for staff and blocks nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from kiosk.domain.billing_preference import BillingChannel
+from kiosk.domain.errors import InvalidValue, NotFound
+from kiosk.services.errors import ExternalOutcomeUnknown, ExternalRejected, ExternalUnavailable
+from kiosk.services.ports import Clock, OutboxStore, SapGateway
+
+logger = logging.getLogger(__name__)
+
+BILLING_PREFERENCE = "billing_preference"
+FIRST_RETRY = timedelta(seconds=30)
+LAST_RETRY = timedelta(hours=1)
+
+
+class OutboxState(enum.Enum):
+    PENDING = "pending"
+    PARKED = "parked"
+    DONE = "done"
+    DISCARDED = "discarded"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """One change for SAP, with its delivery history."""
+
+    id: int | None
+    reference: str
+    kind: str
+    customer_code: str
+    payload: dict[str, Any]
+    state: OutboxState
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime | None = None
+    last_attempt_at: datetime | None = None
+    last_error_code: str | None = None
+    last_error_message: str | None = None
+    resolution: str | None = None
+
+    @classmethod
+    def new(
+        cls, kind: str, customer_code: str, payload: dict[str, Any], now: datetime
+    ) -> OutboxEntry:
+        """A fresh pending entry with its own unique reference."""
+        return cls(
+            id=None,
+            reference=str(uuid.uuid4()),
+            kind=kind,
+            customer_code=customer_code,
+            payload=payload,
+            state=OutboxState.PENDING,
+            attempts=0,
+            created_at=now,
+            next_attempt_at=now,
+        )
+
+    def payload_text(self) -> str:
+        return json.dumps(self.payload, sort_keys=True, ensure_ascii=False)
+
+
+@dataclass
+class PushReport:
+    """What one push pass did."""
+
+    pushed: int = 0
+    parked: int = 0
+    deferred: int = 0
+    stopped_by: str | None = None
+    parked_errors: list[str] = field(default_factory=list)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after a transient failure: 30 s, 1 min, 2 min ... at most an hour."""
+    delay: timedelta = FIRST_RETRY * 2 ** max(0, attempts - 1)
+    return min(LAST_RETRY, delay)
+
+
+class OutboxPusher:
+    """Delivers due outbox entries to SAP, one short transaction before and after each call."""
+
+    def __init__(self, outbox: OutboxStore, gateway: SapGateway, clock: Clock) -> None:
+        self._outbox = outbox
+        self._gateway = gateway
+        self._clock = clock
+        self._handlers: dict[str, Callable[[OutboxEntry], None]] = {
+            BILLING_PREFERENCE: self._push_billing_preference,
+        }
+
+    def push_due(self) -> PushReport:
+        """Push every due entry; stop early when SAP cannot be reached at all."""
+        report = PushReport()
+        waiting_customers: set[str] = set()
+        for entry in self._outbox.due_entries(self._clock.now()):
+            if entry.customer_code in waiting_customers:
+                report.deferred += 1
+                continue
+            assert entry.id is not None
+            # Recorded before the call: after a crash, attempts > 0 means "outcome unknown".
+            self._outbox.start_attempt(entry.id, self._clock.now())
+            try:
+                self._handlers[entry.kind](entry)
+            except ExternalRejected as error:
+                self._outbox.park(entry.id, error.code, str(error), self._clock.now())
+                report.parked += 1
+                report.parked_errors.append(f"{entry.kind} {entry.customer_code}: {error}")
+                logger.warning("outbox %s parked: %s", entry.reference, error)
+                continue
+            except ExternalUnavailable as error:
+                attempts = entry.attempts + 1
+                retry_at = self._clock.now() + retry_delay(attempts)
+                self._outbox.retry_later(entry.id, retry_at, None, str(error), self._clock.now())
+                waiting_customers.add(entry.customer_code)
+                report.deferred += 1
+                if not isinstance(error, ExternalOutcomeUnknown):
+                    report.stopped_by = str(error)
+                    break
+                continue
+            self._outbox.mark_done(entry.id, self._clock.now())
+            report.pushed += 1
+        return report
+
+    def _push_billing_preference(self, entry: OutboxEntry) -> None:
+        channel = BillingChannel(entry.payload["channel"])
+        email = entry.payload.get("email")
+        if entry.attempts > 0:
+            # An earlier attempt may have landed: check instead of changing SAP twice.
+            current = self._gateway.business_partner(entry.customer_code).value
+            if current.billing_channel is channel and (current.billing_email or None) == email:
+                logger.info("outbox %s was already applied in SAP", entry.reference)
+                return
+        self._gateway.set_billing_preference(entry.customer_code, channel, email)
+
+
+class OutboxAdministration:
+    """What staff may do with the outbox: see it, retry a parked entry, discard one."""
+
+    def __init__(self, outbox: OutboxStore, clock: Clock) -> None:
+        self._outbox = outbox
+        self._clock = clock
+
+    def entries(self) -> list[OutboxEntry]:
+        """Pending and parked entries, oldest first."""
+        return self._outbox.open_entries()
+
+    def retry(self, entry_id: int, *, by: str) -> OutboxEntry:
+        """Send a parked entry again on the next sync."""
+        entry = self._open_entry(entry_id)
+        if entry.state is not OutboxState.PARKED:
+            raise InvalidValue(f"outbox entry {entry_id} is {entry.state.value}, not parked")
+        return self._outbox.requeue(entry_id, f"retried by {by}", self._clock.now())
+
+    def discard(self, entry_id: int, *, reason: str, by: str) -> OutboxEntry:
+        """Give up an entry for good, saying why."""
+        if not reason.strip():
+            raise InvalidValue("say why the change is discarded (--reason)")
+        self._open_entry(entry_id)
+        return self._outbox.discard(
+            entry_id, f"discarded by {by}: {reason.strip()}", self._clock.now()
+        )
+
+    def _open_entry(self, entry_id: int) -> OutboxEntry:
+        entry = self._outbox.entry(entry_id)
+        if entry is None:
+            raise NotFound(f"there is no outbox entry {entry_id}")
+        if entry.state in (OutboxState.DONE, OutboxState.DISCARDED):
+            raise InvalidValue(f"outbox entry {entry_id} is already {entry.state.value}")
+        return entry

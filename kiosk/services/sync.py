@@ -1,0 +1,260 @@
+"""One sync pass: push the outbox, then pull what changed in SAP into the cache.
+
+Pulls are streamed: each page is stored in its own short transaction as it arrives (the next
+page is fetched meanwhile), and a cursor moves only after its whole pass is stored. SAP filters
+UpdateDate by day and UpdateTime by minute, so the pull re-reads from the day before its
+watermark and drops rows it already holds by DataVersion: same-minute and same-second changes
+are never missed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import TypeVar
+
+from kiosk.domain.invoice import Invoice
+from kiosk.services.errors import ExternalRejected, ExternalUnavailable
+from kiosk.services.outbox import OutboxPusher, PushReport
+from kiosk.services.ports import (
+    CacheSyncStore,
+    Clock,
+    OutboxStore,
+    PreferenceStore,
+    Pulled,
+    SapCustomer,
+    SapGateway,
+    SyncCursor,
+    SyncCursorStore,
+)
+from kiosk.services.preferences import reconcile_with_sap
+
+logger = logging.getLogger(__name__)
+
+CUSTOMERS = "customers"
+INVOICES = "invoices"
+PAYMENTS = "payments"
+ENTITIES = (CUSTOMERS, INVOICES, PAYMENTS)
+T = TypeVar("T")
+
+
+@dataclass
+class Reconciliation:
+    """What a full pass found when it compared the cache with SAP."""
+
+    invoices_in_sap: int = 0
+    flagged_invoices: int = 0
+    flagged_customers: int = 0
+    customers_with_different_count: list[str] = field(default_factory=list)
+    customers_with_different_balance: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SyncReport:
+    """What one sync pass did; `error` is set when it could not finish."""
+
+    started_at: datetime
+    full: bool
+    seconds: float = 0.0
+    pulled: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ENTITIES, 0))
+    stored: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ENTITIES, 0))
+    refreshed_by_payments: int = 0
+    push: PushReport = field(default_factory=PushReport)
+    pending: int = 0
+    parked: int = 0
+    reconciliation: Reconciliation | None = None
+    error: str | None = None
+
+
+class SyncService:
+    """Runs sync passes; one at a time (the caller's lane guarantees it)."""
+
+    def __init__(
+        self,
+        gateway: SapGateway,
+        cache: CacheSyncStore,
+        cursors: SyncCursorStore,
+        outbox: OutboxStore,
+        preferences: PreferenceStore,
+        clock: Clock,
+        *,
+        overlap: timedelta = timedelta(days=1),
+    ) -> None:
+        self._gateway = gateway
+        self._cache = cache
+        self._cursors = cursors
+        self._outbox = outbox
+        self._preferences = preferences
+        self._clock = clock
+        self._overlap = overlap
+        self._pusher = OutboxPusher(outbox, gateway, clock)
+
+    def run_once(self, *, full: bool = False) -> SyncReport:
+        """Push, then pull; SAP being unreachable ends the pass with `error` set, losing nothing."""
+        started = time.perf_counter()
+        report = SyncReport(started_at=self._clock.now(), full=full)
+        try:
+            report.push = self._pusher.push_due()
+            if report.push.stopped_by:
+                raise ExternalUnavailable(report.push.stopped_by)
+            seen_pass = int(time.time()) if full else None
+            self._pull_customers(report, seen_pass)
+            balances_before = self._cache.open_balances() if full else {}
+            counts_before = self._cache.invoice_counts() if full else {}
+            sap_side = self._pull_invoices(report, seen_pass)
+            self._pull_payments(report, full)
+            if full and seen_pass is not None:
+                report.reconciliation = self._reconcile(
+                    seen_pass, sap_side, balances_before, counts_before
+                )
+        except (ExternalUnavailable, ExternalRejected) as error:
+            report.error = str(error)
+            logger.warning("sync pass stopped: %s", error)
+        finally:
+            counts = self._outbox.counts()
+            report.pending = counts.get("pending", 0)
+            report.parked = counts.get("parked", 0)
+            report.seconds = time.perf_counter() - started
+        return report
+
+    # --- pulls -----------------------------------------------------------------------------
+
+    def _pull_customers(self, report: SyncReport, seen_pass: int | None) -> None:
+        cursor = self._cursor(CUSTOMERS)
+        since = None if seen_pass else self._since(cursor)
+        newest = cursor.watermark
+        for page in self._gateway.changed_business_partners(since):
+            report.pulled[CUSTOMERS] += len(page)
+            newest = _newest(newest, page)
+            known = self._cache.customer_versions([p.value.customer.code for p in page])
+            changed = [p for p in page if _is_new(p, known.get(p.value.customer.code))]
+            customers = [Pulled(p.value.customer, p.updated_at, p.data_version) for p in changed]
+            report.stored[CUSTOMERS] += self._cache.store_pulled_customers(customers, seen_pass)
+            if seen_pass is not None:
+                self._cache.mark_seen(CUSTOMERS, [p.value.customer.code for p in page], seen_pass)
+            self._reconcile_preferences(changed)
+        self._finish(cursor, newest, None)
+
+    def _reconcile_preferences(self, changed: list[Pulled[SapCustomer]]) -> None:
+        if not changed:
+            return
+        states = self._preferences.preference_states([p.value.customer.code for p in changed])
+        now = self._clock.now()
+        decisions = [
+            decision
+            for item in changed
+            if (decision := reconcile_with_sap(item, states.get(item.value.customer.code), now))
+        ]
+        if decisions:
+            self._preferences.apply_decisions(decisions, now)
+
+    def _pull_invoices(
+        self, report: SyncReport, seen_pass: int | None
+    ) -> dict[str, tuple[int, dict[str, Decimal]]]:
+        cursor = self._cursor(INVOICES)
+        since = None if seen_pass else self._since(cursor)
+        newest = cursor.watermark
+        sap_side: dict[str, tuple[int, dict[str, Decimal]]] = {}
+        for page in self._gateway.changed_invoices(since):
+            report.pulled[INVOICES] += len(page)
+            newest = _newest(newest, page)
+            report.stored[INVOICES] += self._store_invoices(page, seen_pass)
+            if seen_pass is not None:
+                _add_to_totals(sap_side, page)
+        self._finish(cursor, newest, None)
+        return sap_side
+
+    def _store_invoices(self, page: list[Pulled[Invoice]], seen_pass: int | None) -> int:
+        known = self._cache.invoice_versions([p.value.doc_entry for p in page])
+        changed = [p for p in page if _is_new(p, known.get(p.value.doc_entry))]
+        stored = self._cache.store_pulled_invoices(changed, seen_pass)
+        if seen_pass is not None:
+            self._cache.mark_seen(INVOICES, [p.value.doc_entry for p in page], seen_pass)
+        return stored
+
+    def _pull_payments(self, report: SyncReport, full: bool) -> None:
+        """New payments change what invoices owe even when SAP leaves their UpdateDate alone."""
+        cursor = self._cursor(PAYMENTS)
+        if cursor.last_key is None or full:
+            # The invoices were just read whole: only remember where payments stand now.
+            self._finish(cursor, None, self._gateway.latest_payment_entry())
+            return
+        last_key = cursor.last_key
+        paid: set[int] = set()
+        for page in self._gateway.incoming_payments_after(cursor.last_key):
+            report.pulled[PAYMENTS] += len(page)
+            for payment in page:
+                last_key = max(last_key, payment.doc_entry)
+                paid.update(payment.invoice_doc_entries)
+        if paid:
+            for invoices in self._gateway.invoices_by_entries(sorted(paid)):
+                report.refreshed_by_payments += self._store_invoices(invoices, None)
+        self._finish(cursor, None, last_key)
+
+    # --- cursors and reconciliation --------------------------------------------------------
+
+    def _cursor(self, entity: str) -> SyncCursor:
+        return self._cursors.cursor(entity) or SyncCursor(entity)
+
+    def _since(self, cursor: SyncCursor) -> date | None:
+        return None if cursor.watermark is None else (cursor.watermark - self._overlap).date()
+
+    def _finish(self, cursor: SyncCursor, watermark: datetime | None, last_key: int | None) -> None:
+        self._cursors.save_cursor(
+            replace(
+                cursor,
+                watermark=watermark if watermark is not None else cursor.watermark,
+                last_key=last_key if last_key is not None else cursor.last_key,
+                last_success_at=self._clock.now(),
+                last_error=None,
+            )
+        )
+
+    def _reconcile(
+        self,
+        seen_pass: int,
+        sap_side: dict[str, tuple[int, dict[str, Decimal]]],
+        balances_before: dict[str, dict[str, Decimal]],
+        counts_before: dict[str, int],
+    ) -> Reconciliation:
+        result = Reconciliation(invoices_in_sap=sum(count for count, _ in sap_side.values()))
+        result.flagged_invoices = self._cache.flag_missing(INVOICES, seen_pass)
+        result.flagged_customers = self._cache.flag_missing(CUSTOMERS, seen_pass)
+        for code in sorted(set(sap_side) | set(counts_before)):
+            sap_count, sap_balance = sap_side.get(code, (0, {}))
+            if counts_before.get(code, 0) != sap_count:
+                result.customers_with_different_count.append(code)
+            if _nonzero(balances_before.get(code, {})) != _nonzero(sap_balance):
+                result.customers_with_different_balance.append(code)
+        return result
+
+
+def _is_new(pulled: Pulled[T], known_version: int | None) -> bool:
+    return pulled.data_version is None or known_version != pulled.data_version
+
+
+def _newest(current: datetime | None, page: list[Pulled[T]]) -> datetime | None:
+    stamps = [p.updated_at for p in page if p.updated_at is not None]
+    if not stamps:
+        return current
+    newest = max(stamps)
+    return newest if current is None or newest > current else current
+
+
+def _add_to_totals(
+    totals: dict[str, tuple[int, dict[str, Decimal]]], page: list[Pulled[Invoice]]
+) -> None:
+    for pulled in page:
+        invoice = pulled.value
+        count, balance = totals.get(invoice.customer_code, (0, defaultdict(Decimal)))
+        due = invoice.amount_due
+        balance[due.currency] += due.amount
+        totals[invoice.customer_code] = (count + 1, balance)
+
+
+def _nonzero(balance: dict[str, Decimal]) -> dict[str, Decimal]:
+    return {currency: amount for currency, amount in balance.items() if amount}

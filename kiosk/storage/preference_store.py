@@ -1,0 +1,131 @@
+"""Billing preferences, their history, and their outbox entries, written together."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Connection, Engine, Table, insert, select, update
+
+from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
+from kiosk.services.outbox import BILLING_PREFERENCE, OutboxEntry, OutboxState
+from kiosk.services.ports import PreferenceDecision, PreferenceState
+from kiosk.storage.bulk_upsert import BulkUpsert
+from kiosk.storage.database import unavailable_on_driver_error
+from kiosk.storage.mapping import preference_from_row, preference_values
+from kiosk.storage.outbox_store import insert_outbox_entry, outbox
+from kiosk.storage.tables import BillingPreferenceHistoryRow, BillingPreferenceRow
+
+preferences = cast(Table, BillingPreferenceRow.__table__)
+history = cast(Table, BillingPreferenceHistoryRow.__table__)
+
+
+class SqlPreferenceStore:
+    """Every write here is one transaction: the preference, its history and its outbox entry."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._rows = BulkUpsert(engine, preferences, ["customer_code"])
+
+    def save_registered(self, preference: BillingPreference, entry: OutboxEntry) -> None:
+        with unavailable_on_driver_error(self._engine), self._engine.begin() as connection:
+            base = connection.execute(
+                select(preferences.c.sap_channel, preferences.c.sap_email).where(
+                    preferences.c.customer_code == preference.customer_code
+                )
+            ).first()
+            sap_channel, sap_email = (base.sap_channel, base.sap_email) if base else (None, None)
+            self._rows.execute(connection, [preference_values(preference, sap_channel, sap_email)])
+            _add_history(connection, PreferenceChange(preference, "kiosk", entry.created_at))
+            insert_outbox_entry(connection, entry)
+
+    def preference_states(self, customer_codes: list[str]) -> dict[str, PreferenceState]:
+        query = select(preferences).where(preferences.c.customer_code.in_(customer_codes))
+        with unavailable_on_driver_error(self._engine), self._engine.connect() as connection:
+            return {
+                row.customer_code: PreferenceState(
+                    current=preference_from_row(row),
+                    sap_channel=BillingChannel(row.sap_channel) if row.sap_channel else None,
+                    sap_email=row.sap_email,
+                )
+                for row in connection.execute(query)
+            }
+
+    def apply_decisions(self, decisions: list[PreferenceDecision], now: datetime) -> None:
+        with unavailable_on_driver_error(self._engine), self._engine.begin() as connection:
+            for decision in decisions:
+                self._apply(connection, decision, now)
+
+    def preference(self, customer_code: str) -> BillingPreference | None:
+        state = self.preference_states([customer_code]).get(customer_code)
+        return state.current if state else None
+
+    def history(self, customer_code: str) -> list[PreferenceChange]:
+        query = (
+            select(history).where(history.c.customer_code == customer_code).order_by(history.c.id)
+        )
+        with unavailable_on_driver_error(self._engine), self._engine.connect() as connection:
+            return [
+                PreferenceChange(
+                    BillingPreference(
+                        customer_code=row.customer_code,
+                        channel=BillingChannel(row.channel),
+                        email=row.email,
+                        consent_at=row.consent_at,
+                        registered_by=row.registered_by,
+                        branch=row.branch,
+                    ),
+                    row.source,
+                    row.recorded_at,
+                    row.note,
+                )
+                for row in connection.execute(query)
+            ]
+
+    def _apply(self, connection: Connection, decision: PreferenceDecision, now: datetime) -> None:
+        sap_channel = decision.sap_channel.value if decision.sap_channel else None
+        code = decision.customer_code
+        if decision.new_current is not None:
+            values = preference_values(decision.new_current, sap_channel, decision.sap_email)
+            self._rows.execute(connection, [values])
+        else:
+            connection.execute(
+                update(preferences)
+                .where(preferences.c.customer_code == code)
+                .values(sap_channel=sap_channel, sap_email=decision.sap_email)
+            )
+        for change in decision.history:
+            _add_history(connection, change)
+        if decision.supersede_pending:
+            connection.execute(
+                update(outbox)
+                .where(
+                    outbox.c.customer_code == code,
+                    outbox.c.kind == BILLING_PREFERENCE,
+                    outbox.c.state.in_((OutboxState.PENDING.value, OutboxState.PARKED.value)),
+                )
+                .values(
+                    state=OutboxState.DISCARDED.value,
+                    resolution=decision.supersede_pending,
+                    done_at=now,
+                    updated_at=now,
+                )
+            )
+        if decision.enqueue is not None:
+            insert_outbox_entry(connection, decision.enqueue)
+
+
+def _add_history(connection: Connection, change: PreferenceChange) -> None:
+    preference = change.preference
+    values: dict[str, Any] = {
+        "customer_code": preference.customer_code,
+        "channel": preference.channel.value,
+        "email": preference.email,
+        "consent_at": preference.consent_at,
+        "registered_by": preference.registered_by,
+        "branch": preference.branch,
+        "source": change.source,
+        "recorded_at": change.recorded_at,
+        "note": change.note,
+    }
+    connection.execute(insert(history).values(**values))
