@@ -23,7 +23,9 @@ logger = logging.getLogger(__name__)
 
 # Log in again this long before SAP's idle timeout would end the session.
 RELOGIN_MARGIN_SECONDS = 60.0
-SAFE_METHODS = frozenset({"GET", "PATCH", "DELETE"})  # PATCHes of absolute values repeat safely
+# Only reads repeat by themselves; a write whose answer was lost goes back to its caller (the
+# outbox), which checks SAP before trying again.
+SAFE_METHODS = frozenset({"GET"})
 
 
 class _NoCookies(http.cookiejar.DefaultCookiePolicy):

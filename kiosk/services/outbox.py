@@ -105,35 +105,49 @@ class OutboxPusher:
     def push_due(self) -> PushReport:
         """Push every due entry; stop early when SAP cannot be reached at all."""
         report = PushReport()
+        attempted: set[int] = set()
         waiting_customers: set[str] = set()
-        for entry in self._outbox.due_entries(self._clock.now()):
-            if entry.customer_code in waiting_customers:
-                report.deferred += 1
-                continue
-            assert entry.id is not None
-            # Recorded before the call: after a crash, attempts > 0 means "outcome unknown".
-            self._outbox.start_attempt(entry.id, self._clock.now())
-            try:
-                self._handlers[entry.kind](entry)
-            except ExternalRejected as error:
-                self._outbox.park(entry.id, error.code, str(error), self._clock.now())
-                report.parked += 1
-                report.parked_errors.append(f"{entry.kind} {entry.customer_code}: {error}")
-                logger.warning("outbox %s parked: %s", entry.reference, error)
-                continue
-            except ExternalUnavailable as error:
-                attempts = entry.attempts + 1
-                retry_at = self._clock.now() + retry_delay(attempts)
-                self._outbox.retry_later(entry.id, retry_at, None, str(error), self._clock.now())
-                waiting_customers.add(entry.customer_code)
-                report.deferred += 1
-                if not isinstance(error, ExternalOutcomeUnknown):
-                    report.stopped_by = str(error)
-                    break
-                continue
-            self._outbox.mark_done(entry.id, self._clock.now())
-            report.pushed += 1
-        return report
+        while True:
+            # Asked again after each round: parking or finishing an entry lets the next entry
+            # of the same customer through.
+            batch = [
+                entry
+                for entry in self._outbox.due_entries(self._clock.now())
+                if entry.id not in attempted and entry.customer_code not in waiting_customers
+            ]
+            if not batch:
+                return report
+            for entry in batch:
+                assert entry.id is not None
+                attempted.add(entry.id)
+                if not self._push(entry, report):
+                    waiting_customers.add(entry.customer_code)
+                if report.stopped_by:
+                    return report
+
+    def _push(self, entry: OutboxEntry, report: PushReport) -> bool:
+        """Deliver one entry; False when it must wait for a later pass."""
+        assert entry.id is not None
+        # Recorded before the call: after a crash, attempts > 0 means "outcome unknown".
+        self._outbox.start_attempt(entry.id, self._clock.now())
+        try:
+            self._handlers[entry.kind](entry)
+        except ExternalRejected as error:
+            self._outbox.park(entry.id, error.code, str(error), self._clock.now())
+            report.parked += 1
+            report.parked_errors.append(f"{entry.kind} {entry.customer_code}: {error}")
+            logger.warning("outbox %s parked: %s", entry.reference, error)
+            return True
+        except ExternalUnavailable as error:
+            retry_at = self._clock.now() + retry_delay(entry.attempts + 1)
+            self._outbox.retry_later(entry.id, retry_at, None, str(error), self._clock.now())
+            report.deferred += 1
+            if not isinstance(error, ExternalOutcomeUnknown):
+                report.stopped_by = str(error)
+            return False
+        self._outbox.mark_done(entry.id, self._clock.now())
+        report.pushed += 1
+        return True
 
     def _push_billing_preference(self, entry: OutboxEntry) -> None:
         channel = BillingChannel(entry.payload["channel"])
