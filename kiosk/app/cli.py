@@ -18,6 +18,7 @@ from kiosk.bundled_files import migrations_path
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.errors import DomainError
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
+from kiosk.services.sync_status import current_status
 from kiosk.storage.database import describe
 from kiosk.storage.schema_migration import upgrade_schema
 
@@ -106,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--full", action="store_true", help="re-read everything and reconcile")
     sync.add_argument("--json", action="store_true", help="print JSON")
     sync.set_defaults(handler=_sync)
+
+    status = commands.add_parser("status", help="sync freshness and what waits in the outbox")
+    status.add_argument("--json", action="store_true", help="print JSON")
+    status.set_defaults(handler=_status)
 
     outbox = commands.add_parser("outbox", help="changes waiting for SAP, for staff")
     outbox.add_argument("--json", action="store_true", help="print JSON")
@@ -291,6 +296,16 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
     if report.error:
         kept = report.pending + report.parked
         return _fail(f"{report.error}; {kept} change(s) kept in the outbox", EXIT_UNAVAILABLE)
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace, settings: Settings) -> int:
+    services = build_services(settings)
+    status = current_status(services.cursors, services.outbox_store, None)
+    if args.json:
+        print(cli_output.to_json(cli_output.status_record(status)))
+    else:
+        print(cli_output.sync_status_text(status))
     return EXIT_OK
 
 

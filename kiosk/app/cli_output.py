@@ -13,6 +13,7 @@ from kiosk.domain.money import Money
 from kiosk.services.invoice_lookup import CustomerOverview
 from kiosk.services.outbox import OutboxEntry
 from kiosk.services.sync import SyncReport
+from kiosk.services.sync_status import SyncStatus
 
 _STATUS_TEXT = {
     InvoiceStatus.OPEN: "open",
@@ -32,7 +33,7 @@ def amount(money: Money) -> str:
     return str(money.rounded().amount)
 
 
-def status_text(invoice: Invoice, today: date) -> str:
+def invoice_status_text(invoice: Invoice, today: date) -> str:
     status = invoice.status_on(today)
     if status is InvoiceStatus.OVERDUE:
         return f"overdue {invoice.days_overdue(today)} d"
@@ -95,7 +96,7 @@ def invoice_table(invoices: list[Invoice], today: date) -> str:
             f"{invoice.customer_code} {invoice.customer_name}"[:40],
             str(invoice.total),
             str(invoice.amount_due),
-            status_text(invoice, today),
+            invoice_status_text(invoice, today),
         )
         for invoice in invoices
     ]
@@ -112,7 +113,7 @@ def invoice_details(invoice: Invoice, today: date) -> str:
         f"Document date {invoice.document_date.isoformat()}",
         f"Due           {invoice.due_date.isoformat()}",
         f"Reference     {invoice.customer_reference or '-'}",
-        f"Status        {status_text(invoice, today)}",
+        f"Status        {invoice_status_text(invoice, today)}",
         "",
     ]
     header = ("#", "Item", "Description", "Qty", "Unit price", "Disc %", "Tax", "Line total")
@@ -307,3 +308,26 @@ def outbox_table(entries: list[OutboxEntry]) -> str:
         for entry in entries
     ]
     return _columns([header, *rows], right_aligned={0, 4})
+
+
+def status_record(status: SyncStatus) -> dict[str, Any]:
+    return {
+        "last_success": {
+            entity: moment.isoformat() if moment else None
+            for entity, moment in status.last_success.items()
+        },
+        "outbox_pending": status.pending,
+        "outbox_parked": status.parked,
+    }
+
+
+def sync_status_text(status: SyncStatus) -> str:
+    if not status.last_success:
+        lines = ["never synced with SAP: run `kiosk sync`"]
+    else:
+        lines = [
+            f"last pull of {entity}: {moment:%Y-%m-%d %H:%M:%S}" if moment else f"{entity}: never"
+            for entity, moment in status.last_success.items()
+        ]
+    lines.append(f"outbox: {status.pending} pending, {status.parked} parked (see `kiosk outbox`)")
+    return "\n".join(lines)

@@ -136,7 +136,7 @@ class OutboxPusher:
             self._outbox.park(entry.id, error.code, str(error), self._clock.now())
             report.parked += 1
             report.parked_errors.append(f"{entry.kind} {entry.customer_code}: {error}")
-            logger.warning("outbox %s parked: %s", entry.reference, error)
+            logger.info("outbox %s parked: %s", entry.reference, error)
             return True
         except ExternalUnavailable as error:
             retry_at = self._clock.now() + retry_delay(entry.attempts + 1)

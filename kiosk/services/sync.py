@@ -113,7 +113,7 @@ class SyncService:
                 )
         except (ExternalUnavailable, ExternalRejected) as error:
             report.error = str(error)
-            logger.warning("sync pass stopped: %s", error)
+            logger.info("sync pass stopped: %s", error)
         finally:
             counts = self._outbox.counts()
             report.pending = counts.get("pending", 0)

@@ -18,6 +18,7 @@ class FaultKind(enum.Enum):
     RESPOND = "respond"  # answer with a status and body instead of doing the work
     DROP = "drop"  # close the connection without doing the work or answering
     WRITE_THEN_DROP = "write_then_drop"  # do the work, then close without answering
+    DELAY = "delay"  # wait, then do the work and answer as usual
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Fault:
     body: bytes = b""
     content_type: str = "text/html"
     headers: dict[str, str] = field(default_factory=dict)
+    delay_seconds: float = 0.0
 
 
 HTML_502 = (
@@ -49,6 +51,7 @@ class FaultPlan:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self.latency_seconds = 0.0
+        self.seen: list[tuple[str, str]] = []  # every request as (method, resource?query)
 
     def fail_next(
         self,
@@ -81,6 +84,10 @@ class FaultPlan:
         """Perform the next matching writes, then close the connection without answering."""
         self._arm(Fault(FaultKind.WRITE_THEN_DROP, method, re.compile(path), times))
 
+    def delay_next(self, path: str, *, seconds: float, method: str = "GET", times: int = 1) -> None:
+        """Hold the next matching requests for a while before serving them normally."""
+        self._arm(Fault(FaultKind.DELAY, method, re.compile(path), times, delay_seconds=seconds))
+
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()
@@ -89,6 +96,7 @@ class FaultPlan:
     def take(self, method: str, path: str) -> Fault | None:
         """Return and use up the first armed fault matching this request, if any."""
         with self._lock:
+            self.seen.append((method, path))
             for fault in self._faults:
                 if fault.method == method and fault.path.search(path):
                     fault.remaining -= 1

@@ -518,6 +518,8 @@ class _Handler(BaseHTTPRequestHandler):
         fault = emulator.faults.take(method, f"{resource}?{query}" if query else resource)
         if emulator.faults.latency_seconds:
             time.sleep(emulator.faults.latency_seconds)
+        if fault is not None and fault.kind is FaultKind.DELAY:
+            time.sleep(fault.delay_seconds)
         if fault is not None and fault.kind is FaultKind.DROP:
             self._drop()
             return

@@ -1,4 +1,4 @@
-"""Sync against the emulator over real HTTP into a real SQLite cache: nothing lost, nothing twice."""
+"""Sync with the emulator over real HTTP into a real SQLite cache: nothing lost, nothing twice."""
 
 from __future__ import annotations
 

@@ -1,0 +1,54 @@
+"""What the screens and `kiosk status` say about sync: online or not, how fresh, what waits."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.services.ports import OutboxStore, SyncCursorStore
+from kiosk.services.sync import SyncReport
+
+
+class Connection(enum.Enum):
+    ONLINE = "online"
+    OFFLINE = "offline"
+    SYNCING = "syncing"
+    UNKNOWN = "unknown"  # no pass has run in this process yet
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    """A snapshot of sync for display; safe to hand to the GUI thread."""
+
+    connection: Connection
+    last_success: dict[str, datetime | None]
+    pending: int
+    parked: int
+    last_error: str | None
+    last_attempt_at: datetime | None
+
+
+def current_status(
+    cursors: SyncCursorStore,
+    outbox: OutboxStore,
+    last_report: SyncReport | None,
+    *,
+    syncing: bool = False,
+) -> SyncStatus:
+    """Build the status from stored cursors, the outbox and the last pass of this process."""
+    counts = outbox.counts()
+    if syncing:
+        connection = Connection.SYNCING
+    elif last_report is None:
+        connection = Connection.UNKNOWN
+    else:
+        connection = Connection.OFFLINE if last_report.error else Connection.ONLINE
+    return SyncStatus(
+        connection=connection,
+        last_success={cursor.entity: cursor.last_success_at for cursor in cursors.cursors()},
+        pending=counts.get("pending", 0),
+        parked=counts.get("parked", 0),
+        last_error=last_report.error if last_report else None,
+        last_attempt_at=last_report.started_at if last_report else None,
+    )

@@ -1,0 +1,104 @@
+"""`kiosk sync`, `set-preference`, `outbox` and `status` on the command line, SAP up and down."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kiosk.app.cli import main
+from kiosk.sap_b1.emulator.data_store import EmulatorData
+from kiosk.sap_b1.emulator.demo_data import seed_demo_company
+from kiosk.sap_b1.emulator.server import (
+    DEMO_COMPANY,
+    DEMO_PASSWORD,
+    DEMO_USER,
+    ServiceLayerEmulator,
+)
+
+
+@pytest.fixture
+def emulator():
+    data = EmulatorData()
+    seed_demo_company(data, customers=10, invoices=60)
+    with ServiceLayerEmulator(data) as running:
+        yield running
+
+
+@pytest.fixture
+def sap(emulator, monkeypatch):
+    monkeypatch.setenv("KIOSK_SAP__BASE_URL", emulator.service_root("v1"))
+    monkeypatch.setenv("KIOSK_SAP__COMPANY_DB", DEMO_COMPANY)
+    monkeypatch.setenv("KIOSK_SAP__USERNAME", DEMO_USER)
+    monkeypatch.setenv("KIOSK_SAP__PASSWORD", DEMO_PASSWORD)
+    return emulator
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_sync_prints_what_it_did(sap, capsys):
+    code, out, err = run(capsys, "sync")
+
+    assert code == 0 and err == ""
+    assert "pulled 60 invoices (60 new or changed), 10 customers (10 new or changed)" in out
+    code, out, _ = run(capsys, "sync", "--json")
+    record = json.loads(out)
+    assert record["pulled"]["invoices"] >= 0 and record["stored"]["invoices"] == 0
+    code, out, _ = run(capsys, "status")
+    assert "last pull of invoices:" in out and "outbox: 0 pending, 0 parked" in out
+
+
+def test_sap_down_fails_clearly_and_keeps_the_change(sap, capsys, monkeypatch):
+    run(capsys, "sync")
+    code, out, _ = run(capsys, "customers", "set-preference", "C000001", "--channel", "both",
+                       "--email", "facturas@c1.mx", "--clerk", "rosa")  # fmt: skip
+    assert code == 0 and "goes to SAP with the next sync" in out
+    monkeypatch.setenv("KIOSK_SAP__BASE_URL", "http://127.0.0.1:9/b1s/v1/")
+
+    code, _, err = run(capsys, "sync")
+
+    assert code == 3
+    assert err.startswith("kiosk: SAP Service Layer unreachable at http://127.0.0.1:9/b1s/v1/ ")
+    assert "(connection refused)" in err and err.endswith("; 1 change(s) kept in the outbox\n")
+    code, out, _ = run(capsys, "customers", "show", "C000001")
+    assert "Billing       BOTH to facturas@c1.mx" in out  # visible offline
+
+
+def test_bad_preference_input_is_one_line(sap, capsys):
+    run(capsys, "sync")
+
+    code, _, err = run(capsys, "customers", "set-preference", "C000001", "--channel", "email")
+    assert (
+        code == 1
+        and err == "kiosk: billing channel EMAIL needs an e-mail address for customer C000001\n"
+    )
+    code, _, err = run(capsys, "customers", "set-preference", "C000001", "--channel", "email",
+                       "--email", "no-at-sign")  # fmt: skip
+    assert code == 1 and "needs exactly one @" in err
+    code, _, err = run(capsys, "customers", "set-preference", "NOPE", "--channel", "paper")
+    assert code == 1 and "no customer with code 'NOPE'" in err
+
+
+def test_staff_retry_and_discard_parked_entries(sap, capsys):
+    run(capsys, "sync")
+    sap.data.delete("BusinessPartners", "C000003")  # SAP lost the customer: the push is refused
+    run(capsys, "customers", "set-preference", "C000003", "--channel", "paper")
+    run(capsys, "sync")
+
+    code, out, _ = run(capsys, "outbox", "--json")
+    [entry] = json.loads(out)
+    assert entry["state"] == "parked" and entry["error_code"] == "-2028"
+
+    assert run(capsys, "outbox", "retry", str(entry["id"]))[0] == 0
+    assert json.loads(run(capsys, "outbox", "--json")[1])[0]["state"] == "pending"
+    code, _, err = run(capsys, "outbox", "discard", str(entry["id"]), "--reason", " ")
+    assert code == 1 and "say why" in err
+    code, out, _ = run(capsys, "outbox", "discard", str(entry["id"]), "--reason", "customer closed")
+    assert code == 0 and "discarded by" in out and "customer closed" in out
+    assert "the outbox is empty" in run(capsys, "outbox")[1]
+    code, _, err = run(capsys, "outbox", "retry", str(entry["id"]))
+    assert code == 1 and "already discarded" in err

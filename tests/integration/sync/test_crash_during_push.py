@@ -1,0 +1,74 @@
+"""A `kiosk sync` process killed in the middle of a push: the restart loses and repeats nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from kiosk.app.cli import main
+from kiosk.sap_b1.emulator.server import DEMO_COMPANY, DEMO_PASSWORD, DEMO_USER
+
+PATCH_PATH = r"^BusinessPartners\('C000002'\)"
+
+
+def wait_for(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail("the condition was not met in time")
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def sap_environment(emulator, monkeypatch):
+    values = {
+        "KIOSK_SAP__BASE_URL": emulator.service_root("v2"),
+        "KIOSK_SAP__COMPANY_DB": DEMO_COMPANY,
+        "KIOSK_SAP__USERNAME": DEMO_USER,
+        "KIOSK_SAP__PASSWORD": DEMO_PASSWORD,
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    return values
+
+
+def test_killed_sync_restarts_without_loss_or_duplicate(emulator, sap_environment, capsys):
+    assert main(["sync"]) == 0
+    assert main(["customers", "set-preference", "C000002", "--channel", "email",
+                 "--email", "cobranza@c2.mx", "--clerk", "lupita"]) == 0  # fmt: skip
+    before = emulator.data.get("BusinessPartners", "C000002")["DataVersion"]
+    emulator.faults.delay_next(PATCH_PATH, method="PATCH", seconds=1.5)
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sync"], env=os.environ.copy(),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    wait_for(lambda: ("PATCH", "BusinessPartners('C000002')") in emulator.faults.seen)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    assert process.returncode == -signal.SIGKILL
+
+    # SAP finishes the write the dead process sent; the kiosk never heard the answer.
+    wait_for(lambda: emulator.data.get("BusinessPartners", "C000002")["DataVersion"] == before + 1)
+    capsys.readouterr()
+    assert main(["outbox", "--json"]) == 0
+    assert '"attempts": 1' in capsys.readouterr().out  # the attempt was recorded before the call
+
+    patches_before_restart = emulator.faults.seen.count(("PATCH", "BusinessPartners('C000002')"))
+    assert main(["sync"]) == 0
+
+    partner = emulator.data.get("BusinessPartners", "C000002")
+    assert (partner["U_BillingChannel"], partner["U_BillingEmail"]) == ("EMAIL", "cobranza@c2.mx")
+    assert partner["DataVersion"] == before + 1  # applied exactly once
+    assert (
+        emulator.faults.seen.count(("PATCH", "BusinessPartners('C000002')"))
+        == patches_before_restart
+    )
+    capsys.readouterr()
+    main(["outbox"])
+    assert "the outbox is empty" in capsys.readouterr().out
