@@ -1,0 +1,140 @@
+"""Sync benchmark: initial sync of 50,000 invoices into an empty cache, then a 100-invoice delta.
+
+Run from the project root:  .venv/bin/python -m bench.sync_benchmark [--invoices 50000]
+The emulator runs in its own process; each sync runs as `kiosk sync --json` in a child process,
+whose peak RSS comes from the kernel (wait4).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench.sap_paging_benchmark import _bare_pass, _start_emulator
+from kiosk.sap_b1.emulator.server import DEMO_COMPANY, DEMO_PASSWORD, DEMO_USER
+
+RESULTS = Path(__file__).parent / "results"
+PAGE_SIZE = 500
+TARGETS = {"ratio_to_bare_fetch_parse": 0.6, "peak_rss_mb": 250, "delta_seconds": 2.0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--invoices", type=int, default=50_000)
+    parser.add_argument("--changed", type=int, default=100)
+    args = parser.parse_args()
+    emulator, root = _start_emulator(args.invoices)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            figures = _measure(root, Path(folder), args.invoices, args.changed)
+    finally:
+        emulator.terminate()
+        emulator.wait(timeout=10)
+    _report(figures)
+
+
+def _measure(root: str, folder: Path, invoices: int, changed: int) -> dict[str, Any]:
+    _bare_pass(root, PAGE_SIZE, parse=False)  # warm the emulator's render cache
+    started = time.perf_counter()
+    _bare_pass(root, PAGE_SIZE, parse=True)
+    bare_rate = invoices / (time.perf_counter() - started)
+
+    environment = {
+        **os.environ,
+        "KIOSK_DATABASE__URL": f"sqlite:///{folder / 'cache.sqlite3'}",
+        "KIOSK_LOGGING__DIRECTORY": str(folder / "logs"),
+        "KIOSK_SAP__BASE_URL": root,
+        "KIOSK_SAP__COMPANY_DB": DEMO_COMPANY,
+        "KIOSK_SAP__USERNAME": DEMO_USER,
+        "KIOSK_SAP__PASSWORD": DEMO_PASSWORD,
+        "KIOSK_SAP__PAGE_SIZE": str(PAGE_SIZE),
+    }
+    subprocess.run([sys.executable, "-m", "kiosk", "db", "upgrade"], env=environment, check=True,
+                   capture_output=True)  # fmt: skip
+    initial, initial_rss, initial_wall = _sync(environment)
+    if initial["stored"]["invoices"] != invoices:
+        raise SystemExit(f"the initial sync stored {initial['stored']['invoices']} invoices")
+    _change_invoices(root, changed, invoices)
+    delta, delta_rss, delta_wall = _sync(environment)
+    if delta["stored"]["invoices"] < changed:
+        raise SystemExit(f"the delta sync stored {delta['stored']['invoices']} invoices")
+    sync_rate = invoices / initial["seconds"]
+    return {
+        "invoices": invoices,
+        "page_size": PAGE_SIZE,
+        "bare_fetch_parse_invoices_per_second": round(bare_rate),
+        "initial_sync_invoices_per_second": round(sync_rate),
+        "ratio_to_bare_fetch_parse": round(sync_rate / bare_rate, 2),
+        "initial_sync_seconds": round(initial["seconds"], 2),
+        "initial_sync_process_seconds": round(initial_wall, 2),
+        "peak_rss_mb": round(initial_rss, 1),
+        "delta_changed_invoices": changed,
+        "delta_pulled_invoices": delta["pulled"]["invoices"],
+        "delta_stored_invoices": delta["stored"]["invoices"],
+        "delta_seconds": round(delta["seconds"], 2),
+        "delta_process_seconds": round(delta_wall, 2),
+        "delta_peak_rss_mb": round(delta_rss, 1),
+    }
+
+
+def _sync(environment: dict[str, str]) -> tuple[dict[str, Any], float, float]:
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sync", "--json"], env=environment,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    out = process.stdout.read()
+    err = process.stderr.read()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    process.stdout.close()
+    process.stderr.close()
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"kiosk sync failed: {err.decode()}")
+    return json.loads(out), usage.ru_maxrss / 1024, wall
+
+
+def _change_invoices(root: str, count: int, invoices: int) -> None:
+    """Change `count` invoices in SAP the way a clerk there would (a PATCH each)."""
+    http = requests.Session()
+    login = http.post(
+        root + "Login",
+        json={"CompanyDB": DEMO_COMPANY, "UserName": DEMO_USER, "Password": DEMO_PASSWORD},
+    )
+    cookie = {"Cookie": f"B1SESSION={login.json()['SessionId']}"}
+    step = max(1, invoices // count)
+    for doc_entry in range(1, step * count + 1, step):
+        answer = http.patch(
+            f"{root}Invoices({doc_entry})", json={"Comments": "revisada"}, headers=cookie
+        )
+        answer.raise_for_status()
+    http.close()
+
+
+def _report(figures: dict[str, Any]) -> None:
+    width = max(len(name) for name in figures)
+    for name, value in figures.items():
+        target = TARGETS.get(name)
+        verdict = ""
+        if target is not None:
+            higher = name.startswith("ratio")
+            met = value >= target if higher else value <= target
+            verdict = f"   target {'>=' if higher else '<='} {target}: {'met' if met else 'MISSED'}"
+        print(f"{name:<{width}}  {value:>10,}{verdict}")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "sync_benchmark.json").write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
