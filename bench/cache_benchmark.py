@@ -42,6 +42,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=5, help="lines per invoice")
     parser.add_argument("--samples", type=int, default=2000, help="lookups timed per kind")
     parser.add_argument("--database", type=Path, default=Path("build/bench/cache.sqlite3"))
+    parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON")
     args = parser.parse_args()
 
     customers = max(1, args.invoices // 20)
@@ -76,7 +77,7 @@ def main() -> None:
         "file_size_mb": round(cache_path.stat().st_size / 1e6, 1),
     }
     figures.update(_time_lookups(InvoiceLookup(store), args.invoices, customers, args.samples))
-    _report(figures, cache_path)
+    _report(figures, cache_path, args.results)
 
 
 def _load_invoices(
@@ -86,7 +87,7 @@ def _load_invoices(
     raw = sqlite3.connect(raw_path, isolation_level=None)
     raw.execute("PRAGMA journal_mode=WAL")
     raw.execute("PRAGMA synchronous=NORMAL")
-    header_sql = f"INSERT INTO invoices VALUES ({', '.join(['?'] * 17)})"
+    header_sql = f"INSERT INTO invoices VALUES ({', '.join(['?'] * 21)})"
     line_sql = f"INSERT INTO invoice_lines VALUES ({', '.join(['?'] * 11)})"
     store_seconds = raw_seconds = 0.0
     invoices = generate_invoices(count, customers=customers, lines_per_invoice=lines)
@@ -117,7 +118,7 @@ def _raw_rows(batch: list[Invoice]) -> tuple[list[tuple[Any, ...]], list[tuple[A
             i.posting_date.isoformat(), i.due_date.isoformat(), i.document_date.isoformat(),
             i.currency, _micro(i.net_total.amount), _micro(i.tax_total.amount),
             _micro(i.total.amount), _micro(i.paid_to_date.amount), i.sap_status.value,
-            int(i.cancelled), i.customer_reference, i.comments,
+            int(i.cancelled), i.customer_reference, i.comments, None, None, None, 0,
         )
         for i in batch
     ]  # fmt: skip
@@ -167,7 +168,7 @@ def _time_lookups(
     return figures
 
 
-def _report(figures: dict[str, Any], cache_path: Path) -> None:
+def _report(figures: dict[str, Any], cache_path: Path, results: Path) -> None:
     width = max(len(name) for name in figures)
     for name, value in figures.items():
         target = TARGETS.get(name)
@@ -179,8 +180,8 @@ def _report(figures: dict[str, Any], cache_path: Path) -> None:
             verdict = f"   target {sign} {target}: {'met' if met else 'MISSED'}"
         print(f"{name:<{width}}  {value:>12,}{verdict}")
     print(f"cache file: {cache_path}")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "cache_benchmark.json").write_text(json.dumps(figures, indent=2) + "\n")
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "cache_benchmark.json").write_text(json.dumps(figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":

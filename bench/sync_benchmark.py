@@ -31,6 +31,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--invoices", type=int, default=50_000)
     parser.add_argument("--changed", type=int, default=100)
+    parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON")
     args = parser.parse_args()
     emulator, root = _start_emulator(args.invoices)
     try:
@@ -39,7 +40,7 @@ def main() -> None:
     finally:
         emulator.terminate()
         emulator.wait(timeout=10)
-    _report(figures)
+    _report(figures, args.results)
 
 
 def _measure(root: str, folder: Path, invoices: int, changed: int) -> dict[str, Any]:
@@ -122,7 +123,7 @@ def _change_invoices(root: str, count: int, invoices: int) -> None:
     http.close()
 
 
-def _report(figures: dict[str, Any]) -> None:
+def _report(figures: dict[str, Any], results: Path) -> None:
     width = max(len(name) for name in figures)
     for name, value in figures.items():
         target = TARGETS.get(name)
@@ -132,8 +133,8 @@ def _report(figures: dict[str, Any]) -> None:
             met = value >= target if higher else value <= target
             verdict = f"   target {'>=' if higher else '<='} {target}: {'met' if met else 'MISSED'}"
         print(f"{name:<{width}}  {value:>10,}{verdict}")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "sync_benchmark.json").write_text(json.dumps(figures, indent=2) + "\n")
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "sync_benchmark.json").write_text(json.dumps(figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":

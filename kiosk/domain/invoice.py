@@ -46,7 +46,11 @@ class InvoiceLine:
 
 @dataclass(frozen=True, slots=True)
 class Invoice:
-    """An A/R invoice; SAP owns it, the kiosk only caches and shows it."""
+    """An A/R invoice; SAP owns it, the kiosk only caches and shows it.
+
+    Lists of invoices are read without their lines (`lines` is empty); an invoice opened by its
+    number or key always carries them.
+    """
 
     doc_entry: int
     doc_num: int

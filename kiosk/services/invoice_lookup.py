@@ -39,11 +39,11 @@ class InvoiceLookup:
         return invoices
 
     def invoices_for_customer(self, customer_code: str, *, limit: int = 20) -> list[Invoice]:
-        """Return a customer's most recent invoices."""
-        return self._store.invoices_for_customer(customer_code, limit=limit)
+        """Return a customer's most recent invoices as a list shows them: without their lines."""
+        return self._store.invoices_for_customer(customer_code, limit=limit, with_lines=False)
 
     def search(self, text: str, *, limit: int = 20) -> list[Invoice]:
-        """Find invoices by invoice number, customer code, tax ID or customer name."""
+        """Find invoices by number, customer code, tax ID or name (lines only when by number)."""
         query = _clean_query(text)
         found: dict[int, Invoice] = {}
         if query.isdigit():
@@ -53,7 +53,10 @@ class InvoiceLookup:
             if len(found) >= limit:
                 break
             remaining = limit - len(found)
-            for invoice in self._store.invoices_for_customer(customer.code, limit=remaining):
+            listed = self._store.invoices_for_customer(
+                customer.code, limit=remaining, with_lines=False
+            )
+            for invoice in listed:
                 found.setdefault(invoice.doc_entry, invoice)
         return list(found.values())[:limit]
 
@@ -89,7 +92,7 @@ class InvoiceLookup:
             open_invoice_count=sum(
                 1 for invoice in open_invoices if invoice.amount_due.is_positive()
             ),
-            recent_invoices=tuple(self._store.invoices_for_customer(customer_code, limit=recent)),
+            recent_invoices=tuple(self.invoices_for_customer(customer_code, limit=recent)),
         )
 
 

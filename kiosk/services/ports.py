@@ -27,13 +27,13 @@ class InvoiceStore(Protocol):
         ...
 
     def invoices_for_customer(
-        self, customer_code: str, *, limit: int, offset: int = 0
+        self, customer_code: str, *, limit: int, offset: int = 0, with_lines: bool = True
     ) -> list[Invoice]:
-        """Return a customer's invoices, newest posting date first."""
+        """Return a customer's invoices, newest posting date first (lines only if asked)."""
         ...
 
     def open_invoices_for_customer(self, customer_code: str) -> list[Invoice]:
-        """Return a customer's invoices SAP still has open, oldest due date first."""
+        """Return a customer's invoices SAP still has open, oldest due date first, no lines."""
         ...
 
     def customer(self, customer_code: str) -> Customer | None:

@@ -76,7 +76,7 @@ class SqlInvoiceStore:
         return self._invoices(query)
 
     def invoices_for_customer(
-        self, customer_code: str, *, limit: int, offset: int = 0
+        self, customer_code: str, *, limit: int, offset: int = 0, with_lines: bool = True
     ) -> list[Invoice]:
         query = (
             select(invoices)
@@ -85,7 +85,7 @@ class SqlInvoiceStore:
             .limit(limit)
             .offset(offset)
         )
-        return self._invoices(query)
+        return self._invoices(query, with_lines=with_lines)
 
     def open_invoices_for_customer(self, customer_code: str) -> list[Invoice]:
         query = (
@@ -97,7 +97,7 @@ class SqlInvoiceStore:
             )
             .order_by(invoices.c.due_date, invoices.c.doc_entry)
         )
-        return self._invoices(query)
+        return self._invoices(query, with_lines=False)
 
     def customer(self, customer_code: str) -> Customer | None:
         with self._connect() as connection:
@@ -281,10 +281,11 @@ class SqlInvoiceStore:
 
     # --- plumbing ----------------------------------------------------------------------------
 
-    def _invoices(self, query: Select[Any]) -> list[Invoice]:
+    def _invoices(self, query: Select[Any], *, with_lines: bool = True) -> list[Invoice]:
         with self._connect() as connection:
             headers = connection.execute(query).all()
-            lines = _lines_of(connection, [header.doc_entry for header in headers])
+            entries = [header.doc_entry for header in headers] if with_lines else []
+            lines = _lines_of(connection, entries)
         return [invoice_from_row(header, lines.get(header.doc_entry, ())) for header in headers]
 
     @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from kiosk.domain.billing_preference import BillingPreference
@@ -24,11 +25,12 @@ class InMemoryInvoiceStore:
         )
 
     def invoices_for_customer(
-        self, customer_code: str, *, limit: int, offset: int = 0
+        self, customer_code: str, *, limit: int, offset: int = 0, with_lines: bool = True
     ) -> list[Invoice]:
         mine = [i for i in self.invoices.values() if i.customer_code == customer_code]
         mine.sort(key=lambda i: (i.posting_date, i.doc_entry), reverse=True)
-        return mine[offset : offset + limit]
+        page = mine[offset : offset + limit]
+        return page if with_lines else [dataclasses.replace(i, lines=()) for i in page]
 
     def open_invoices_for_customer(self, customer_code: str) -> list[Invoice]:
         mine = [
@@ -38,7 +40,10 @@ class InMemoryInvoiceStore:
             and i.sap_status is SapDocumentStatus.OPEN
             and not i.cancelled
         ]
-        return sorted(mine, key=lambda i: (i.due_date, i.doc_entry))
+        return sorted(
+            (dataclasses.replace(i, lines=()) for i in mine),
+            key=lambda i: (i.due_date, i.doc_entry),
+        )
 
     def customer(self, customer_code: str) -> Customer | None:
         return self.customers.get(customer_code)

@@ -91,6 +91,17 @@ def test_customer_listing_is_newest_first_and_paged(store: SqlInvoiceStore):
     assert [i.doc_entry for i in rest] == [5, 4, 3, 2, 1]
 
 
+def test_lists_come_without_lines_and_single_invoices_with_them(store: SqlInvoiceStore):
+    store.upsert_invoices([make_invoice(1, customer_code="C7")])
+
+    listed = store.invoices_for_customer("C7", limit=5, with_lines=False)
+    opened = store.invoices_by_number(1001)
+
+    assert listed[0].lines == () and listed[0].total == opened[0].total
+    assert len(opened[0].lines) == 2
+    assert store.invoices_for_customer("C7", limit=5)[0] == opened[0]
+
+
 def test_open_invoices_leave_out_closed_and_cancelled(store: SqlInvoiceStore):
     store.upsert_invoices(
         [

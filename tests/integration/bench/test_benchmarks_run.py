@@ -1,0 +1,46 @@
+"""The benchmarks still run end to end (on tiny sizes), so their figures can be trusted to exist."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[3]
+
+
+def run_benchmark(module: str, tmp_path: Path, *arguments: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", f"bench.{module}", "--results", str(tmp_path), *arguments],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads((tmp_path / f"{module}.json").read_text())
+
+
+@pytest.mark.slow
+def test_cache_benchmark(tmp_path):
+    figures = run_benchmark(
+        "cache_benchmark", tmp_path, "--invoices", "3000", "--samples", "50",
+        "--database", str(tmp_path / "cache.sqlite3"),
+    )  # fmt: skip
+
+    assert figures["invoices"] == 3000 and figures["invoices_per_second"] > 0
+    assert figures["number_lookup_p95_ms"] > 0 and figures["name_typeahead_p95_ms"] > 0
+
+
+@pytest.mark.slow
+def test_sap_paging_benchmark(tmp_path):
+    figures = run_benchmark("sap_paging_benchmark", tmp_path, "--invoices", "600", "--rounds", "1")
+
+    assert figures["page_500"]["client_fetch_parse_map_invoices_per_second"] > 0
+
+
+@pytest.mark.slow
+def test_sync_benchmark(tmp_path):
+    figures = run_benchmark("sync_benchmark", tmp_path, "--invoices", "600", "--changed", "10")
+
+    assert figures["delta_stored_invoices"] >= 10 and figures["peak_rss_mb"] > 0
