@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import random
 import sqlite3
 import statistics
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.demo_cache import generate_customers, generate_invoices
+from bench.figures import report
 from kiosk.bundled_files import migrations_path
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.search_text import name_words
@@ -54,7 +54,7 @@ def main() -> None:
         store = SqlInvoiceStore(create_database_engine(f"sqlite:///{args.database}"))
         figures = {"invoices": args.invoices, "customers": customers}
         figures.update(_time_lookups(InvoiceLookup(store), args.invoices, customers, args.samples))
-        _report(figures, args.database, args.results)
+        report(figures, TARGETS, args.results / "cache_benchmark.json")
         return
     cache_path, raw_path = args.database, args.database.with_suffix(".raw.sqlite3")
     for path in (cache_path, raw_path):
@@ -87,7 +87,8 @@ def main() -> None:
         "file_size_mb": round(cache_path.stat().st_size / 1e6, 1),
     }
     figures.update(_time_lookups(InvoiceLookup(store), args.invoices, customers, args.samples))
-    _report(figures, cache_path, args.results)
+    report(figures, TARGETS, args.results / "cache_benchmark.json")
+    print(f"cache file: {cache_path}")
 
 
 def _load_invoices(
@@ -176,22 +177,6 @@ def _time_lookups(
         figures[f"{kind}_p50_ms"] = round(quantiles[49], 3)
         figures[f"{kind}_p95_ms"] = round(quantiles[94], 3)
     return figures
-
-
-def _report(figures: dict[str, Any], cache_path: Path, results: Path) -> None:
-    width = max(len(name) for name in figures)
-    for name, value in figures.items():
-        target = TARGETS.get(name)
-        verdict = ""
-        if target is not None:
-            higher_is_better = name.endswith("per_second")
-            met = value >= target if higher_is_better else value <= target
-            sign = ">=" if higher_is_better else "<="
-            verdict = f"   target {sign} {target}: {'met' if met else 'MISSED'}"
-        print(f"{name:<{width}}  {value:>12,}{verdict}")
-    print(f"cache file: {cache_path}")
-    results.mkdir(parents=True, exist_ok=True)
-    (results / "cache_benchmark.json").write_text(json.dumps(figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":

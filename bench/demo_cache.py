@@ -1,4 +1,8 @@
-"""Deterministic, realistic Mexican customers and invoices as domain values, for filling a cache."""
+"""Deterministic, realistic Mexican customers and invoices as domain values, for filling a cache.
+
+Names, tax IDs, addresses and products come from the emulator's demo company; this module
+builds domain values directly, fast enough for a million invoices.
+"""
 
 from __future__ import annotations
 
@@ -10,166 +14,30 @@ from decimal import ROUND_HALF_UP, Decimal
 from kiosk.domain.customer import Address, Customer
 from kiosk.domain.invoice import Invoice, InvoiceLine, SapDocumentStatus
 from kiosk.domain.money import Money
+from kiosk.sap_b1.emulator.demo_data import (
+    CITIES,
+    PRODUCTS,
+    STREETS,
+    customer_code,
+    person_or_company_name,
+    rfc,
+)
 
-FIRST_NAMES = (
-    "José",
-    "María",
-    "Juan",
-    "Guadalupe",
-    "Francisco",
-    "Verónica",
-    "Luis",
-    "Ana",
-    "Jesús",
-    "Sofía",
-    "Miguel",
-    "Lucía",
-    "Ángel",
-    "Fernanda",
-    "Alejandro",
-    "Ximena",
-    "Ricardo",
-    "Itzel",
-    "Héctor",
-    "Brenda",
-    "Óscar",
-    "Patricia",
-    "Raúl",
-    "Mónica",
-    "Sergio",
-    "Leticia",
-)
-LAST_NAMES = (
-    "Hernández",
-    "García",
-    "Martínez",
-    "López",
-    "González",
-    "Pérez",
-    "Rodríguez",
-    "Sánchez",
-    "Ramírez",
-    "Cruz",
-    "Flores",
-    "Gómez",
-    "Morales",
-    "Vázquez",
-    "Reyes",
-    "Jiménez",
-    "Torres",
-    "Díaz",
-    "Gutiérrez",
-    "Ruiz",
-    "Mendoza",
-    "Aguilar",
-    "Ortiz",
-    "Moreno",
-    "Castillo",
-    "Romero",
-    "Álvarez",
-    "Méndez",
-    "Chávez",
-    "Rivera",
-    "Juárez",
-    "Ramos",
-    "Domínguez",
-    "Herrera",
-    "Medina",
-    "Castro",
-    "Vargas",
-    "Guzmán",
-    "Velázquez",
-    "Muñoz",
-    "Peña",
-    "Núñez",
-    "Ibarra",
-    "Zúñiga",
-)
-BUSINESS_KINDS = (
-    "Comercializadora",
-    "Distribuidora",
-    "Abarrotes",
-    "Ferretería",
-    "Farmacia",
-    "Papelería",
-    "Refaccionaria",
-    "Servicios Integrales",
-    "Grupo",
-    "Constructora",
-    "Transportes",
-    "Panadería",
-)
-BUSINESS_NAMES = (
-    "del Norte",
-    "del Bajío",
-    "Azteca",
-    "San Miguel",
-    "La Esperanza",
-    "del Pacífico",
-    "Maya",
-    "Santa Fe",
-    "Las Águilas",
-    "El Sol",
-    "Tres Ríos",
-    "La Güera",
-    "Peñasco",
-    "Cañada Real",
-)
-CITIES = (
-    ("Ciudad de México", "CDMX", "06"),
-    ("Guadalajara", "Jalisco", "44"),
-    ("Monterrey", "Nuevo León", "64"),
-    ("Puebla", "Puebla", "72"),
-    ("Querétaro", "Querétaro", "76"),
-    ("Mérida", "Yucatán", "97"),
-    ("León", "Guanajuato", "37"),
-    ("Tijuana", "Baja California", "22"),
-    ("Oaxaca", "Oaxaca", "68"),
-    ("Morelia", "Michoacán", "58"),
-)
-STREETS = ("Av. Juárez", "Calle Hidalgo", "Blvd. Morelos", "Av. Revolución", "Calle 5 de Mayo")
-PRODUCTS = (
-    ("A00001", "Cemento gris 50 kg"), ("A00002", "Varilla corrugada 3/8\""),
-    ("A00003", "Pintura vinílica blanca 19 L"), ("A00004", "Cable THW calibre 12, rollo 100 m"),
-    ("A00005", "Tubo PVC hidráulico 1/2\" x 6 m"), ("S00001", "Servicio de instalación"),
-    ("A00006", "Papel bond carta, caja con 10 paquetes"),
-    ("A00007", "Tóner negro alto rendimiento"),
-    ("A00008", "Aceite de motor 5W-30, 4.73 L"), ("A00009", "Café de Chiapas molido 1 kg"),
-    ("S00002", "Mantenimiento preventivo mensual"), ("A00010", "Llanta 205/55 R16"),
-)  # fmt: skip
 REFERENCE_DAY = date(2026, 11, 1)
 CENT = Decimal("0.01")
 VAT = Decimal("0.16")
-
-
-def _rfc_letters(rng: random.Random, count: int) -> str:
-    return "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZÑ&") for _ in range(count))
-
-
-def _rfc(rng: random.Random, *, company: bool) -> str:
-    born = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55))
-    tail = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(3))
-    return f"{_rfc_letters(rng, 3 if company else 4)}{born:%y%m%d}{tail}"
-
-
-def customer_code(number: int) -> str:
-    return f"C{number:06d}"
 
 
 def generate_customers(count: int, *, seed: int = 7) -> Iterator[Customer]:
     """Yield `count` customers: two in three are businesses, the rest people."""
     rng = random.Random(seed)
     for number in range(1, count + 1):
-        company = rng.random() < 0.66
-        if company:
-            name = f"{rng.choice(BUSINESS_KINDS)} {rng.choice(BUSINESS_NAMES)} S.A. de C.V."
-        else:
-            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {rng.choice(LAST_NAMES)}"
+        name, company = person_or_company_name(rng)
         city, state, zip_prefix = rng.choice(CITIES)
         yield Customer(
             code=customer_code(number),
             name=name,
-            tax_id=_rfc(rng, company=company),
+            tax_id=rfc(rng, company=company),
             email=f"facturas{number}@cliente{number % 97}.com.mx",
             phone=f"+52 {rng.randrange(10**9, 10**10)}",
             address=Address(
@@ -193,9 +61,9 @@ def generate_invoices(
         posted = REFERENCE_DAY - timedelta(days=rng.randrange(548))
         lines = []
         for line_number in range(lines_per_invoice):
-            item_code, description = rng.choice(PRODUCTS)
+            product = rng.choice(PRODUCTS)
             quantity = Decimal(rng.randrange(1, 21))
-            unit_price = Decimal(rng.randrange(1000, 500000)) / 100
+            unit_price = product.price
             discount = rng.choice((Decimal(0), Decimal(0), Decimal(5), Decimal(10)))
             line_total = (quantity * unit_price * (1 - discount / 100)).quantize(
                 CENT, ROUND_HALF_UP
@@ -203,8 +71,8 @@ def generate_invoices(
             lines.append(
                 InvoiceLine(
                     line_number=line_number,
-                    item_code=item_code,
-                    description=description,
+                    item_code=product.code,
+                    description=product.description,
                     quantity=quantity,
                     unit_price=unit_price,
                     discount_percent=discount,

@@ -19,6 +19,7 @@ from typing import Any
 
 import requests
 
+from bench.figures import report
 from bench.sap_paging_benchmark import _bare_pass, _start_emulator
 from kiosk.sap_b1.emulator.server import DEMO_COMPANY, DEMO_PASSWORD, DEMO_USER
 
@@ -40,7 +41,7 @@ def main() -> None:
     finally:
         emulator.terminate()
         emulator.wait(timeout=10)
-    _report(figures, args.results)
+    report(figures, TARGETS, args.results / "sync_benchmark.json")
 
 
 def _measure(root: str, folder: Path, invoices: int, changed: int) -> dict[str, Any]:
@@ -121,20 +122,6 @@ def _change_invoices(root: str, count: int, invoices: int) -> None:
         )
         answer.raise_for_status()
     http.close()
-
-
-def _report(figures: dict[str, Any], results: Path) -> None:
-    width = max(len(name) for name in figures)
-    for name, value in figures.items():
-        target = TARGETS.get(name)
-        verdict = ""
-        if target is not None:
-            higher = name.startswith("ratio")
-            met = value >= target if higher else value <= target
-            verdict = f"   target {'>=' if higher else '<='} {target}: {'met' if met else 'MISSED'}"
-        print(f"{name:<{width}}  {value:>10,}{verdict}")
-    results.mkdir(parents=True, exist_ok=True)
-    (results / "sync_benchmark.json").write_text(json.dumps(figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":

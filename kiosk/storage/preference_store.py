@@ -66,19 +66,7 @@ class SqlPreferenceStore:
         )
         with unavailable_on_driver_error(self._engine), self._engine.connect() as connection:
             return [
-                PreferenceChange(
-                    BillingPreference(
-                        customer_code=row.customer_code,
-                        channel=BillingChannel(row.channel),
-                        email=row.email,
-                        consent_at=row.consent_at,
-                        registered_by=row.registered_by,
-                        branch=row.branch,
-                    ),
-                    row.source,
-                    row.recorded_at,
-                    row.note,
-                )
+                PreferenceChange(preference_from_row(row), row.source, row.recorded_at, row.note)
                 for row in connection.execute(query)
             ]
 
