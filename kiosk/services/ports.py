@@ -12,6 +12,7 @@ from kiosk.domain.billing_preference import BillingChannel, BillingPreference, P
 from kiosk.domain.customer import Customer
 from kiosk.domain.incoming_payment import IncomingPayment
 from kiosk.domain.invoice import Invoice
+from kiosk.domain.payment_request import PaymentRequest
 
 if TYPE_CHECKING:
     from kiosk.services.outbox import OutboxEntry
@@ -216,3 +217,36 @@ class SyncCursorStore(Protocol):
     def save_cursor(self, cursor: SyncCursor) -> None: ...
 
     def cursors(self) -> list[SyncCursor]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class QrCode:
+    """A QR symbol ready to draw: its payload and dark modules, quiet zone included."""
+
+    payload: str
+    modules: tuple[tuple[bool, ...], ...]
+    error_correction: str  # "M", "Q" or "H"
+
+
+class PaymentQrBuilder(Protocol):
+    """Turns a payment request into the text a payment QR carries (one standard each)."""
+
+    def payload(self, request: PaymentRequest) -> str: ...
+
+
+class QrEncoder(Protocol):
+    """Encodes a payload as a QR symbol."""
+
+    def encode(self, payload: str) -> QrCode: ...
+
+
+class PaymentRequestStore(Protocol):
+    """Payment requests kept locally, so they survive restarts and sync can settle them."""
+
+    def add_payment_request(self, request: PaymentRequest) -> PaymentRequest: ...
+
+    def next_request_number(self) -> int: ...
+
+    def payment_request(self, reference: str) -> PaymentRequest | None: ...
+
+    def settle_payment_request(self, reference: str, payment_doc_entry: int) -> bool: ...
