@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from kiosk import __version__
 from kiosk.app import cli_output
@@ -16,7 +18,7 @@ from kiosk.app.settings import Settings, SettingsError, config_path_from, load_s
 from kiosk.app.wiring import build_services, database_engine, sap_client, sync_service
 from kiosk.bundled_files import migrations_path
 from kiosk.domain.billing_preference import BillingChannel
-from kiosk.domain.errors import DomainError
+from kiosk.domain.errors import DomainError, InvalidValue
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.sync_status import current_status
 from kiosk.storage.database import describe
@@ -83,6 +85,28 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument("--invoices", type=_positive_int, default=2000)
     emulator.add_argument("--customers", type=_positive_int, default=200)
     emulator.set_defaults(handler=_emulator)
+
+    pdf = invoice_commands.add_parser("pdf", help="write an invoice's PDF with its payment QR")
+    pdf.add_argument("doc_num", type=_positive_int, metavar="DOCNUM")
+    pdf.add_argument("--out", required=True, type=Path, metavar="FILE")
+    pdf.add_argument("--lang", choices=("es", "en"), help="document language (default: kiosk's)")
+    pdf.set_defaults(handler=_invoices_pdf)
+
+    payments = commands.add_parser("payments", help="payment requests and slips")
+    payment_commands = payments.add_subparsers(
+        dest="payment_command", metavar="ACTION", required=True
+    )
+    request = payment_commands.add_parser(
+        "request", help="one payment for one or several invoices of a customer"
+    )
+    request.add_argument("doc_nums", type=_positive_int, nargs="+", metavar="DOCNUM")
+    request.add_argument("--json", action="store_true", help="print JSON")
+    request.set_defaults(handler=_payments_request)
+    slip = payment_commands.add_parser("slip", help="write the payment slip PDF of a request")
+    slip.add_argument("reference", metavar="REFERENCE")
+    slip.add_argument("--out", required=True, type=Path, metavar="FILE")
+    slip.add_argument("--lang", choices=("es", "en"), help="document language (default: kiosk's)")
+    slip.set_defaults(handler=_payments_slip)
 
     customers = commands.add_parser("customers", help="look up cached customers")
     customer_commands = customers.add_subparsers(
@@ -159,6 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(error), EXIT_REJECTED)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
+    except BrokenPipeError:
+        # The reader went away (`kiosk ... | head`): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_USER_ERROR
     except Exception:
         logger.exception("unexpected error in `kiosk %s`", args.command)
         log_hint = settings.logging.directory
@@ -260,6 +288,41 @@ def _invoices_show(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print("\n\n".join(cli_output.invoice_details(invoice, today) for invoice in found))
     return EXIT_OK
+
+
+def _invoices_pdf(args: argparse.Namespace, settings: Settings) -> int:
+    documents = build_services(settings).documents
+    invoice = documents.invoice_by_number(args.doc_num)
+    _write(args.out, documents.invoice_pdf(invoice, language=args.lang or settings.kiosk.language))
+    print(f"invoice {invoice.doc_num} written to {args.out}")
+    return EXIT_OK
+
+
+def _payments_request(args: argparse.Namespace, settings: Settings) -> int:
+    payments = build_services(settings).payments
+    request = payments.request_for_numbers(args.doc_nums)
+    payload = payments.qr_code(request).payload
+    if args.json:
+        print(cli_output.to_json(cli_output.payment_request_record(request, payload)))
+    else:
+        print(cli_output.payment_request_text(request, payload))
+    return EXIT_OK
+
+
+def _payments_slip(args: argparse.Namespace, settings: Settings) -> int:
+    documents = build_services(settings).documents
+    _write(
+        args.out, documents.slip_pdf(args.reference, language=args.lang or settings.kiosk.language)
+    )
+    print(f"payment slip {args.reference} written to {args.out}")
+    return EXIT_OK
+
+
+def _write(path: Path, content: bytes) -> None:
+    try:
+        path.write_bytes(content)
+    except OSError as error:
+        raise InvalidValue(f"cannot write {path}: {error.strerror}") from None
 
 
 def _customers_set_preference(args: argparse.Namespace, settings: Settings) -> int:

@@ -10,6 +10,7 @@ from kiosk.domain.billing_preference import BillingPreference
 from kiosk.domain.customer import Customer
 from kiosk.domain.invoice import Invoice, InvoiceStatus
 from kiosk.domain.money import Money
+from kiosk.domain.payment_request import PaymentRequest
 from kiosk.services.invoice_lookup import CustomerOverview
 from kiosk.services.outbox import OutboxEntry
 from kiosk.services.sync import SyncReport
@@ -331,3 +332,31 @@ def sync_status_text(status: SyncStatus) -> str:
         ]
     lines.append(f"outbox: {status.pending} pending, {status.parked} parked (see `kiosk outbox`)")
     return "\n".join(lines)
+
+
+def payment_request_record(request: PaymentRequest, payload: str) -> dict[str, Any]:
+    return {
+        "reference": request.reference,
+        "customer": request.customer_code,
+        "currency": request.total.currency,
+        "amount": amount(request.total),
+        "invoices": [
+            {"doc_num": i.doc_num, "due_date": i.due_date_iso, "amount": amount(i.amount)}
+            for i in request.invoices
+        ],
+        "state": request.state.value,
+        "qr_payload": payload,
+    }
+
+
+def payment_request_text(request: PaymentRequest, payload: str) -> str:
+    numbers = ", ".join(str(number) for number in request.doc_nums)
+    return "\n".join(
+        [
+            f"reference   {request.reference}",
+            f"amount      {request.total}",
+            f"customer    {request.customer_code} {request.customer_name}",
+            f"invoices    {numbers}",
+            f"QR payload  {payload}",
+        ]
+    )

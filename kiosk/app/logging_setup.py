@@ -46,7 +46,7 @@ def configure_logging(
 
     stderr = _StderrHandler(sys.stderr)
     stderr.setLevel(stderr_level)
-    stderr.setFormatter(logging.Formatter("kiosk: %(levelname)s: %(message)s"))
+    stderr.setFormatter(_OneLineFormatter("kiosk: %(levelname)s: %(message)s"))
     stderr.addFilter(masking)
     root.addHandler(stderr)
 
@@ -74,6 +74,20 @@ def remove_kiosk_handlers() -> None:
     for handler in [h for h in root.handlers if isinstance(h, _KioskHandler)]:
         root.removeHandler(handler)
         handler.close()
+
+
+class _OneLineFormatter(logging.Formatter):
+    """For people: the message only; tracebacks stay in the log file."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.formatMessage(_without_traceback(record))
+
+
+def _without_traceback(record: logging.LogRecord) -> logging.LogRecord:
+    copy = logging.makeLogRecord(record.__dict__)
+    copy.message = copy.getMessage()
+    copy.exc_info = copy.exc_text = copy.stack_info = None
+    return copy
 
 
 class _StderrHandler(logging.StreamHandler, _KioskHandler):  # type: ignore[type-arg]

@@ -136,12 +136,23 @@ class PrintingSettings(_Section):
 
 
 class PaymentsSettings(_Section):
-    """Which payment QR the kiosk shows, and the early-payment discount offered."""
+    """Which payment QR the kiosk shows, where the money goes, and the early-payment discount."""
 
     qr_format: Literal["url", "emvco", "epc"] = "url"
     url_template: str = "https://pay.example.com/p/{reference}?amount={amount}"
+    error_correction: Literal["M", "Q", "H"] = "M"
     early_payment_discount_percent: Decimal = Field(default=Decimal(0), ge=0, le=100)
     early_payment_discount_days: int = Field(default=0, ge=0, le=365)
+    emvco_gui: str = ""
+    emvco_account: str = ""
+    merchant_city: str = "CIUDAD DE MEXICO"
+    merchant_country: str = Field(default="MX", pattern=r"^[A-Z]{2}$")
+    bank_name: str = ""
+    account_holder: str = ""
+    clabe: str = Field(default="", pattern=r"^(\d{18})?$")
+    iban: str = ""
+    bic: str = ""
+    how_to_pay: str = ""
 
 
 class KioskSettings(_Section):

@@ -5,19 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from kiosk.app.settings import DatabaseSettings, Settings
-from kiosk.bundled_files import migrations_path
+from kiosk.app.settings import CompanySettings, DatabaseSettings, PaymentsSettings, Settings
+from kiosk.bundled_files import migrations_path, resource_path
+from kiosk.documents.invoice_pdf import InvoicePdf
+from kiosk.documents.payment_slip_pdf import PaymentSlipPdf
+from kiosk.domain.payment_terms import PaymentTerms
+from kiosk.domain.seller import BankDetails, Seller
+from kiosk.payments.emvco import EmvcoBuilder, EmvcoMerchant
+from kiosk.payments.epc import EpcBeneficiary, EpcBuilder
+from kiosk.payments.qr_encoder import QrEncoder
+from kiosk.payments.url_template import UrlTemplateBuilder
 from kiosk.sap_b1.client import ServiceLayerClient
 from kiosk.sap_b1.config import ServiceLayerConfig
+from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.invoice_lookup import InvoiceLookup
 from kiosk.services.outbox import OutboxAdministration
-from kiosk.services.ports import Clock
+from kiosk.services.payments import PaymentService
+from kiosk.services.ports import Clock, PaymentQrBuilder
 from kiosk.services.preferences import PreferenceService
 from kiosk.services.sync import SyncService
 from kiosk.services.system_clock import SystemClock
 from kiosk.storage.database import Engine, create_database_engine
 from kiosk.storage.invoice_store import SqlInvoiceStore
 from kiosk.storage.outbox_store import SqlOutboxStore
+from kiosk.storage.payment_request_store import SqlPaymentRequestStore
 from kiosk.storage.preference_store import SqlPreferenceStore
 from kiosk.storage.schema_migration import ensure_schema
 from kiosk.storage.sync_cursor_store import SqlSyncCursorStore
@@ -35,6 +46,9 @@ class Services:
     outbox_store: SqlOutboxStore
     cursors: SqlSyncCursorStore
     preference_store: SqlPreferenceStore
+    payment_requests: SqlPaymentRequestStore
+    payments: PaymentService
+    documents: InvoiceDocuments
 
 
 def database_engine(database: DatabaseSettings) -> Engine:
@@ -76,6 +90,32 @@ def build_services(settings: Settings) -> Services:
     engine = store.engine
     outbox_store = SqlOutboxStore(engine)
     preference_store = SqlPreferenceStore(engine)
+    payment_requests = SqlPaymentRequestStore(engine)
+    payments = PaymentService(
+        store, payment_requests, qr_builder(settings.payments, settings.company),
+        QrEncoder(settings.payments.error_correction), clock,
+    )  # fmt: skip
+    seller = Seller(
+        name=settings.company.name, tax_id=settings.company.tax_id,
+        address=settings.company.address, phone=settings.company.phone,
+        email=settings.company.email, logo=settings.company.logo,
+    )  # fmt: skip
+    pay = settings.payments
+    terms = PaymentTerms(
+        settings.company.payment_methods,
+        pay.early_payment_discount_percent,
+        pay.early_payment_discount_days,
+    )
+    bank = BankDetails(
+        pay.bank_name, pay.account_holder, pay.clabe, pay.iban, pay.bic, pay.how_to_pay
+    )
+    paper, fonts = settings.printing.paper_size, resource_path("fonts")
+    documents = InvoiceDocuments(
+        store, payments,
+        InvoicePdf(seller, terms, paper=paper, fonts=fonts),
+        PaymentSlipPdf(seller, bank, paper=paper, fonts=fonts),
+        clock,
+    )  # fmt: skip
     return Services(
         store=store,
         lookup=InvoiceLookup(store),
@@ -85,7 +125,23 @@ def build_services(settings: Settings) -> Services:
         outbox_store=outbox_store,
         cursors=SqlSyncCursorStore(engine),
         preference_store=preference_store,
+        payment_requests=payment_requests,
+        payments=payments,
+        documents=documents,
     )
+
+
+def qr_builder(payments: PaymentsSettings, company: CompanySettings) -> PaymentQrBuilder:
+    """The payment QR standard chosen in settings."""
+    if payments.qr_format == "emvco":
+        merchant = EmvcoMerchant(
+            payments.emvco_gui, payments.emvco_account, company.name,
+            payments.merchant_city, payments.merchant_country,
+        )  # fmt: skip
+        return EmvcoBuilder(merchant)
+    if payments.qr_format == "epc":
+        return EpcBuilder(EpcBeneficiary(payments.account_holder, payments.iban, payments.bic))
+    return UrlTemplateBuilder(payments.url_template)
 
 
 def sync_service(
@@ -99,5 +155,6 @@ def sync_service(
         services.outbox_store,
         services.preference_store,
         services.clock,
+        requests=services.payment_requests,
         overlap=timedelta(days=settings.sync.overlap_days),
     )

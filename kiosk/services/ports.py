@@ -249,4 +249,27 @@ class PaymentRequestStore(Protocol):
 
     def payment_request(self, reference: str) -> PaymentRequest | None: ...
 
+    def open_requests(self, customer_code: str) -> list[PaymentRequest]: ...
+
     def settle_payment_request(self, reference: str, payment_doc_entry: int) -> bool: ...
+
+
+class InvoiceRenderer(Protocol):
+    """Makes an invoice's PDF."""
+
+    def render(
+        self,
+        invoice: Invoice,
+        customer: Customer | None,
+        *,
+        language: str,
+        today: date,
+        qr: QrCode | None = None,
+        payment_reference: str | None = None,
+    ) -> bytes: ...
+
+
+class PaymentSlipRenderer(Protocol):
+    """Makes a payment slip's PDF."""
+
+    def render(self, request: PaymentRequest, qr: QrCode, *, language: str) -> bytes: ...

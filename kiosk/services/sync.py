@@ -17,13 +17,16 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
+from kiosk.domain.incoming_payment import IncomingPayment
 from kiosk.domain.invoice import Invoice
+from kiosk.domain.payment_reference import is_valid_reference
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.outbox import OutboxPusher, PushReport
 from kiosk.services.ports import (
     CacheSyncStore,
     Clock,
     OutboxStore,
+    PaymentRequestStore,
     PreferenceStore,
     Pulled,
     SapCustomer,
@@ -63,6 +66,7 @@ class SyncReport:
     pulled: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ENTITIES, 0))
     stored: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ENTITIES, 0))
     refreshed_by_payments: int = 0
+    settled_requests: int = 0
     push: PushReport = field(default_factory=PushReport)
     pending: int = 0
     parked: int = 0
@@ -82,6 +86,7 @@ class SyncService:
         preferences: PreferenceStore,
         clock: Clock,
         *,
+        requests: PaymentRequestStore | None = None,
         overlap: timedelta = timedelta(days=1),
     ) -> None:
         self._gateway = gateway
@@ -91,6 +96,7 @@ class SyncService:
         self._preferences = preferences
         self._clock = clock
         self._overlap = overlap
+        self._requests = requests
         self._pusher = OutboxPusher(outbox, gateway, clock)
 
     def run_once(self, *, full: bool = False) -> SyncReport:
@@ -190,10 +196,19 @@ class SyncService:
             for payment in page:
                 last_key = max(last_key, payment.doc_entry)
                 paid.update(payment.invoice_doc_entries)
+                self._settle_request(payment, report)
         if paid:
             for invoices in self._gateway.invoices_by_entries(sorted(paid)):
                 report.refreshed_by_payments += self._store_invoices(invoices, None)
         self._finish(cursor, None, last_key)
+
+    def _settle_request(self, payment: IncomingPayment, report: SyncReport) -> None:
+        """A payment quoting a kiosk reference settles that payment request."""
+        reference = "".join((payment.reference or "").split())
+        if self._requests is None or payment.cancelled or not is_valid_reference(reference):
+            return
+        if self._requests.settle_payment_request(reference, payment.doc_entry):
+            report.settled_requests += 1
 
     # --- cursors and reconciliation --------------------------------------------------------
 

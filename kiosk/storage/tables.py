@@ -207,3 +207,34 @@ class OutboxRow(Base):
     last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
     done_at: Mapped[datetime | None] = mapped_column(DateTime)
     resolution: Mapped[str | None] = mapped_column(Text)
+
+
+class PaymentRequestRow(Base):
+    """A payment request made at the kiosk; settled when SAP shows a payment quoting it."""
+
+    __tablename__ = "payment_requests"
+    __table_args__ = (CheckConstraint("state IN ('open', 'settled')", name="state"),)
+
+    reference: Mapped[str] = mapped_column(String(20), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    customer_code: Mapped[str] = mapped_column(String(50), index=True)
+    customer_name: Mapped[str] = mapped_column(String(200))
+    currency: Mapped[str] = mapped_column(String(3))
+    total: Mapped[int] = millionths()
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(10))
+    settled_by_payment: Mapped[int | None] = mapped_column(Integer)
+
+
+class PaymentRequestInvoiceRow(Base):
+    """One invoice of a payment request and what it owed then."""
+
+    __tablename__ = "payment_request_invoices"
+
+    reference: Mapped[str] = mapped_column(
+        ForeignKey("payment_requests.reference", ondelete="CASCADE"), primary_key=True
+    )
+    doc_entry: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    doc_num: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[int] = millionths()

@@ -1,0 +1,326 @@
+"""The invoice PDF: everything a legal invoice shows, with the payment QR, in es or en."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from kiosk.documents.labels import (
+    STAMPS,
+    format_date,
+    format_money,
+    format_number,
+    label,
+)
+from kiosk.documents.pdf_layout import (
+    ACCENT,
+    BOLD,
+    MARGIN,
+    PAPER,
+    REGULAR,
+    RULE,
+    numbered_canvas,
+    register_fonts,
+    style,
+)
+from kiosk.documents.qr_drawing import draw_qr, qr_side
+from kiosk.domain.customer import Customer
+from kiosk.domain.invoice import Invoice
+from kiosk.domain.money import Money
+from kiosk.domain.payment_terms import PaymentTerms
+from kiosk.domain.seller import Seller
+from kiosk.services.ports import QrCode
+
+QR_SIDE = 32 * mm
+BODY = style("body")
+SMALL = style("small", size=7.5)
+BOLD_BODY = style("bold", bold=True)
+HEADING = style("heading", size=9.5, bold=True, textColor=ACCENT, spaceBefore=6, spaceAfter=3)
+RIGHT = style("right", alignment=2)
+NUMBER = style("number", size=7.5, alignment=2)
+TITLE_RIGHT = style("title-right", size=16, bold=True, textColor=ACCENT, alignment=2)
+LINK = style("link", size=7.5, wordWrap="CJK")
+HEADER_CELL = style("th", bold=True, textColor="white")
+
+
+class QrFlowable(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """A QR symbol in the flow of a document, sized so every module prints >= 0.5 mm."""
+
+    def __init__(self, qr: QrCode, wanted_side: float = QR_SIDE) -> None:
+        super().__init__()
+        self.qr = qr
+        self.side = qr_side(qr, wanted_side)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.side, self.side
+
+    def draw(self) -> None:
+        draw_qr(self.canv, self.qr, 0, 0, self.side)
+
+
+class InvoicePdf:
+    """Renders invoices; the same input always gives the same bytes."""
+
+    def __init__(self, seller: Seller, terms: PaymentTerms, *, paper: str, fonts: Path) -> None:
+        register_fonts(fonts)
+        self._seller = seller
+        self._terms = terms
+        self._paper = PAPER[paper]
+
+    def render(
+        self,
+        invoice: Invoice,
+        customer: Customer | None,
+        *,
+        language: str,
+        today: date,
+        qr: QrCode | None = None,
+        payment_reference: str | None = None,
+    ) -> bytes:
+        """The PDF of one invoice as the customer should see it on `today`."""
+        buffer = io.BytesIO()
+        document = SimpleDocTemplate(
+            buffer,
+            pagesize=self._paper,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=MARGIN * 1.3,
+            title=f"{label(language, 'invoice')} {invoice.doc_num}",
+            author=self._seller.name,
+            invariant=1,
+        )
+        width = self._paper[0] - 2 * MARGIN
+        story: list[Any] = [
+            self._header(invoice, language, width),
+            Spacer(1, 4 * mm),
+            self._parties(invoice, customer, language, width),
+            Spacer(1, 4 * mm),
+            self._lines(invoice, language, width),
+            Spacer(1, 3 * mm),
+            KeepTogether([self._taxes_and_totals(invoice, language, width)]),
+            Spacer(1, 3 * mm),
+            KeepTogether(self._payment(invoice, language, width, today, qr, payment_reference)),
+        ]
+        if invoice.comments:
+            story += [
+                Paragraph(label(language, "comments"), HEADING),
+                Paragraph(escape(invoice.comments), BODY),
+            ]
+        stamp = STAMPS[language].get(invoice.status_on(today), "")
+        document.build(story, canvasmaker=numbered_canvas(label(language, "page"), stamp))
+        return buffer.getvalue()
+
+    # --- blocks ----------------------------------------------------------------------------
+
+    def _header(self, invoice: Invoice, language: str, width: float) -> Table:
+        seller = self._seller
+        seller_lines = [
+            Paragraph(f"<b>{escape(seller.name)}</b>", style("seller", size=11, bold=True)),
+            Paragraph(
+                f"{label(language, 'tax_id')}: {escape(seller.tax_id)}" if seller.tax_id else "",
+                BODY,
+            ),
+            Paragraph(escape(seller.address), BODY),
+            Paragraph(escape(" · ".join(p for p in (seller.phone, seller.email) if p)), BODY),
+        ]
+        if seller.logo is not None and seller.logo.is_file():
+            from reportlab.platypus import Image
+
+            seller_lines.insert(
+                0, Image(str(seller.logo), width=30 * mm, height=12 * mm, kind="proportional")
+            )
+        title = [
+            Paragraph(label(language, "invoice"), TITLE_RIGHT),
+            Paragraph(f"{label(language, 'number')} <b>{invoice.doc_num}</b>", RIGHT),
+        ]
+        table = Table([[seller_lines, title]], colWidths=[width * 0.62, width * 0.38])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        return table
+
+    def _parties(
+        self, invoice: Invoice, customer: Customer | None, language: str, width: float
+    ) -> Table:
+        lines = [
+            Paragraph(label(language, "customer"), HEADING),
+            Paragraph(f"<b>{escape(invoice.customer_name)}</b>", BODY),
+            Paragraph(f"{label(language, 'code')}: {escape(invoice.customer_code)}", BODY),
+        ]
+        tax_id = invoice.customer_tax_id or (customer.tax_id if customer else None)
+        if tax_id:
+            lines.append(Paragraph(f"{label(language, 'tax_id')}: {escape(tax_id)}", BODY))
+        if customer is not None:
+            lines += [Paragraph(escape(line), BODY) for line in customer.address.lines()]
+        facts = [
+            ("issue_date", format_date(invoice.document_date, language)),
+            ("posting_date", format_date(invoice.posting_date, language)),
+            ("due_date", format_date(invoice.due_date, language)),
+            ("customer_reference", invoice.customer_reference or "-"),
+            ("currency", invoice.currency),
+        ]
+        fact_rows = [
+            [Paragraph(label(language, key), BOLD_BODY), Paragraph(escape(value), BODY)]
+            for key, value in facts
+        ]
+        facts_table = Table(fact_rows, colWidths=[width * 0.2, width * 0.2])
+        facts_table.setStyle(
+            TableStyle(
+                [("BOTTOMPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, -1), 1)]
+            )
+        )
+        table = Table([[lines, facts_table]], colWidths=[width * 0.58, width * 0.42])
+        table.setStyle(
+            TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 0), (0, 0), 0.5, RULE)])
+        )
+        return table
+
+    def _lines(self, invoice: Invoice, language: str, width: float) -> Table:
+        header = [
+            label(language, key)
+            for key in ("item", "description", "quantity", "unit_price", "discount", "line_total")
+        ]
+        rows: list[list[Any]] = [[Paragraph(text, HEADER_CELL) for text in header]]
+        for line in invoice.lines:
+            rows.append(
+                [
+                    Paragraph(escape(line.item_code or ""), SMALL),
+                    Paragraph(escape(line.description), SMALL),
+                    Paragraph(format_number(line.quantity), NUMBER),
+                    Paragraph(format_money(Money(line.unit_price, invoice.currency)), NUMBER),
+                    Paragraph(format_number(line.discount_percent), NUMBER),
+                    Paragraph(format_money(Money(line.line_total, invoice.currency)), NUMBER),
+                ]
+            )
+        fractions = (0.11, 0.40, 0.08, 0.14, 0.09, 0.18)
+        table = Table(rows, colWidths=[width * f for f in fractions], repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+                ]
+            )
+        )
+        return table
+
+    def _taxes_and_totals(self, invoice: Invoice, language: str, width: float) -> Table:
+        by_rate: dict[tuple[str, Decimal], list[Decimal]] = defaultdict(
+            lambda: [Decimal(0), Decimal(0)]
+        )
+        for line in invoice.lines:
+            bucket = by_rate[(line.tax_code or "-", line.tax_percent)]
+            bucket[0] += line.line_total
+            bucket[1] += line.tax_amount
+        currency = invoice.currency
+        tax_rows: list[list[Any]] = [
+            [
+                Paragraph(label(language, key), BOLD_BODY)
+                for key in ("tax_code", "rate", "base", "tax")
+            ]
+        ]
+        for (code, rate), (base, tax) in sorted(by_rate.items()):
+            tax_rows.append(
+                [
+                    escape(code),
+                    f"{format_number(rate)} %",
+                    format_money(Money(base, currency)),
+                    format_money(Money(tax, currency)),
+                ]
+            )
+        taxes = Table(tax_rows, colWidths=[width * 0.12, width * 0.1, width * 0.15, width * 0.13])
+        taxes.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 1), (-1, -1), REGULAR),
+                    ("FONTSIZE", (0, 1), (-1, -1), 8),
+                    ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.5, RULE),
+                ]
+            )
+        )
+        totals_data = [
+            ("net", invoice.net_total),
+            ("tax", invoice.tax_total),
+            ("total", invoice.total),
+            ("paid", invoice.paid_to_date),
+            ("amount_due", invoice.amount_due),
+        ]
+        totals = Table(
+            [[label(language, key), format_money(money)] for key, money in totals_data],
+            colWidths=[width * 0.22, width * 0.2],
+        )
+        totals.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                    ("FONTSIZE", (0, 0), (-1, -1), 9),
+                    ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                    ("FONTNAME", (0, -1), (-1, -1), BOLD),
+                    ("FONTSIZE", (0, -1), (-1, -1), 11),
+                    ("TEXTCOLOR", (0, -1), (-1, -1), ACCENT),
+                    ("LINEABOVE", (0, -1), (-1, -1), 1, ACCENT),
+                ]
+            )
+        )
+        block = Table(
+            [[[Paragraph(label(language, "tax_summary"), HEADING), taxes], totals]],
+            colWidths=[width * 0.55, width * 0.45],
+        )
+        block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        return block
+
+    def _payment(
+        self,
+        invoice: Invoice,
+        language: str,
+        width: float,
+        today: date,
+        qr: QrCode | None,
+        reference: str | None,
+    ) -> list[Any]:
+        texts: list[Any] = [Paragraph(label(language, "payment"), HEADING)]
+        if self._terms.accepted_methods:
+            texts += [
+                Paragraph(
+                    f"<b>{label(language, 'methods')}:</b> {escape(self._terms.accepted_methods)}",
+                    BODY,
+                )
+            ]
+        offer = self._terms.early_payment_offer(invoice, today)
+        if offer is not None:
+            text = label(language, "early_text").format(
+                amount=format_money(offer.amount),
+                percent=format_number(offer.percent),
+                until=format_date(offer.until, language),
+            )
+            texts.append(Paragraph(f"<b>{label(language, 'early')}:</b> {escape(text)}", BODY))
+        if qr is not None and reference:
+            texts += [
+                Paragraph(f"<b>{label(language, 'reference')}:</b> {escape(reference)}", BODY),
+                Paragraph(f"<b>{label(language, 'link')}:</b> {escape(qr.payload)}", LINK),
+            ]
+        if qr is None:
+            return texts
+        side = qr_side(qr, QR_SIDE)
+        table = Table([[texts, QrFlowable(qr)]], colWidths=[width - side - 6 * mm, side + 6 * mm])
+        table.setStyle(
+            TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")])
+        )
+        return [table]

@@ -1,0 +1,161 @@
+"""The payment slip: what a customer takes to the bank or uses for a transfer, with the QR."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from kiosk.documents.invoice_pdf import BODY, BOLD_BODY, HEADING, TITLE_RIGHT, QrFlowable
+from kiosk.documents.labels import format_date, format_money, label
+from kiosk.documents.pdf_layout import (
+    ACCENT,
+    BOLD,
+    MARGIN,
+    PAPER,
+    REGULAR,
+    RULE,
+    numbered_canvas,
+    register_fonts,
+    style,
+)
+from kiosk.documents.qr_drawing import qr_side
+from kiosk.domain.payment_request import PaymentRequest
+from kiosk.domain.seller import BankDetails, Seller
+from kiosk.services.ports import QrCode
+
+REFERENCE = style("reference", size=20, bold=True, textColor=ACCENT)
+TOTAL = style("total", size=13)
+
+
+class PaymentSlipPdf:
+    """Renders payment slips; the same input always gives the same bytes."""
+
+    def __init__(self, seller: Seller, bank: BankDetails, *, paper: str, fonts: Path) -> None:
+        register_fonts(fonts)
+        self._seller = seller
+        self._bank = bank
+        self._paper = PAPER[paper]
+
+    def render(self, request: PaymentRequest, qr: QrCode, *, language: str) -> bytes:
+        buffer = io.BytesIO()
+        document = SimpleDocTemplate(
+            buffer,
+            pagesize=self._paper,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=MARGIN * 1.3,
+            invariant=1,
+            title=f"{label(language, 'slip')} {request.reference}",
+            author=self._seller.name,
+        )
+        width = self._paper[0] - 2 * MARGIN
+        seller = self._seller
+        header = Table(
+            [
+                [
+                    [
+                        Paragraph(
+                            f"<b>{escape(seller.name)}</b>", style("seller", size=11, bold=True)
+                        ),
+                        Paragraph(
+                            f"{label(language, 'tax_id')}: {escape(seller.tax_id)}"
+                            if seller.tax_id
+                            else "",
+                            BODY,
+                        ),
+                        Paragraph(escape(seller.address), BODY),
+                    ],
+                    [Paragraph(label(language, "slip"), TITLE_RIGHT)],
+                ]
+            ],
+            colWidths=[width * 0.6, width * 0.4],
+        )
+        header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        created = format_date(request.created_at.date(), language)
+        summary: list[Any] = [
+            Paragraph(label(language, "customer"), HEADING),
+            Paragraph(
+                f"<b>{escape(request.customer_name)}</b> ({escape(request.customer_code)})", BODY
+            ),
+            Paragraph(f"{label(language, 'created')}: {created}", BODY),
+            Spacer(1, 3 * mm),
+            Paragraph(label(language, "reference"), HEADING),
+            Paragraph(request.reference, REFERENCE),
+            Paragraph(label(language, "quote_reference"), BODY),
+            Spacer(1, 3 * mm),
+            Paragraph(
+                f"{label(language, 'total_to_pay')}: <b>{format_money(request.total)}</b>", TOTAL
+            ),
+        ]
+        side = qr_side(qr, 45 * mm)
+        top = Table(
+            [[summary, QrFlowable(qr, 45 * mm)]], colWidths=[width - side - 6 * mm, side + 6 * mm]
+        )
+        top.setStyle(
+            TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")])
+        )
+        rows: list[list[Any]] = [
+            [label(language, "number"), label(language, "due_date"), label(language, "amount_due")]
+        ]
+        for invoice in request.invoices:
+            due = format_date(_day(invoice.due_date_iso), language)
+            rows.append([str(invoice.doc_num), due, format_money(invoice.amount)])
+        rows.append(["", label(language, "total"), format_money(request.total)])
+        invoices = Table(rows, colWidths=[width * 0.3, width * 0.3, width * 0.4], repeatRows=1)
+        invoices.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                    ("FONTNAME", (0, 0), (-1, 0), BOLD),
+                    ("FONTNAME", (0, -1), (-1, -1), BOLD),
+                    ("FONTSIZE", (0, 0), (-1, -1), 9),
+                    ("ALIGN", (2, 0), (2, -1), "RIGHT"),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.75, ACCENT),
+                    ("LINEABOVE", (0, -1), (-1, -1), 0.75, ACCENT),
+                    ("LINEBELOW", (0, 1), (-1, -2), 0.25, RULE),
+                ]
+            )
+        )
+        bank = self._bank
+        bank_rows = [
+            (label(language, key), value)
+            for key, value in (
+                ("bank", bank.bank_name),
+                ("holder", bank.account_holder),
+                ("clabe", bank.clabe),
+                ("iban", bank.iban),
+                ("bic", bank.bic),
+                ("reference", request.reference),
+            )
+            if value
+        ]
+        bank_table = Table(
+            [[Paragraph(k, BOLD_BODY), Paragraph(escape(v), BODY)] for k, v in bank_rows],
+            colWidths=[width * 0.25, width * 0.75],
+        )
+        story: list[Any] = [
+            header,
+            Spacer(1, 5 * mm),
+            top,
+            Spacer(1, 5 * mm),
+            Paragraph(label(language, "slip_invoices"), HEADING),
+            invoices,
+            Spacer(1, 5 * mm),
+            Paragraph(label(language, "payment"), HEADING),
+            bank_table,
+        ]
+        if bank.how_to_pay:
+            story += [Spacer(1, 2 * mm), Paragraph(escape(bank.how_to_pay), BODY)]
+        document.build(story, canvasmaker=numbered_canvas(label(language, "page")))
+        return buffer.getvalue()
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text)

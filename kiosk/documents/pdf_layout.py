@@ -1,0 +1,88 @@
+"""What every kiosk PDF shares: fonts, paper, styles, and "page X of N" footers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+REGULAR = "KioskSans"
+BOLD = "KioskSans-Bold"
+PAPER = {"Letter": LETTER, "A4": A4}
+MARGIN = 15 * mm
+INK = colors.HexColor("#1F2933")
+ACCENT = colors.HexColor("#0B5394")
+RULE = colors.HexColor("#C9D3DD")
+
+
+def register_fonts(folder: Path) -> None:
+    """Embed DejaVu Sans (every Latin script and far beyond) once per process."""
+    if REGULAR in pdfmetrics.getRegisteredFontNames():
+        return
+    pdfmetrics.registerFont(TTFont(REGULAR, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(
+        REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD
+    )
+
+
+def style(name: str, *, size: float = 8.5, bold: bool = False, **extra: Any) -> ParagraphStyle:
+    options: dict[str, Any] = {"textColor": INK, **extra}
+    return ParagraphStyle(
+        name, fontName=BOLD if bold else REGULAR, fontSize=size, leading=size * 1.25, **options
+    )
+
+
+class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hints
+    """Holds pages back until the end so each footer can say "page X of N"."""
+
+    page_label = "{page} / {pages}"
+    first_page_stamp = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._saved_pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._saved_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._saved_pages)
+        for number, state in enumerate(self._saved_pages, start=1):
+            self.__dict__.update(state)
+            width, _height = self._pagesize
+            self.setFont(REGULAR, 7.5)
+            self.setFillColor(INK)
+            self.drawRightString(
+                width - MARGIN, MARGIN / 2, self.page_label.format(page=number, pages=total)
+            )
+            if number == 1 and self.first_page_stamp:
+                self._stamp(self.first_page_stamp)
+            super().showPage()
+        super().save()
+
+    def _stamp(self, text: str) -> None:
+        """A PAID / CANCELLED / OVERDUE stamp across the first page, over its content."""
+        width, height = self._pagesize
+        self.saveState()
+        self.translate(width * 0.6, height * 0.6)
+        self.rotate(28)
+        self.setFont(BOLD, 46)
+        self.setFillColorRGB(0.75, 0.1, 0.1, alpha=0.25)
+        self.drawCentredString(0, 0, text)
+        self.restoreState()
+
+
+def numbered_canvas(label: str, stamp: str = "") -> type[NumberedCanvas]:
+    """A canvas class whose footer uses this label ("Página {page} de {pages}")."""
+    return type(
+        "LabelledCanvas", (NumberedCanvas,), {"page_label": label, "first_page_stamp": stamp}
+    )
