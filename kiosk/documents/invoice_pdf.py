@@ -114,9 +114,14 @@ class InvoicePdf:
             Spacer(1, 4 * mm),
             self._lines(invoice, language, width),
             Spacer(1, 3 * mm),
-            KeepTogether([self._taxes_and_totals(invoice, language, width)]),
-            Spacer(1, 3 * mm),
-            KeepTogether(self._payment(invoice, language, width, today, qr, payment_reference)),
+            # Totals and how to pay stay together, so the last page always carries both.
+            KeepTogether(
+                [
+                    self._taxes_and_totals(invoice, language, width),
+                    Spacer(1, 3 * mm),
+                    *self._payment(invoice, language, width, today, qr, payment_reference),
+                ]
+            ),
         ]
         if invoice.comments:
             story += [
@@ -207,7 +212,7 @@ class InvoicePdf:
                     Paragraph(format_money(Money(line.line_total, invoice.currency)), NUMBER),
                 ]
             )
-        fractions = (0.11, 0.40, 0.08, 0.14, 0.09, 0.18)
+        fractions = (0.11, 0.38, 0.08, 0.14, 0.11, 0.18)
         table = Table(rows, colWidths=[width * f for f in fractions], repeatRows=1)
         table.setStyle(
             TableStyle(
