@@ -61,6 +61,7 @@ class Kiosk:
         service = SyncService(
             self.client(), self.services.store, self.services.cursors,
             self.services.outbox_store, self.services.preference_store, self.clock,
+            requests=self.services.payment_requests,
         )  # fmt: skip
         return service.run_once(full=full)
 

@@ -276,3 +276,28 @@ def test_an_older_sap_value_loses_to_the_kiosk_registration(kiosk, emulator):
     assert [c.source for c in history][-2:] == ["kiosk", "sap"]
     assert history[-1].preference.email == "old@c8.mx"
     assert "older than the kiosk's registration" in history[-1].note
+
+
+def test_a_payment_quoting_a_request_reference_settles_the_request(kiosk, emulator):
+    kiosk.sync()
+    invoice = next(
+        iter(
+            emulator.data.query(
+                "Invoices", "DocumentStatus eq 'bost_Open' and PaidToDate eq 0", [], False
+            )
+        )
+    )
+    request = kiosk.services.payments.request_for_numbers([invoice["DocNum"]])
+    emulator.data.create(
+        "IncomingPayments",
+        {"CardCode": invoice["CardCode"], "TransferSum": invoice["DocTotal"],
+         "TransferReference": request.reference,
+         "PaymentInvoices": [{"DocEntry": invoice["DocEntry"], "SumApplied": invoice["DocTotal"]}]},
+    )  # fmt: skip
+
+    report = kiosk.sync()
+
+    settled = kiosk.services.payments.request(request.reference)
+    assert report.settled_requests == 1
+    assert settled.state.value == "settled" and settled.settled_by_payment is not None
+    assert kiosk.services.lookup.invoices_by_number(invoice["DocNum"])[0].amount_due.is_zero()
