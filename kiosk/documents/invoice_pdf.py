@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
@@ -53,10 +54,8 @@ SMALL = style("small", size=7.5)
 BOLD_BODY = style("bold", bold=True)
 HEADING = style("heading", size=9.5, bold=True, textColor=ACCENT, spaceBefore=6, spaceAfter=3)
 RIGHT = style("right", alignment=2)
-NUMBER = style("number", size=7.5, alignment=2)
 TITLE_RIGHT = style("title-right", size=16, bold=True, textColor=ACCENT, alignment=2)
 LINK = style("link", size=7.5, wordWrap="CJK")
-HEADER_CELL = style("th", bold=True, textColor="white")
 
 
 class QrFlowable(Flowable):  # type: ignore[misc]  # reportlab has no type hints
@@ -200,24 +199,31 @@ class InvoicePdf:
             label(language, key)
             for key in ("item", "description", "quantity", "unit_price", "discount", "line_total")
         ]
-        rows: list[list[Any]] = [[Paragraph(text, HEADER_CELL) for text in header]]
-        for line in invoice.lines:
-            rows.append(
-                [
-                    Paragraph(escape(line.item_code or ""), SMALL),
-                    Paragraph(escape(line.description), SMALL),
-                    Paragraph(format_number(line.quantity), NUMBER),
-                    Paragraph(format_money(Money(line.unit_price, invoice.currency)), NUMBER),
-                    Paragraph(format_number(line.discount_percent), NUMBER),
-                    Paragraph(format_money(Money(line.line_total, invoice.currency)), NUMBER),
-                ]
-            )
+        currency = invoice.currency
+        # Only the description wraps, so only it pays for a Paragraph; long invoices stay fast.
+        rows: list[list[Any]] = [header]
+        rows += [
+            [
+                line.item_code or "",
+                Paragraph(escape(line.description), SMALL),
+                format_number(line.quantity),
+                format_money(Money(line.unit_price, currency)),
+                format_number(line.discount_percent),
+                format_money(Money(line.line_total, currency)),
+            ]
+            for line in invoice.lines
+        ]
         fractions = (0.11, 0.38, 0.08, 0.14, 0.11, 0.18)
         table = Table(rows, colWidths=[width * f for f in fractions], repeatRows=1)
         table.setStyle(
             TableStyle(
                 [
                     ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
+                    ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+                    ("FONTNAME", (0, 0), (-1, 0), BOLD),
+                    ("FONTNAME", (0, 1), (-1, -1), REGULAR),
+                    ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+                    ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
                 ]

@@ -44,3 +44,10 @@ def test_sync_benchmark(tmp_path):
     figures = run_benchmark("sync_benchmark", tmp_path, "--invoices", "600", "--changed", "10")
 
     assert figures["delta_stored_invoices"] >= 10 and figures["peak_rss_mb"] > 0
+
+
+@pytest.mark.slow
+def test_pdf_benchmark(tmp_path):
+    figures = run_benchmark("pdf_benchmark", tmp_path, "--runs", "3", "--no-baseline")
+
+    assert 0 < figures["one_page_median_ms"] < figures["two_hundred_lines_median_ms"]

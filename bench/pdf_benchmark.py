@@ -1,0 +1,192 @@
+"""PDF benchmark: median render time of a one-page invoice with QR and of a 200-line invoice,
+and the same one-page invoice through WeasyPrint from equivalent HTML as the peer baseline.
+
+Run from the project root:  .venv/bin/python -m bench.pdf_benchmark
+(WeasyPrint comes with `pip install -e '.[bench]'`; without it the baseline is left out.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from bench.figures import report
+from kiosk.bundled_files import resource_path
+from kiosk.documents.invoice_pdf import InvoicePdf
+from kiosk.domain.customer import Address, Customer
+from kiosk.domain.invoice import Invoice, InvoiceLine, SapDocumentStatus
+from kiosk.domain.money import Money
+from kiosk.domain.payment_terms import PaymentTerms
+from kiosk.domain.seller import Seller
+from kiosk.payments.qr_encoder import QrEncoder
+
+RESULTS = Path(__file__).parent / "results"
+TARGETS = {
+    "one_page_median_ms": 40.0,
+    "two_hundred_lines_median_ms": 150.0,
+    "weasyprint_over_kiosk_ratio": 8.0,
+}
+SELLER = Seller(
+    "Distribuidora Ejemplo S.A. de C.V.",
+    "DEJ010101AA1",
+    "Av. Reforma 100, Col. Centro, 06000 Ciudad de México",
+    "+52 55 5555 0100",
+    "facturacion@ejemplo.mx",
+)
+CUSTOMER = Customer(
+    "C000042",
+    "Comercializadora Peña del Norte S.A. de C.V.",
+    "CPN010101AB1",
+    address=Address("Av. Constitución 100", "Monterrey", "64000", "Nuevo León", "MX"),
+)
+LINK = "https://pay.example.com/p/0000004253?amount=1160.00"
+TODAY = date(2026, 11, 22)
+
+
+def invoice(lines: int) -> Invoice:
+    rows = tuple(
+        InvoiceLine(
+            n,
+            f"A{n:05d}",
+            f"Artículo de ferretería número {n}",
+            Decimal(2),
+            Decimal("250.00"),
+            Decimal(0),
+            "IVA16",
+            Decimal(16),
+            Decimal("80.00"),
+            Decimal("500.00"),
+        )
+        for n in range(lines)
+    )
+    net = Decimal("500.00") * lines
+    return Invoice(
+        doc_entry=42,
+        doc_num=100042,
+        customer_code=CUSTOMER.code,
+        customer_name=CUSTOMER.name,
+        customer_tax_id=CUSTOMER.tax_id,
+        posting_date=date(2026, 11, 20),
+        due_date=date(2026, 12, 20),
+        document_date=date(2026, 11, 20),
+        currency="MXN",
+        net_total=Money(net, "MXN"),
+        tax_total=Money(net * Decimal("0.16"), "MXN"),
+        total=Money(net * Decimal("1.16"), "MXN"),
+        paid_to_date=Money.zero("MXN"),
+        sap_status=SapDocumentStatus.OPEN,
+        cancelled=False,
+        customer_reference="OC-77",
+        comments="Gracias por su compra.",
+        lines=rows,
+    )
+
+
+def median_ms(work: Callable[[], object], runs: int) -> float:
+    work()  # warm up: fonts, caches
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def html_invoice(document: Invoice) -> str:
+    """The one-page invoice as HTML for WeasyPrint: same blocks, fonts, table and QR."""
+    import qrcode
+
+    image = qrcode.make(LINK, border=4)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    qr = base64.b64encode(buffer.getvalue()).decode()
+    fonts = resource_path("fonts")
+    rows = "".join(
+        f"<tr><td>{line.item_code}</td><td>{line.description}</td><td>{line.quantity}</td>"
+        f"<td>${line.unit_price:,.2f}</td><td>0</td><td>${line.line_total:,.2f}</td></tr>"
+        for line in document.lines
+    )
+    return f"""<html><head><style>
+@font-face {{ font-family: K; src: url(file://{fonts / "DejaVuSans.ttf"}); }}
+@font-face {{ font-family: K; font-weight: bold; src: url(file://{fonts / "DejaVuSans-Bold.ttf"}); }}
+@page {{ size: Letter; margin: 15mm; @bottom-right {{ content: "Página " counter(page) " de " counter(pages); }} }}
+body {{ font-family: K; font-size: 8.5pt; }} table {{ width: 100%; border-collapse: collapse; }}
+th {{ background: #0B5394; color: white; text-align: left; }} td {{ border-bottom: 0.25pt solid #ccc; }}
+</style></head><body>
+<h2>{SELLER.name}</h2><p>RFC: {SELLER.tax_id}<br>{SELLER.address}</p>
+<h1 style="text-align:right">FACTURA {document.doc_num}</h1>
+<p><b>Cliente</b><br>{CUSTOMER.name}<br>RFC: {CUSTOMER.tax_id}<br>Vencimiento: 20/12/2026</p>
+<table><tr><th>Clave</th><th>Descripción</th><th>Cant.</th><th>Precio</th><th>Desc.</th><th>Importe</th></tr>{rows}</table>
+<p>Subtotal ${document.net_total.amount:,.2f}<br>IVA ${document.tax_total.amount:,.2f}<br>
+<b>Saldo a pagar ${document.amount_due.amount:,.2f}</b></p>
+<p>Referencia: 0000004253<br>{LINK}</p><img src="data:image/png;base64,{qr}" style="width:32mm">
+</body></html>"""  # noqa: E501
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON")
+    parser.add_argument("--no-baseline", action="store_true", help="leave WeasyPrint out")
+    args = parser.parse_args()
+    renderer = InvoicePdf(
+        SELLER,
+        PaymentTerms("SPEI, tarjeta", Decimal(2), 10),
+        paper="Letter",
+        fonts=resource_path("fonts"),
+    )
+    encoder = QrEncoder()
+
+    def one_page() -> bytes:
+        return renderer.render(
+            invoice(2),
+            CUSTOMER,
+            language="es",
+            today=TODAY,
+            qr=encoder.encode(LINK),
+            payment_reference="0000004253",
+        )
+
+    def long_invoice() -> bytes:
+        return renderer.render(
+            invoice(200),
+            CUSTOMER,
+            language="es",
+            today=TODAY,
+            qr=encoder.encode(LINK),
+            payment_reference="0000004253",
+        )
+
+    figures: dict[str, Any] = {
+        "one_page_median_ms": round(median_ms(one_page, args.runs), 2),
+        "two_hundred_lines_median_ms": round(median_ms(long_invoice, max(5, args.runs // 3)), 2),
+    }
+    if not args.no_baseline:
+        try:
+            import weasyprint
+        except ImportError:
+            print(
+                "WeasyPrint is not installed: pip install -e '.[bench]' for the baseline",
+                file=sys.stderr,
+            )
+        else:
+            html = html_invoice(invoice(2))
+            peer = median_ms(
+                lambda: weasyprint.HTML(string=html).write_pdf(), max(5, args.runs // 3)
+            )
+            figures["weasyprint_one_page_median_ms"] = round(peer, 2)
+            figures["weasyprint_over_kiosk_ratio"] = round(peer / figures["one_page_median_ms"], 1)
+    report(figures, TARGETS, args.results / "pdf_benchmark.json")
+
+
+if __name__ == "__main__":
+    main()
