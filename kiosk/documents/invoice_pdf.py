@@ -16,7 +16,6 @@ from reportlab.platypus import (
     Flowable,
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -36,6 +35,8 @@ from kiosk.documents.pdf_layout import (
     PAPER,
     REGULAR,
     RULE,
+    document_template,
+    header,
     numbered_canvas,
     register_fonts,
     style,
@@ -94,16 +95,11 @@ class InvoicePdf:
     ) -> bytes:
         """The PDF of one invoice as the customer should see it on `today`."""
         buffer = io.BytesIO()
-        document = SimpleDocTemplate(
+        document = document_template(
             buffer,
-            pagesize=self._paper,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN,
-            bottomMargin=MARGIN * 1.3,
+            self._paper,
             title=f"{label(language, 'invoice')} {invoice.doc_num}",
             author=self._seller.name,
-            invariant=1,
         )
         width = self._paper[0] - 2 * MARGIN
         story: list[Any] = [
@@ -134,29 +130,11 @@ class InvoicePdf:
     # --- blocks ----------------------------------------------------------------------------
 
     def _header(self, invoice: Invoice, language: str, width: float) -> Table:
-        seller = self._seller
-        seller_lines = [
-            Paragraph(f"<b>{escape(seller.name)}</b>", style("seller", size=11, bold=True)),
-            Paragraph(
-                f"{label(language, 'tax_id')}: {escape(seller.tax_id)}" if seller.tax_id else "",
-                BODY,
-            ),
-            Paragraph(escape(seller.address), BODY),
-            Paragraph(escape(" · ".join(p for p in (seller.phone, seller.email) if p)), BODY),
-        ]
-        if seller.logo is not None and seller.logo.is_file():
-            from reportlab.platypus import Image
-
-            seller_lines.insert(
-                0, Image(str(seller.logo), width=30 * mm, height=12 * mm, kind="proportional")
-            )
         title = [
             Paragraph(label(language, "invoice"), TITLE_RIGHT),
             Paragraph(f"{label(language, 'number')} <b>{invoice.doc_num}</b>", RIGHT),
         ]
-        table = Table([[seller_lines, title]], colWidths=[width * 0.62, width * 0.38])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        return table
+        return header(self._seller, label(language, "tax_id"), title, width)
 
     def _parties(
         self, invoice: Invoice, customer: Customer | None, language: str, width: float

@@ -9,7 +9,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from kiosk.documents.invoice_pdf import BODY, BOLD_BODY, HEADING, TITLE_RIGHT, QrFlowable
 from kiosk.documents.labels import format_date, format_money, label
@@ -20,6 +20,8 @@ from kiosk.documents.pdf_layout import (
     PAPER,
     REGULAR,
     RULE,
+    document_template,
+    header,
     numbered_canvas,
     register_fonts,
     style,
@@ -44,40 +46,19 @@ class PaymentSlipPdf:
 
     def render(self, request: PaymentRequest, qr: QrCode, *, language: str) -> bytes:
         buffer = io.BytesIO()
-        document = SimpleDocTemplate(
+        document = document_template(
             buffer,
-            pagesize=self._paper,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN,
-            bottomMargin=MARGIN * 1.3,
-            invariant=1,
+            self._paper,
             title=f"{label(language, 'slip')} {request.reference}",
             author=self._seller.name,
         )
         width = self._paper[0] - 2 * MARGIN
-        seller = self._seller
-        header = Table(
-            [
-                [
-                    [
-                        Paragraph(
-                            f"<b>{escape(seller.name)}</b>", style("seller", size=11, bold=True)
-                        ),
-                        Paragraph(
-                            f"{label(language, 'tax_id')}: {escape(seller.tax_id)}"
-                            if seller.tax_id
-                            else "",
-                            BODY,
-                        ),
-                        Paragraph(escape(seller.address), BODY),
-                    ],
-                    [Paragraph(label(language, "slip"), TITLE_RIGHT)],
-                ]
-            ],
-            colWidths=[width * 0.6, width * 0.4],
+        top_block = header(
+            self._seller,
+            label(language, "tax_id"),
+            [Paragraph(label(language, "slip"), TITLE_RIGHT)],
+            width,
         )
-        header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         created = format_date(request.created_at.date(), language)
         summary: list[Any] = [
             Paragraph(label(language, "customer"), HEADING),
@@ -141,7 +122,7 @@ class PaymentSlipPdf:
             colWidths=[width * 0.25, width * 0.75],
         )
         story: list[Any] = [
-            header,
+            top_block,
             Spacer(1, 5 * mm),
             top,
             Spacer(1, 5 * mm),

@@ -13,6 +13,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from kiosk.domain.seller import Seller
+
 REGULAR = "KioskSans"
 BOLD = "KioskSans-Bold"
 PAPER = {"Letter": LETTER, "A4": A4}
@@ -86,3 +88,33 @@ def numbered_canvas(label: str, stamp: str = "") -> type[NumberedCanvas]:
     return type(
         "LabelledCanvas", (NumberedCanvas,), {"page_label": label, "first_page_stamp": stamp}
     )
+
+
+def document_template(buffer: Any, paper: tuple[float, float], *, title: str, author: str) -> Any:
+    """A page template with the kiosk's margins, in reportlab's invariant (repeatable) mode."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    return SimpleDocTemplate(
+        buffer, pagesize=paper, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+        bottomMargin=MARGIN * 1.3, title=title, author=author, invariant=1,
+    )  # fmt: skip
+
+
+def header(seller: Seller, tax_label: str, title: Any, width: float) -> Any:
+    """The seller's block (logo, name, tax ID, address, contact) beside a document title."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.platypus import Image, Paragraph, Table, TableStyle
+
+    body = style("body")
+    lines: list[Any] = [
+        Paragraph(f"<b>{escape(seller.name)}</b>", style("seller", size=11, bold=True)),
+        Paragraph(f"{tax_label}: {escape(seller.tax_id)}" if seller.tax_id else "", body),
+        Paragraph(escape(seller.address), body),
+        Paragraph(escape(" · ".join(p for p in (seller.phone, seller.email) if p)), body),
+    ]
+    if seller.logo is not None and seller.logo.is_file():
+        lines.insert(0, Image(str(seller.logo), width=30 * mm, height=12 * mm, kind="proportional"))
+    table = Table([[lines, title]], colWidths=[width * 0.62, width * 0.38])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
