@@ -15,9 +15,17 @@ from kiosk.app import cli_output
 from kiosk.app.doctor import Outcome, run_checks
 from kiosk.app.logging_setup import configure_logging
 from kiosk.app.settings import Settings, SettingsError, config_path_from, load_settings
-from kiosk.app.wiring import build_services, database_engine, sap_client, sync_service
+from kiosk.app.wiring import (
+    build_services,
+    database_engine,
+    delivery_service,
+    sap_client,
+    sync_service,
+)
 from kiosk.bundled_files import migrations_path
+from kiosk.delivery.cups_printer import CupsPrinter
 from kiosk.domain.billing_preference import BillingChannel
+from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
 from kiosk.domain.errors import DomainError, InvalidValue
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.sync_status import current_status
@@ -91,6 +99,31 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--out", required=True, type=Path, metavar="FILE")
     pdf.add_argument("--lang", choices=("es", "en"), help="document language (default: kiosk's)")
     pdf.set_defaults(handler=_invoices_pdf)
+
+    print_command = invoice_commands.add_parser("print", help="print an invoice now")
+    print_command.add_argument("doc_num", type=_positive_int, metavar="DOCNUM")
+    print_command.add_argument("--printer", help="printer name (default: configured or system's)")
+    print_command.add_argument("--by", default=getpass.getuser(), help="who asks for it")
+    print_command.set_defaults(handler=_invoices_print)
+    email = invoice_commands.add_parser("email", help="e-mail an invoice now")
+    email.add_argument("doc_num", type=_positive_int, metavar="DOCNUM")
+    email.add_argument("--to", help="address (default: the customer's billing e-mail)")
+    email.add_argument("--by", default=getpass.getuser(), help="who asks for it")
+    email.set_defaults(handler=_invoices_email)
+
+    commands.add_parser("printers", help="the printers this computer knows").set_defaults(
+        handler=_printers
+    )
+    deliver = commands.add_parser(
+        "deliver", help="deliver new invoices by preference and send what is queued"
+    )
+    deliver.add_argument("--json", action="store_true", help="print JSON")
+    deliver.set_defaults(handler=_deliver)
+    deliveries = commands.add_parser("deliveries", help="the delivery log and queues")
+    deliveries.add_argument("--state", choices=[s.value for s in DeliveryState])
+    deliveries.add_argument("--channel", choices=[c.value for c in DeliveryChannel])
+    deliveries.add_argument("--json", action="store_true", help="print JSON")
+    deliveries.set_defaults(handler=_deliveries)
 
     payments = commands.add_parser("payments", help="payment requests and slips")
     payment_commands = payments.add_subparsers(
@@ -295,6 +328,62 @@ def _invoices_pdf(args: argparse.Namespace, settings: Settings) -> int:
     invoice = documents.invoice_by_number(args.doc_num)
     _write(args.out, documents.invoice_pdf(invoice, language=args.lang or settings.kiosk.language))
     print(f"invoice {invoice.doc_num} written to {args.out}")
+    return EXIT_OK
+
+
+def _invoices_print(args: argparse.Namespace, settings: Settings) -> int:
+    delivery = delivery_service(settings, build_services(settings)).print(
+        args.doc_num, printer=args.printer, requested_by=args.by
+    )
+    return _delivery_outcome(delivery)
+
+
+def _invoices_email(args: argparse.Namespace, settings: Settings) -> int:
+    delivery = delivery_service(settings, build_services(settings)).email(
+        args.doc_num, to=args.to, requested_by=args.by
+    )
+    return _delivery_outcome(delivery)
+
+
+def _delivery_outcome(delivery: Delivery) -> int:
+    print(cli_output.delivery_text(delivery))
+    if delivery.state is DeliveryState.SENT:
+        return EXIT_OK
+    if delivery.state is DeliveryState.FAILED:
+        return _fail(delivery.last_error or "the delivery failed", EXIT_REJECTED)
+    return _fail(f"{delivery.last_error}; it stays queued and will be retried", EXIT_UNAVAILABLE)
+
+
+def _printers(args: argparse.Namespace, settings: Settings) -> int:
+    printers = CupsPrinter().printers()
+    print(cli_output.printers_text(printers))
+    return EXIT_OK
+
+
+def _deliver(args: argparse.Namespace, settings: Settings) -> int:
+    report = delivery_service(settings, build_services(settings)).deliver_new_invoices()
+    if args.json:
+        print(cli_output.to_json(report.__dict__))
+    else:
+        print(
+            f"queued {report.queued_emails} e-mail(s) and {report.queued_prints} print(s),"
+            f" listed {report.listed_for_clerk} for the clerk; sent {report.sent},"
+            f" retrying {report.retrying}, failed {report.failed}"
+        )
+        for problem in report.problems:
+            print(f"  {problem}")
+    return EXIT_OK
+
+
+def _deliveries(args: argparse.Namespace, settings: Settings) -> int:
+    log = delivery_service(settings, build_services(settings)).log(
+        state=DeliveryState(args.state) if args.state else None,
+        channel=DeliveryChannel(args.channel) if args.channel else None,
+    )
+    if args.json:
+        print(cli_output.to_json([cli_output.delivery_record(d) for d in log]))
+    else:
+        print(cli_output.deliveries_table(log))
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from kiosk.domain.billing_preference import BillingPreference
 from kiosk.domain.customer import Customer
+from kiosk.domain.delivery import Delivery, PrinterInfo
 from kiosk.domain.invoice import Invoice, InvoiceStatus
 from kiosk.domain.money import Money
 from kiosk.domain.payment_request import PaymentRequest
@@ -359,4 +360,56 @@ def payment_request_text(request: PaymentRequest, payload: str) -> str:
             f"invoices    {numbers}",
             f"QR payload  {payload}",
         ]
+    )
+
+
+def delivery_record(delivery: Delivery) -> dict[str, Any]:
+    return {
+        "id": delivery.id,
+        "invoice": delivery.doc_num,
+        "customer": delivery.customer_code,
+        "channel": delivery.channel.value,
+        "reason": delivery.reason.value,
+        "to": delivery.destination,
+        "state": delivery.state.value,
+        "attempts": delivery.attempts,
+        "receipt": delivery.receipt,
+        "error_code": delivery.last_error_code,
+        "error": delivery.last_error,
+        "requested_by": delivery.requested_by,
+        "created_at": delivery.created_at.isoformat(),
+        "sent_at": delivery.sent_at.isoformat() if delivery.sent_at else None,
+    }
+
+
+def delivery_text(delivery: Delivery) -> str:
+    where = delivery.destination or "the default printer"
+    if delivery.state.value == "sent":
+        what = "e-mailed to" if delivery.channel.value == "email" else "printed on"
+        return f"invoice {delivery.doc_num} {what} {where} ({delivery.receipt})"
+    return f"invoice {delivery.doc_num} not delivered to {where}: {delivery.state.value}"
+
+
+def deliveries_table(deliveries: list[Delivery]) -> str:
+    if not deliveries:
+        return "no deliveries yet"
+    header = ("ID", "Invoice", "Customer", "Channel", "Reason", "To", "State", "Tries", "Detail")
+    rows = [
+        (
+            str(d.id), str(d.doc_num), d.customer_code, d.channel.value, d.reason.value,
+            d.destination or "-", d.state.value, str(d.attempts),
+            (d.receipt or "") if d.state.value == "sent" else (d.last_error or "")[:60],
+        )
+        for d in deliveries
+    ]  # fmt: skip
+    return _columns([header, *rows], right_aligned={0, 1, 7})
+
+
+def printers_text(printers: list[PrinterInfo]) -> str:
+    if not printers:
+        return "no printers"
+    return "\n".join(
+        f"{p.name}{' (default)' if p.is_default else ''}: "
+        f"{'ready' if p.enabled and p.accepting else 'stopped'}"
+        for p in printers
     )

@@ -30,6 +30,20 @@ class SettingsError(Exception):
     """The settings cannot be used; the message names the key and the problem."""
 
 
+def _bool_or_file(value: object) -> bool | Path:
+    """TLS verification: true, false, or the path of a CA bundle file."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip()
+    if text.lower() in {"true", "yes", "1", "on"}:
+        return True
+    if text.lower() in {"false", "no", "0", "off"}:
+        return False
+    if not Path(text).expanduser().is_file():
+        raise ValueError("must be true, false, or the path of an existing CA bundle file")
+    return Path(text).expanduser()
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -77,16 +91,7 @@ class SapSettings(_Section):
     @field_validator("verify", mode="before")
     @classmethod
     def _bool_or_ca_bundle(cls, value: object) -> bool | Path:
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip()
-        if text.lower() in {"true", "yes", "1", "on"}:
-            return True
-        if text.lower() in {"false", "no", "0", "off"}:
-            return False
-        if not Path(text).expanduser().is_file():
-            raise ValueError("must be true, false, or the path of an existing CA bundle file")
-        return Path(text).expanduser()
+        return _bool_or_file(value)
 
     @property
     def is_configured(self) -> bool:
@@ -126,6 +131,12 @@ class SmtpSettings(_Section):
     sender: str = ""
     reply_to: str = ""
     timeout_seconds: float = Field(default=30, gt=0, le=600)
+    verify: bool | Path = True
+
+    @field_validator("verify", mode="before")
+    @classmethod
+    def _bool_or_ca_bundle(cls, value: object) -> bool | Path:
+        return _bool_or_file(value)
 
 
 class PrintingSettings(_Section):
@@ -133,6 +144,14 @@ class PrintingSettings(_Section):
 
     printer: str = ""
     paper_size: Literal["Letter", "A4"] = "Letter"
+    auto_print: bool = False  # print new paper invoices at once on `printer`, or list them
+
+
+class DeliverySettings(_Section):
+    """Automatic delivery of new invoices by each customer's preference."""
+
+    without_preference: Literal["paper", "none"] = "paper"
+    record_in_sap: bool = False  # an Activity on the invoice for every delivery
 
 
 class PaymentsSettings(_Section):
@@ -183,6 +202,7 @@ class Settings(BaseSettings):
     company: CompanySettings = Field(default_factory=CompanySettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     printing: PrintingSettings = Field(default_factory=PrintingSettings)
+    delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     payments: PaymentsSettings = Field(default_factory=PaymentsSettings)
     kiosk: KioskSettings = Field(default_factory=KioskSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)

@@ -7,8 +7,11 @@ from datetime import timedelta
 
 from kiosk.app.settings import CompanySettings, DatabaseSettings, PaymentsSettings, Settings
 from kiosk.bundled_files import migrations_path, resource_path
+from kiosk.delivery.cups_printer import CupsPrinter
+from kiosk.delivery.smtp_mailer import SmtpConfig, SmtpMailer
 from kiosk.documents.invoice_pdf import InvoicePdf
 from kiosk.documents.payment_slip_pdf import PaymentSlipPdf
+from kiosk.domain.delivery import DeliveryChannel, OutgoingEmail
 from kiosk.domain.payment_terms import PaymentTerms
 from kiosk.domain.seller import BankDetails, Seller
 from kiosk.payments.emvco import EmvcoBuilder, EmvcoMerchant
@@ -17,6 +20,8 @@ from kiosk.payments.qr_encoder import QrEncoder
 from kiosk.payments.url_template import UrlTemplateBuilder
 from kiosk.sap_b1.client import ServiceLayerClient
 from kiosk.sap_b1.config import ServiceLayerConfig
+from kiosk.services.delivery import DeliveryOptions, DeliveryService
+from kiosk.services.errors import ExternalUnavailable
 from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.invoice_lookup import InvoiceLookup
 from kiosk.services.outbox import OutboxAdministration
@@ -26,6 +31,7 @@ from kiosk.services.preferences import PreferenceService
 from kiosk.services.sync import SyncService
 from kiosk.services.system_clock import SystemClock
 from kiosk.storage.database import Engine, create_database_engine
+from kiosk.storage.delivery_store import SqlDeliveryStore
 from kiosk.storage.invoice_store import SqlInvoiceStore
 from kiosk.storage.outbox_store import SqlOutboxStore
 from kiosk.storage.payment_request_store import SqlPaymentRequestStore
@@ -49,6 +55,7 @@ class Services:
     payment_requests: SqlPaymentRequestStore
     payments: PaymentService
     documents: InvoiceDocuments
+    deliveries: SqlDeliveryStore
 
 
 def database_engine(database: DatabaseSettings) -> Engine:
@@ -128,7 +135,41 @@ def build_services(settings: Settings) -> Services:
         payment_requests=payment_requests,
         payments=payments,
         documents=documents,
+        deliveries=SqlDeliveryStore(engine),
     )
+
+
+def delivery_service(settings: Settings, services: Services) -> DeliveryService:
+    """E-mail and printing over the configured SMTP server and the system spooler."""
+    smtp = settings.smtp
+    mailer = SmtpMailer(
+        SmtpConfig(
+            host=smtp.host, port=smtp.port, security=smtp.security, username=smtp.username,
+            password=smtp.password.get_secret_value(), sender=smtp.sender,
+            reply_to=smtp.reply_to, timeout_seconds=smtp.timeout_seconds, verify=smtp.verify,
+        )
+    ) if smtp.host else _NoMailServer()  # fmt: skip
+    printing = settings.printing
+    options = DeliveryOptions(
+        language=settings.kiosk.language,
+        seller=settings.company.name,
+        auto_printer=printing.printer if printing.auto_print and printing.printer else None,
+        without_preference=(
+            DeliveryChannel.PAPER if settings.delivery.without_preference == "paper" else None
+        ),
+        record_in_sap=settings.delivery.record_in_sap,
+    )
+    return DeliveryService(
+        services.deliveries, services.store, services.documents, services.payments, mailer,
+        CupsPrinter(), services.cursors, services.clock, options,
+    )  # fmt: skip
+
+
+class _NoMailServer:
+    """Stands in for a mail server nobody configured: every e-mail waits, with the reason."""
+
+    def send(self, email: OutgoingEmail) -> str:
+        raise ExternalUnavailable("no mail server configured (smtp.host is empty)", code="config")
 
 
 def qr_builder(payments: PaymentsSettings, company: CompanySettings) -> PaymentQrBuilder:

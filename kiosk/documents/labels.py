@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
+from kiosk.domain.display_formats import format_date, format_money
 from kiosk.domain.invoice import InvoiceStatus
-from kiosk.domain.money import Money, minor_units
 
 LANGUAGES = ("es", "en")
-_SYMBOLS = {"MXN": "$", "USD": "US$", "EUR": "€", "BRL": "R$", "COP": "$", "CLP": "$"}
 
 LABELS: dict[str, dict[str, str]] = {
     "es": {
@@ -63,23 +60,12 @@ def label(language: str, key: str) -> str:
     return LABELS[language][key]
 
 
-def format_money(money: Money) -> str:
-    """$1,234.50 in Mexico and the US alike; the currency's own decimals elsewhere."""
-    places = minor_units(money.currency)
-    amount = money.rounded().amount
-    sign = "-" if amount < 0 else ""
-    symbol = _SYMBOLS.get(money.currency, money.currency + " ")
-    return f"{sign}{symbol}{abs(amount):,.{places}f}"
-
-
-def format_date(day: date, language: str) -> str:
-    """31/01/2026 in Spanish, 01/31/2026 in English."""
-    return day.strftime("%d/%m/%Y" if language == "es" else "%m/%d/%Y")
-
-
 def format_number(value: object) -> str:
     """A quantity or percentage without needless trailing zeros."""
     text = f"{value:f}" if hasattr(value, "as_tuple") else str(value)
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+__all__ = ["LABELS", "LANGUAGES", "STAMPS", "format_date", "format_money", "format_number", "label"]

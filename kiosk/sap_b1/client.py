@@ -144,18 +144,28 @@ class ServiceLayerClient:
         )
 
     def create_invoice_activity(
-        self, invoice: Invoice, *, details: str, notes: str, reference: str, at: datetime
+        self,
+        doc_entry: int,
+        doc_num: int,
+        card_code: str,
+        *,
+        details: str,
+        notes: str,
+        reference: str,
+        at: datetime,
     ) -> int:
         """POST an Activity linked to the invoice; never retried here (see find_by_reference)."""
         body = payloads.invoice_activity(
-            invoice,
+            doc_entry,
+            doc_num,
+            card_code,
             details=details,
             notes=notes,
             reference=reference,
             reference_field=self.config.kiosk_reference_field,
             at=at,
         )
-        action = f"record an activity for invoice {invoice.doc_num}"
+        action = f"record an activity for invoice {doc_num}"
         response = self.session.request(
             "POST", self.session.root + payloads.ACTIVITIES, body=body, action=action
         )

@@ -215,7 +215,9 @@ def billing_fields(
 
 
 def invoice_activity(
-    invoice: Invoice,
+    doc_entry: int,
+    doc_num: int,
+    card_code: str,
     *,
     details: str,
     notes: str,
@@ -225,13 +227,13 @@ def invoice_activity(
 ) -> Payload:
     """An Activity linked to an invoice (object type 13), carrying the kiosk's reference."""
     return {
-        "CardCode": invoice.customer_code,
+        "CardCode": card_code,
         "ActivityProperty": "cn_Note",
         "ActivityDate": at.date().isoformat(),
         "ActivityTime": at.strftime("%H:%M:%S"),
         "DocType": INVOICE_OBJECT_TYPE,
-        "DocEntry": str(invoice.doc_entry),
-        "DocNum": str(invoice.doc_num),
+        "DocEntry": str(doc_entry),
+        "DocNum": str(doc_num),
         "Details": details[:254],
         "Notes": notes,
         "Closed": YES,

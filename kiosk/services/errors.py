@@ -6,8 +6,13 @@ from __future__ import annotations
 class ExternalUnavailable(Exception):
     """An outside system (SAP, a printer, the mail server, the database) cannot be reached now.
 
-    The work stays queued; retrying later or working offline is the answer.
+    The work stays queued; retrying later or working offline is the answer. `code` keeps what
+    the system said, when it said anything (an SMTP 451, say).
     """
+
+    def __init__(self, message: str, *, code: str | None = None):
+        super().__init__(message)
+        self.code = code
 
 
 class ExternalRejected(Exception):

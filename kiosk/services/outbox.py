@@ -24,6 +24,8 @@ from kiosk.services.ports import Clock, OutboxStore, SapGateway
 logger = logging.getLogger(__name__)
 
 BILLING_PREFERENCE = "billing_preference"
+INVOICE_ACTIVITY = "invoice_activity"
+ACTIVITIES = "Activities"
 FIRST_RETRY = timedelta(seconds=30)
 LAST_RETRY = timedelta(hours=1)
 
@@ -100,6 +102,7 @@ class OutboxPusher:
         self._clock = clock
         self._handlers: dict[str, Callable[[OutboxEntry], None]] = {
             BILLING_PREFERENCE: self._push_billing_preference,
+            INVOICE_ACTIVITY: self._push_invoice_activity,
         }
 
     def push_due(self) -> PushReport:
@@ -159,6 +162,24 @@ class OutboxPusher:
                 logger.info("outbox %s was already applied in SAP", entry.reference)
                 return
         self._gateway.set_billing_preference(entry.customer_code, channel, email)
+
+    def _push_invoice_activity(self, entry: OutboxEntry) -> None:
+        if entry.attempts > 0 and self._gateway.find_by_reference(
+            ACTIVITIES, "ActivityCode", entry.reference
+        ):
+            # The earlier attempt created it; posting again would record the delivery twice.
+            logger.info("outbox %s was already created in SAP", entry.reference)
+            return
+        payload = entry.payload
+        self._gateway.create_invoice_activity(
+            int(payload["doc_entry"]),
+            int(payload["doc_num"]),
+            entry.customer_code,
+            details=str(payload["details"]),
+            notes=str(payload["notes"]),
+            reference=entry.reference,
+            at=datetime.fromisoformat(str(payload["at"])),
+        )
 
 
 class OutboxAdministration:

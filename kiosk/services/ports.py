@@ -6,10 +6,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
 from kiosk.domain.customer import Customer
+from kiosk.domain.delivery import (
+    Delivery,
+    DeliveryChannel,
+    DeliveryState,
+    OutgoingEmail,
+    PrinterInfo,
+)
 from kiosk.domain.incoming_payment import IncomingPayment
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.payment_request import PaymentRequest
@@ -31,6 +38,10 @@ class InvoiceStore(Protocol):
         self, customer_code: str, *, limit: int, offset: int = 0, with_lines: bool = True
     ) -> list[Invoice]:
         """Return a customer's invoices, newest posting date first (lines only if asked)."""
+        ...
+
+    def invoices_issued_since(self, day: date) -> list[Invoice]:
+        """Invoices with a document date on or after a day, oldest first, without lines."""
         ...
 
     def open_invoices_for_customer(self, customer_code: str) -> list[Invoice]:
@@ -145,6 +156,20 @@ class SapGateway(Protocol):
     def set_billing_preference(
         self, card_code: str, channel: BillingChannel, email: str | None
     ) -> None: ...
+
+    def create_invoice_activity(
+        self,
+        doc_entry: int,
+        doc_num: int,
+        card_code: str,
+        *,
+        details: str,
+        notes: str,
+        reference: str,
+        at: datetime,
+    ) -> int: ...
+
+    def find_by_reference(self, entity_set: str, key_field: str, reference: str) -> list[Any]: ...
 
 
 class OutboxStore(Protocol):
@@ -273,3 +298,57 @@ class PaymentSlipRenderer(Protocol):
     """Makes a payment slip's PDF."""
 
     def render(self, request: PaymentRequest, qr: QrCode, *, language: str) -> bytes: ...
+
+
+class Mailer(Protocol):
+    """Sends e-mail; raises ExternalUnavailable to retry later, ExternalRejected to give up."""
+
+    def send(self, email: OutgoingEmail) -> str:
+        """Send and return the message id once the server accepted the message."""
+        ...
+
+
+class Printer(Protocol):
+    """The system's print spooler."""
+
+    def printers(self) -> list[PrinterInfo]: ...
+
+    def print_pdf(self, pdf: bytes, *, printer: str | None, title: str) -> str:
+        """Submit a PDF and return the spooler's job id."""
+        ...
+
+
+class DeliveryStore(Protocol):
+    """Deliveries and their queue, kept in the local database."""
+
+    def add_delivery(self, delivery: Delivery) -> Delivery | None:
+        """Record a delivery; None when an automatic one for that invoice and channel exists."""
+        ...
+
+    def due_deliveries(self, now: datetime) -> list[Delivery]: ...
+
+    def delivery(self, delivery_id: int) -> Delivery | None: ...
+
+    def start_delivery(self, delivery_id: int, now: datetime) -> None: ...
+
+    def finish_delivery(
+        self, delivery_id: int, receipt: str, now: datetime, activity: OutboxEntry | None
+    ) -> None:
+        """Mark sent and, in the same transaction, queue the SAP Activity that records it."""
+        ...
+
+    def retry_delivery(
+        self, delivery_id: int, at: datetime, code: str | None, error: str, now: datetime
+    ) -> None: ...
+
+    def fail_delivery(
+        self, delivery_id: int, code: str | None, error: str, now: datetime
+    ) -> None: ...
+
+    def deliveries(
+        self, *, state: DeliveryState | None = None, channel: DeliveryChannel | None = None
+    ) -> list[Delivery]: ...
+
+    def automatically_delivered(self, doc_entries: list[int]) -> set[tuple[int, str]]: ...
+
+    def requeue_listed(self, delivery_ids: list[int], printer: str, now: datetime) -> None: ...

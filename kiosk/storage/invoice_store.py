@@ -6,6 +6,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
@@ -86,6 +87,14 @@ class SqlInvoiceStore:
             .offset(offset)
         )
         return self._invoices(query, with_lines=with_lines)
+
+    def invoices_issued_since(self, day: date) -> list[Invoice]:
+        query = (
+            select(invoices)
+            .where(invoices.c.document_date >= day)
+            .order_by(invoices.c.document_date, invoices.c.doc_entry)
+        )
+        return self._invoices(query, with_lines=False)
 
     def open_invoices_for_customer(self, customer_code: str) -> list[Invoice]:
         query = (

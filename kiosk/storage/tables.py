@@ -238,3 +238,36 @@ class PaymentRequestInvoiceRow(Base):
     doc_num: Mapped[int] = mapped_column(Integer)
     due_date: Mapped[date] = mapped_column(Date)
     amount: Mapped[int] = millionths()
+
+
+class DeliveryRow(Base):
+    """One delivery of an invoice by e-mail or on paper; automatic ones happen once per channel."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        CheckConstraint("channel IN ('email', 'paper')", name="channel"),
+        CheckConstraint("reason IN ('automatic', 'requested')", name="reason"),
+        CheckConstraint("state IN ('queued', 'listed', 'sending', 'sent', 'failed')", name="state"),
+        Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_entry: Mapped[int] = mapped_column(Integer, index=True)
+    doc_num: Mapped[int] = mapped_column(Integer)
+    customer_code: Mapped[str] = mapped_column(String(50))
+    channel: Mapped[str] = mapped_column(String(5))
+    reason: Mapped[str] = mapped_column(String(10))
+    # "<doc_entry>:<channel>" for automatic deliveries, NULL otherwise: the unique constraint
+    # makes "once per new invoice and channel" hold even if two passes race.
+    automatic_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    destination: Mapped[str] = mapped_column(String(254))
+    state: Mapped[str] = mapped_column(String(10))
+    requested_by: Mapped[str] = mapped_column(String(50))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error_code: Mapped[str | None] = mapped_column(String(20))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    receipt: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from datetime import date
 
 from kiosk.domain.billing_preference import BillingPreference
 from kiosk.domain.customer import Customer
@@ -31,6 +32,13 @@ class InMemoryInvoiceStore:
         mine.sort(key=lambda i: (i.posting_date, i.doc_entry), reverse=True)
         page = mine[offset : offset + limit]
         return page if with_lines else [dataclasses.replace(i, lines=()) for i in page]
+
+    def invoices_issued_since(self, day: date) -> list[Invoice]:
+        found = [i for i in self.invoices.values() if i.document_date >= day]
+        return sorted(
+            (dataclasses.replace(i, lines=()) for i in found),
+            key=lambda i: (i.document_date, i.doc_entry),
+        )
 
     def open_invoices_for_customer(self, customer_code: str) -> list[Invoice]:
         mine = [

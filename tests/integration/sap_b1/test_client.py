@@ -159,8 +159,9 @@ def test_a_post_whose_answer_is_lost_is_not_repeated(client, emulator):
 
     with pytest.raises(ExternalOutcomeUnknown, match="may or may not have done it"):
         client.create_invoice_activity(
-            invoice, details="Enviada", notes="", reference="K-1", at=datetime(2026, 11, 20, 9)
-        )
+            invoice.doc_entry, invoice.doc_num, invoice.customer_code,
+            details="Enviada", notes="", reference="K-1", at=datetime(2026, 11, 20, 9),
+        )  # fmt: skip
 
     assert client.find_by_reference("Activities", "ActivityCode", "K-1") == [1]
     assert emulator.data.count("Activities") == 1
@@ -170,7 +171,9 @@ def test_activity_is_linked_to_the_invoice(client, emulator):
     invoice = client.invoice(6).value
 
     code = client.create_invoice_activity(
-        invoice,
+        invoice.doc_entry,
+        invoice.doc_num,
+        invoice.customer_code,
         details="Factura impresa",
         notes="caja 2",
         reference="K-2",

@@ -1,0 +1,117 @@
+"""Sending e-mail over SMTP (plain, STARTTLS or SSL): accepted, refused for good, or try later."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from kiosk.domain.delivery import OutgoingEmail
+from kiosk.services.errors import ExternalRejected, ExternalUnavailable
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    security: str  # "none", "starttls" or "ssl"
+    username: str
+    password: str
+    sender: str
+    reply_to: str
+    timeout_seconds: float
+    verify: bool | Path = True
+
+
+class SmtpMailer:
+    """One connection per message: simple, and nothing to go stale between sends."""
+
+    def __init__(self, config: SmtpConfig) -> None:
+        if not config.host:
+            raise ExternalRejected("no mail server configured (smtp.host is empty)", code="config")
+        self._config = config
+
+    def send(self, email: OutgoingEmail) -> str:
+        message = self._message(email)
+        config = self._config
+        where = f"{config.host}:{config.port}"
+        try:
+            with self._connect() as smtp:
+                if config.username:
+                    smtp.login(config.username, config.password)
+                refused = smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as error:
+            code, text = next(iter(error.recipients.values()))
+            raise _by_code(code, text, f"the mail server {where} refused {email.to}") from None
+        except smtplib.SMTPAuthenticationError as error:
+            raise ExternalRejected(
+                f"the mail server {where} refused the login of {config.username} "
+                f"({error.smtp_code} {_text(error.smtp_error)})",
+                code=str(error.smtp_code),
+            ) from None
+        except smtplib.SMTPResponseException as error:
+            raise _by_code(error.smtp_code, error.smtp_error, f"the mail server {where}") from None
+        except ssl.SSLError as error:
+            raise ExternalRejected(
+                f"the TLS certificate of the mail server {where} could not be verified "
+                f"({error.reason or error}); set smtp.verify to its CA bundle",
+                code="tls",
+            ) from None
+        except (OSError, smtplib.SMTPException) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise ExternalUnavailable(
+                f"the mail server {where} cannot be reached ({reason or type(error).__name__})"
+            ) from None
+        if refused:
+            code, text = next(iter(refused.values()))
+            raise _by_code(code, text, f"the mail server {where} refused {email.to}")
+        return str(message["Message-ID"])
+
+    def _connect(self) -> smtplib.SMTP:
+        config = self._config
+        context = ssl.create_default_context(
+            cafile=str(config.verify) if isinstance(config.verify, Path) else None
+        )
+        if config.verify is False:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        if config.security == "ssl":
+            return smtplib.SMTP_SSL(
+                config.host, config.port, timeout=config.timeout_seconds, context=context
+            )
+        smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout_seconds)
+        if config.security == "starttls":
+            smtp.starttls(context=context)
+        return smtp
+
+    def _message(self, email: OutgoingEmail) -> EmailMessage:
+        config = self._config
+        message = EmailMessage()
+        message["From"] = config.sender
+        message["To"] = email.to
+        if config.reply_to:
+            message["Reply-To"] = config.reply_to
+        message["Subject"] = email.subject
+        message["Date"] = formatdate(localtime=True)
+        message["Message-ID"] = make_msgid(domain=config.sender.rpartition("@")[2] or None)
+        message.set_content(email.text)
+        message.add_alternative(email.html, subtype="html")
+        message.add_attachment(
+            email.attachment, maintype="application", subtype="pdf", filename=email.attachment_name
+        )
+        return message
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+
+
+def _by_code(code: int, raw: bytes | str, what: str) -> Exception:
+    """5xx is a refusal for good; 4xx asks to try again later."""
+    text = f"{what}: {code} {_text(raw)}"
+    if 500 <= code < 600:
+        return ExternalRejected(text, code=str(code), detail=_text(raw))
+    return ExternalUnavailable(text, code=str(code))

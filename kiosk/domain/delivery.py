@@ -1,0 +1,68 @@
+"""Getting an invoice to its customer: by e-mail or on paper, once per channel, with its outcome."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class DeliveryChannel(enum.Enum):
+    EMAIL = "email"
+    PAPER = "paper"
+
+
+class DeliveryReason(enum.Enum):
+    AUTOMATIC = "automatic"  # by the customer's preference, once per new invoice and channel
+    REQUESTED = "requested"  # asked for at the kiosk or the counter (a re-send)
+
+
+class DeliveryState(enum.Enum):
+    QUEUED = "queued"  # waiting for its next attempt
+    LISTED = "listed"  # paper waiting for the clerk's batch print
+    SENDING = "sending"  # an attempt is under way (or was, when the process died)
+    SENT = "sent"  # the server accepted the message, or the spooler the job
+    FAILED = "failed"  # refused for good; staff must look
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One delivery of one invoice on one channel, and how it went."""
+
+    id: int | None
+    doc_entry: int
+    doc_num: int
+    customer_code: str
+    channel: DeliveryChannel
+    reason: DeliveryReason
+    destination: str  # e-mail address, printer name, or "" for the default printer
+    state: DeliveryState
+    requested_by: str
+    created_at: datetime
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_error_code: str | None = None
+    last_error: str | None = None
+    receipt: str | None = None  # SMTP message id or print job id
+    sent_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingEmail:
+    """An e-mail ready to send: both bodies and one attachment."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+    attachment_name: str
+    attachment: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PrinterInfo:
+    name: str
+    is_default: bool
+    accepting: bool
+    enabled: bool
+    description: str = ""

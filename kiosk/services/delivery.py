@@ -1,0 +1,295 @@
+"""Delivering invoices by e-mail and on paper: queues that survive restarts, outcomes that are true.
+
+A delivery is "sent" only when the mail server accepted the message or the spooler the job.
+Temporary failures (4xx, connection refused, printer stopped) wait and retry with backoff;
+permanent ones (5xx recipient refused, unknown printer) fail with the reason, for staff to see.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from kiosk.domain.billing_preference import BillingChannel
+from kiosk.domain.delivery import (
+    Delivery,
+    DeliveryChannel,
+    DeliveryReason,
+    DeliveryState,
+    OutgoingEmail,
+)
+from kiosk.domain.display_formats import format_date, format_money
+from kiosk.domain.errors import InvalidValue
+from kiosk.domain.invoice import Invoice
+from kiosk.services.errors import ExternalRejected, ExternalUnavailable
+from kiosk.services.invoice_documents import InvoiceDocuments
+from kiosk.services.invoice_email import invoice_email
+from kiosk.services.outbox import INVOICE_ACTIVITY, OutboxEntry, retry_delay
+from kiosk.services.payments import PaymentService
+from kiosk.services.ports import (
+    Clock,
+    DeliveryStore,
+    InvoiceStore,
+    Mailer,
+    Printer,
+    SyncCursor,
+    SyncCursorStore,
+)
+
+logger = logging.getLogger(__name__)
+
+AUTOMATIC_SINCE = "delivery"  # the sync cursor holding the day automatic delivery began
+
+
+@dataclass(frozen=True)
+class DeliveryOptions:
+    language: str
+    seller: str
+    auto_printer: str | None  # print new invoices here; None: list them for the clerk
+    without_preference: DeliveryChannel | None = DeliveryChannel.PAPER
+    record_in_sap: bool = False
+
+
+@dataclass
+class DeliveryReport:
+    queued_emails: int = 0
+    queued_prints: int = 0
+    listed_for_clerk: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+class DeliveryService:
+    """E-mail and print invoices on request, and deliver new ones by each customer's preference."""
+
+    def __init__(
+        self,
+        store: DeliveryStore,
+        invoices: InvoiceStore,
+        documents: InvoiceDocuments,
+        payments: PaymentService,
+        mailer: Mailer,
+        printer: Printer,
+        cursors: SyncCursorStore,
+        clock: Clock,
+        options: DeliveryOptions,
+    ) -> None:
+        self._store = store
+        self._invoices = invoices
+        self._documents = documents
+        self._payments = payments
+        self._mailer = mailer
+        self._printer = printer
+        self._cursors = cursors
+        self._clock = clock
+        self._options = options
+
+    # --- on request --------------------------------------------------------------------------
+
+    def email(self, doc_num: int, *, to: str | None, requested_by: str) -> Delivery:
+        """E-mail an invoice now (to the address on the customer's preference by default)."""
+        invoice = self._documents.invoice_by_number(doc_num)
+        address = to or self._preference_email(invoice)
+        return self._request(invoice, DeliveryChannel.EMAIL, address, requested_by)
+
+    def print(self, doc_num: int, *, printer: str | None, requested_by: str) -> Delivery:
+        """Print an invoice now on a named printer, or the configured or default one."""
+        invoice = self._documents.invoice_by_number(doc_num)
+        destination = printer or self._options.auto_printer or ""
+        return self._request(invoice, DeliveryChannel.PAPER, destination, requested_by)
+
+    def print_listed(self, delivery_ids: list[int], *, printer: str | None) -> DeliveryReport:
+        """The clerk's batch print of the paper list."""
+        self._store.requeue_listed(
+            delivery_ids, printer or self._options.auto_printer or "", self._clock.now()
+        )
+        return self.send_due()
+
+    # --- automatic delivery ------------------------------------------------------------------
+
+    def deliver_new_invoices(self) -> DeliveryReport:
+        """Queue each new invoice once per channel of its customer's preference, then send."""
+        report = DeliveryReport()
+        since = self._automatic_since()
+        fresh = [i for i in self._invoices.invoices_issued_since(since) if not i.cancelled]
+        done = self._store.automatically_delivered([invoice.doc_entry for invoice in fresh])
+        for invoice in fresh:
+            for channel, destination in self._channels_for(invoice):
+                if (invoice.doc_entry, channel.value) in done:
+                    continue
+                delivery = self._new_delivery(
+                    invoice, channel, destination, DeliveryReason.AUTOMATIC, "kiosk"
+                )
+                if self._store.add_delivery(delivery) is None:
+                    continue
+                if channel is DeliveryChannel.EMAIL:
+                    report.queued_emails += 1
+                elif delivery.state is DeliveryState.LISTED:
+                    report.listed_for_clerk += 1
+                else:
+                    report.queued_prints += 1
+        sent = self.send_due()
+        report.sent, report.retrying, report.failed = sent.sent, sent.retrying, sent.failed
+        report.problems = sent.problems
+        return report
+
+    def send_due(self) -> DeliveryReport:
+        """Attempt every queued delivery whose time has come."""
+        report = DeliveryReport()
+        for delivery in self._store.due_deliveries(self._clock.now()):
+            outcome = self._attempt(delivery)
+            if outcome.state is DeliveryState.SENT:
+                report.sent += 1
+            elif outcome.state is DeliveryState.FAILED:
+                report.failed += 1
+                report.problems.append(f"invoice {outcome.doc_num}: {outcome.last_error}")
+            else:
+                report.retrying += 1
+                report.problems.append(f"invoice {outcome.doc_num}: {outcome.last_error}")
+        return report
+
+    def log(
+        self, *, state: DeliveryState | None = None, channel: DeliveryChannel | None = None
+    ) -> list[Delivery]:
+        return self._store.deliveries(state=state, channel=channel)
+
+    # --- plumbing ----------------------------------------------------------------------------
+
+    def _request(
+        self, invoice: Invoice, channel: DeliveryChannel, destination: str, requested_by: str
+    ) -> Delivery:
+        delivery = self._new_delivery(
+            invoice, channel, destination, DeliveryReason.REQUESTED, requested_by
+        )
+        stored = self._store.add_delivery(delivery)
+        assert stored is not None  # only automatic deliveries can collide
+        return self._attempt(stored)
+
+    def _new_delivery(
+        self,
+        invoice: Invoice,
+        channel: DeliveryChannel,
+        destination: str,
+        reason: DeliveryReason,
+        requested_by: str,
+    ) -> Delivery:
+        now = self._clock.now()
+        listed = (
+            channel is DeliveryChannel.PAPER
+            and reason is DeliveryReason.AUTOMATIC
+            and not destination
+        )
+        return Delivery(
+            id=None,
+            doc_entry=invoice.doc_entry,
+            doc_num=invoice.doc_num,
+            customer_code=invoice.customer_code,
+            channel=channel,
+            reason=reason,
+            destination=destination,
+            state=DeliveryState.LISTED if listed else DeliveryState.QUEUED,
+            requested_by=requested_by,
+            created_at=now,
+            next_attempt_at=None if listed else now,
+        )
+
+    def _attempt(self, delivery: Delivery) -> Delivery:
+        assert delivery.id is not None
+        now = self._clock.now()
+        self._store.start_delivery(delivery.id, now)
+        try:
+            invoice = self._invoice(delivery)
+            pdf = self._documents.invoice_pdf(invoice, language=self._options.language)
+            if delivery.channel is DeliveryChannel.EMAIL:
+                receipt = self._mailer.send(self._email(invoice, delivery.destination, pdf))
+            else:
+                title = f"{self._options.seller} {invoice.doc_num}"
+                receipt = self._printer.print_pdf(
+                    pdf, printer=delivery.destination or None, title=title
+                )
+        except ExternalRejected as error:
+            self._store.fail_delivery(delivery.id, error.code, str(error), self._clock.now())
+        except ExternalUnavailable as error:
+            at = self._clock.now() + retry_delay(delivery.attempts + 1)
+            self._store.retry_delivery(delivery.id, at, error.code, str(error), self._clock.now())
+        else:
+            self._store.finish_delivery(
+                delivery.id, receipt, self._clock.now(), self._activity(delivery, invoice)
+            )
+            logger.info(
+                "invoice %s delivered by %s (%s)", delivery.doc_num, delivery.channel.value, receipt
+            )
+        found = self._store.delivery(delivery.id)
+        assert found is not None
+        return found
+
+    def _activity(self, delivery: Delivery, invoice: Invoice) -> OutboxEntry | None:
+        """The SAP Activity that records a delivery, when settings ask for it."""
+        if not self._options.record_in_sap:
+            return None
+        channel = "e-mail" if delivery.channel is DeliveryChannel.EMAIL else "paper"
+        payload = {
+            "doc_entry": invoice.doc_entry,
+            "doc_num": invoice.doc_num,
+            "details": f"Invoice {invoice.doc_num} sent by {channel} ({delivery.reason.value})",
+            "notes": f"To {delivery.destination or 'default printer'}; by {delivery.requested_by}",
+            "at": self._clock.now().isoformat(),
+        }
+        return OutboxEntry.new(INVOICE_ACTIVITY, invoice.customer_code, payload, self._clock.now())
+
+    def _email(self, invoice: Invoice, to: str, pdf: bytes) -> OutgoingEmail:
+        link = None
+        if invoice.amount_due.is_positive():
+            link = self._payments.qr_code(self._payments.request_for([invoice])).payload
+        return invoice_email(
+            invoice,
+            to=to,
+            pdf=pdf,
+            seller=self._options.seller,
+            language=self._options.language,
+            amount_due=format_money(invoice.amount_due),
+            due_date=format_date(invoice.due_date, self._options.language),
+            payment_link=link,
+        )
+
+    def _invoice(self, delivery: Delivery) -> Invoice:
+        for invoice in self._invoices.invoices_by_number(delivery.doc_num):
+            if invoice.doc_entry == delivery.doc_entry:
+                return invoice
+        raise ExternalRejected(f"invoice {delivery.doc_num} is no longer in the cache", code="gone")
+
+    def _preference_email(self, invoice: Invoice) -> str:
+        preference = self._invoices.billing_preference(invoice.customer_code)
+        if preference is None or not preference.email:
+            raise InvalidValue(
+                f"customer {invoice.customer_code} has no billing e-mail address: "
+                "give one (--to) or register a preference"
+            )
+        return preference.email
+
+    def _channels_for(self, invoice: Invoice) -> list[tuple[DeliveryChannel, str]]:
+        preference = self._invoices.billing_preference(invoice.customer_code)
+        paper = (DeliveryChannel.PAPER, self._options.auto_printer or "")
+        if preference is None:
+            fallback = self._options.without_preference
+            return [paper] if fallback is DeliveryChannel.PAPER else []
+        email = (DeliveryChannel.EMAIL, preference.email or "")
+        return {
+            BillingChannel.PAPER: [paper],
+            BillingChannel.EMAIL: [email],
+            BillingChannel.BOTH: [email, paper],
+        }[preference.channel]
+
+    def _automatic_since(self) -> date:
+        cursor = self._cursors.cursor(AUTOMATIC_SINCE)
+        if cursor is None or cursor.watermark is None:
+            # The first run starts from today: the backlog of old invoices is not mailed out.
+            now = self._clock.now()
+            self._cursors.save_cursor(
+                SyncCursor(AUTOMATIC_SINCE, watermark=now, last_success_at=now)
+            )
+            return now.date()
+        return cursor.watermark.date()
