@@ -12,7 +12,7 @@ from kiosk.domain.delivery import PrinterInfo
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 
 _JOB = re.compile(r"request id is (\S+)")
-_PRINTER = re.compile(r"^printer (\S+) (?:is (\w+)|(disabled))")
+_PRINTER = re.compile(r"^printer (\S+) ")
 _ACCEPTING = re.compile(r"^(\S+) (not )?accepting requests")
 _DEFAULT = re.compile(r"system default destination: (\S+)")
 
@@ -44,7 +44,7 @@ class CupsPrinter:
                         name=name,
                         is_default=name == default_name,
                         accepting=accepts.get(name, False),
-                        enabled=match.group(3) is None,
+                        enabled="disabled" not in line,
                         description=line.strip(),
                     )
                 )
