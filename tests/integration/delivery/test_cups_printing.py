@@ -15,7 +15,7 @@ from kiosk.domain.payment_terms import PaymentTerms
 from kiosk.domain.seller import Seller
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from tests.builders import make_customer, make_invoice
-from tests.integration.delivery.conftest import printed_pdf
+from tests.fixtures.delivery_parts import printed_pdf
 
 
 @pytest.fixture

@@ -26,11 +26,6 @@ from kiosk.services.outbox import OutboxPusher
 from kiosk.services.preferences import PreferenceService
 from kiosk.services.sync import SyncReport, SyncService
 from tests.fakes.mutable_clock import MutableClock
-from tests.integration.delivery.conftest import (  # noqa: F401 (fixtures for delivery after sync)
-    cups_queue,
-    mail_server,
-    unused_tcp_port,
-)
 
 SAP_NOW = datetime(2026, 11, 20, 10, 30, 0)
 CUSTOMERS = 30

@@ -12,7 +12,7 @@ from kiosk.delivery.cups_printer import CupsPrinter
 from kiosk.delivery.smtp_mailer import SmtpConfig, SmtpMailer
 from kiosk.domain.delivery import DeliveryChannel, DeliveryState
 from kiosk.services.delivery import DeliveryOptions, DeliveryService
-from tests.integration.delivery.conftest import printed_pdf
+from tests.fixtures.delivery_parts import printed_pdf
 from tests.integration.sync.conftest import SAP_NOW
 
 PREFERENCES = {
@@ -115,7 +115,7 @@ def test_without_a_printer_paper_is_listed_for_the_clerk(kiosk, emulator, mail_s
 def test_smtp_down_then_up_550_and_451(kiosk, emulator, unused_tcp_port, cups_queue):
     from aiosmtpd.controller import Controller
 
-    from tests.integration.delivery.conftest import MailServer
+    from tests.fixtures.delivery_parts import MailServer
 
     kiosk.sync()
     invoice = kiosk.services.lookup.search("C000010")[0]
