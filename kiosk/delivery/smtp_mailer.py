@@ -33,6 +33,8 @@ class SmtpMailer:
         if not config.host:
             raise ExternalRejected("no mail server configured (smtp.host is empty)", code="config")
         self._config = config
+        # Loading the system's CA store takes tens of milliseconds: once, not per message.
+        self._tls = _tls_context(config.verify) if config.security != "none" else None
 
     def send(self, email: OutgoingEmail) -> str:
         message = self._message(email)
@@ -72,19 +74,13 @@ class SmtpMailer:
 
     def _connect(self) -> smtplib.SMTP:
         config = self._config
-        context = ssl.create_default_context(
-            cafile=str(config.verify) if isinstance(config.verify, Path) else None
-        )
-        if config.verify is False:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
         if config.security == "ssl":
             return smtplib.SMTP_SSL(
-                config.host, config.port, timeout=config.timeout_seconds, context=context
+                config.host, config.port, timeout=config.timeout_seconds, context=self._tls
             )
         smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout_seconds)
         if config.security == "starttls":
-            smtp.starttls(context=context)
+            smtp.starttls(context=self._tls)
         return smtp
 
     def _message(self, email: OutgoingEmail) -> EmailMessage:
@@ -103,6 +99,14 @@ class SmtpMailer:
             email.attachment, maintype="application", subtype="pdf", filename=email.attachment_name
         )
         return message
+
+
+def _tls_context(verify: bool | Path) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=str(verify) if isinstance(verify, Path) else None)
+    if verify is False:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 def _text(raw: bytes | str) -> str:

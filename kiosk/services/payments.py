@@ -48,7 +48,8 @@ class PaymentService:
     def request_for(self, invoices: Sequence[Invoice]) -> PaymentRequest:
         """The open request for exactly these invoices and amounts, or a new one."""
         chosen, total = requested_invoices(invoices)
-        for existing in self._requests.open_requests(invoices[0].customer_code):
+        first = chosen[0]
+        for existing in self._requests.open_requests(invoices[0].customer_code, first.doc_entry):
             if existing.invoices == chosen:
                 return existing
         request = PaymentRequest(

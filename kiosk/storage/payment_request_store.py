@@ -88,13 +88,15 @@ class SqlPaymentRequestStore:
             settled_by_payment=row.settled_by_payment,
         )
 
-    def open_requests(self, customer_code: str) -> list[PaymentRequest]:
-        """A customer's open requests, newest first."""
+    def open_requests(self, customer_code: str, doc_entry: int) -> list[PaymentRequest]:
+        """A customer's open requests that include this invoice, newest first."""
         query = (
             select(requests_table.c.reference)
+            .join(request_invoices, request_invoices.c.reference == requests_table.c.reference)
             .where(
                 requests_table.c.customer_code == customer_code,
                 requests_table.c.state == RequestState.OPEN.value,
+                request_invoices.c.doc_entry == doc_entry,
             )
             .order_by(requests_table.c.number.desc())
         )

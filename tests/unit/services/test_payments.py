@@ -32,8 +32,12 @@ class InMemoryRequests:
     def payment_request(self, reference):
         return self.requests.get(reference)
 
-    def open_requests(self, customer_code):
-        return [r for r in self.requests.values() if r.customer_code == customer_code]
+    def open_requests(self, customer_code, doc_entry):
+        return [
+            r
+            for r in self.requests.values()
+            if r.customer_code == customer_code and doc_entry in {i.doc_entry for i in r.invoices}
+        ]
 
     def settle_payment_request(self, reference, payment_doc_entry):
         return False
