@@ -51,3 +51,10 @@ def test_pdf_benchmark(tmp_path):
     figures = run_benchmark("pdf_benchmark", tmp_path, "--runs", "3", "--no-baseline")
 
     assert 0 < figures["one_page_median_ms"] < figures["two_hundred_lines_median_ms"]
+
+
+@pytest.mark.slow
+def test_email_benchmark(tmp_path):
+    figures = run_benchmark("email_benchmark", tmp_path, "--messages", "5")
+
+    assert figures["messages"] == 5 and figures["messages_per_second"] > 0
