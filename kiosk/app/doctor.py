@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.app.settings import Settings
-from kiosk.app.wiring import database_engine, sap_client
+from kiosk.app.wiring import database_engine, sap_client, smtp_mailer
+from kiosk.delivery.cups_printer import CupsPrinter
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.storage.database import describe
 from kiosk.storage.invoice_store import SqlInvoiceStore
@@ -36,8 +37,8 @@ def run_checks(settings: Settings, config_path: Path | None) -> list[CheckResult
         CheckResult("settings", Outcome.OK, source),
         _check_database(settings),
         _check_sap(settings),
-        CheckResult("smtp", Outcome.SKIPPED, "not checked yet: e-mail delivery is not built yet"),
-        CheckResult("printer", Outcome.SKIPPED, "not checked yet: printing is not built yet"),
+        _check_smtp(settings),
+        _check_printer(settings),
     ]
 
 
@@ -81,3 +82,39 @@ def _check_sap(settings: Settings) -> CheckResult:
         f"logged in to {settings.sap.company_db} as {settings.sap.username} at "
         f"{settings.sap.base_url} (Service Layer version {client.session.server_version})",
     )
+
+
+def _check_smtp(settings: Settings) -> CheckResult:
+    smtp = settings.smtp
+    if not smtp.host:
+        return CheckResult("smtp", Outcome.SKIPPED, "not configured (smtp.host is empty)")
+    mailer = smtp_mailer(smtp)
+    try:
+        greeting = mailer.check()
+    except (ExternalUnavailable, ExternalRejected) as error:
+        return CheckResult("smtp", Outcome.FAIL, str(error))
+    login = f", logged in as {smtp.username}" if smtp.username else ""
+    return CheckResult(
+        "smtp", Outcome.OK, f"{smtp.host}:{smtp.port} ({smtp.security}{login}): {greeting}"
+    )
+
+
+def _check_printer(settings: Settings) -> CheckResult:
+    wanted = settings.printing.printer
+    try:
+        printers = CupsPrinter().printers()
+    except (ExternalUnavailable, ExternalRejected) as error:
+        outcome = Outcome.FAIL if wanted else Outcome.SKIPPED
+        return CheckResult("printer", outcome, str(error))
+    found = next((p for p in printers if (p.name == wanted if wanted else p.is_default)), None)
+    names = ", ".join(p.name for p in printers) or "none"
+    if found is None and not wanted:
+        return CheckResult(
+            "printer", Outcome.SKIPPED,
+            f"no printer configured and no system default (printers here: {names})",
+        )  # fmt: skip
+    if found is None:
+        return CheckResult("printer", Outcome.FAIL, f"printer {wanted!r} not found ({names})")
+    if not (found.enabled and found.accepting):
+        return CheckResult("printer", Outcome.FAIL, f"printer {found.name} is stopped")
+    return CheckResult("printer", Outcome.OK, f"{found.name} ready")

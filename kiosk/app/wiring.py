@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from kiosk.app.settings import CompanySettings, DatabaseSettings, PaymentsSettings, Settings
+from kiosk.app.settings import (
+    CompanySettings,
+    DatabaseSettings,
+    PaymentsSettings,
+    Settings,
+    SmtpSettings,
+)
 from kiosk.bundled_files import migrations_path, resource_path
 from kiosk.delivery.cups_printer import CupsPrinter
 from kiosk.delivery.smtp_mailer import SmtpConfig, SmtpMailer
@@ -26,7 +32,7 @@ from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.invoice_lookup import InvoiceLookup
 from kiosk.services.outbox import OutboxAdministration
 from kiosk.services.payments import PaymentService
-from kiosk.services.ports import Clock, PaymentQrBuilder
+from kiosk.services.ports import Clock, Mailer, PaymentQrBuilder
 from kiosk.services.preferences import PreferenceService
 from kiosk.services.sync import SyncService
 from kiosk.services.system_clock import SystemClock
@@ -141,14 +147,7 @@ def build_services(settings: Settings) -> Services:
 
 def delivery_service(settings: Settings, services: Services) -> DeliveryService:
     """E-mail and printing over the configured SMTP server and the system spooler."""
-    smtp = settings.smtp
-    mailer = SmtpMailer(
-        SmtpConfig(
-            host=smtp.host, port=smtp.port, security=smtp.security, username=smtp.username,
-            password=smtp.password.get_secret_value(), sender=smtp.sender,
-            reply_to=smtp.reply_to, timeout_seconds=smtp.timeout_seconds, verify=smtp.verify,
-        )
-    ) if smtp.host else _NoMailServer()  # fmt: skip
+    mailer: Mailer = smtp_mailer(settings.smtp) if settings.smtp.host else _NoMailServer()
     printing = settings.printing
     options = DeliveryOptions(
         language=settings.kiosk.language,
@@ -162,6 +161,17 @@ def delivery_service(settings: Settings, services: Services) -> DeliveryService:
     return DeliveryService(
         services.deliveries, services.store, services.documents, services.payments, mailer,
         CupsPrinter(), services.cursors, services.clock, options,
+    )  # fmt: skip
+
+
+def smtp_mailer(smtp: SmtpSettings) -> SmtpMailer:
+    """A mailer for the configured SMTP server."""
+    return SmtpMailer(
+        SmtpConfig(
+            host=smtp.host, port=smtp.port, security=smtp.security, username=smtp.username,
+            password=smtp.password.get_secret_value(), sender=smtp.sender,
+            reply_to=smtp.reply_to, timeout_seconds=smtp.timeout_seconds, verify=smtp.verify,
+        )
     )  # fmt: skip
 
 

@@ -72,6 +72,32 @@ class SmtpMailer:
             raise _by_code(code, text, f"the mail server {where} refused {email.to}")
         return str(message["Message-ID"])
 
+    def check(self) -> str:
+        """Connect, greet, secure and log in without sending anything; return the greeting."""
+        where = f"{self._config.host}:{self._config.port}"
+        try:
+            with self._connect() as smtp:
+                code, banner = smtp.ehlo()
+                if self._config.username:
+                    smtp.login(self._config.username, self._config.password)
+        except smtplib.SMTPAuthenticationError as error:
+            raise ExternalRejected(
+                f"the mail server {where} refused the login of {self._config.username} "
+                f"({error.smtp_code})",
+                code=str(error.smtp_code),
+            ) from None
+        except ssl.SSLError as error:
+            raise ExternalRejected(
+                f"the TLS certificate of the mail server {where} could not be verified "
+                f"({error.reason or error})",
+                code="tls",
+            ) from None
+        except (OSError, smtplib.SMTPException) as error:
+            raise ExternalUnavailable(
+                f"the mail server {where} cannot be reached ({error})"
+            ) from None
+        return f"{code} {_text(banner).splitlines()[0]}"
+
     def _connect(self) -> smtplib.SMTP:
         config = self._config
         if config.security == "ssl":

@@ -47,3 +47,19 @@ def test_delivery_errors_are_one_line(configured, capsys):
     assert main(["invoices", "print", "5001", "--printer", "Nope"]) == 4
     err = capsys.readouterr().err
     assert err.startswith("kiosk: unknown printer 'Nope'") and err.count("\n") == 1
+
+
+def test_doctor_checks_the_mail_server_and_the_printer(configured, capsys, monkeypatch):
+    _mail_server, queue = configured
+    monkeypatch.setenv("KIOSK_PRINTING__PRINTER", queue)
+    main(["db", "upgrade"])
+    capsys.readouterr()
+
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "ok    smtp      127.0.0.1:" in out and "250" in out
+    assert f"ok    printer   {queue} ready" in out
+
+    monkeypatch.setenv("KIOSK_PRINTING__PRINTER", "Nope")
+    assert main(["doctor"]) == 1
+    assert "FAIL  printer   printer 'Nope' not found" in capsys.readouterr().out
