@@ -163,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     sync = commands.add_parser("sync", help="push queued changes to SAP, then pull changes")
     sync.add_argument("--full", action="store_true", help="re-read everything and reconcile")
     sync.add_argument("--json", action="store_true", help="print JSON")
+    sync.add_argument(
+        "--no-deliver", action="store_true", help="skip delivering new invoices afterwards"
+    )
     sync.set_defaults(handler=_sync)
 
     status = commands.add_parser("status", help="sync freshness and what waits in the outbox")
@@ -365,13 +368,7 @@ def _deliver(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(cli_output.to_json(report.__dict__))
     else:
-        print(
-            f"queued {report.queued_emails} e-mail(s) and {report.queued_prints} print(s),"
-            f" listed {report.listed_for_clerk} for the clerk; sent {report.sent},"
-            f" retrying {report.retrying}, failed {report.failed}"
-        )
-        for problem in report.problems:
-            print(f"  {problem}")
+        print(cli_output.delivery_summary(report))
     return EXIT_OK
 
 
@@ -441,10 +438,18 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
         report = sync_service(settings, services, gateway).run_once(full=args.full)
     finally:
         gateway.close()
+    delivered = None
+    if not report.error and not args.no_deliver:
+        # Every new invoice goes out by its customer's preference right after the pull.
+        delivered = delivery_service(settings, services).deliver_new_invoices()
     if args.json:
-        print(cli_output.to_json(cli_output.sync_record(report)))
+        record = cli_output.sync_record(report)
+        record["delivery"] = delivered.__dict__ if delivered else None
+        print(cli_output.to_json(record))
     else:
         print(cli_output.sync_summary(report))
+        if delivered is not None:
+            print(cli_output.delivery_summary(delivered))
     if report.error:
         kept = report.pending + report.parked
         return _fail(f"{report.error}; {kept} change(s) kept in the outbox", EXIT_UNAVAILABLE)

@@ -12,6 +12,7 @@ from kiosk.domain.delivery import Delivery, PrinterInfo
 from kiosk.domain.invoice import Invoice, InvoiceStatus
 from kiosk.domain.money import Money
 from kiosk.domain.payment_request import PaymentRequest
+from kiosk.services.delivery import DeliveryReport
 from kiosk.services.invoice_lookup import CustomerOverview
 from kiosk.services.outbox import OutboxEntry
 from kiosk.services.sync import SyncReport
@@ -413,3 +414,13 @@ def printers_text(printers: list[PrinterInfo]) -> str:
         f"{'ready' if p.enabled and p.accepting else 'stopped'}"
         for p in printers
     )
+
+
+def delivery_summary(report: DeliveryReport) -> str:
+    lines = [
+        f"delivery: queued {report.queued_emails} e-mail(s) and {report.queued_prints} print(s),"
+        f" listed {report.listed_for_clerk} for the clerk; sent {report.sent},"
+        f" retrying {report.retrying}, failed {report.failed}"
+    ]
+    lines += [f"  {problem}" for problem in report.problems]
+    return "\n".join(lines)

@@ -45,9 +45,11 @@ def test_sync_prints_what_it_did(sap, capsys):
 
     assert code == 0 and err == ""
     assert "pulled 60 invoices (60 new or changed), 10 customers (10 new or changed)" in out
+    assert "delivery: queued" in out  # new invoices go out right after the pull
     code, out, _ = run(capsys, "sync", "--json")
     record = json.loads(out)
     assert record["pulled"]["invoices"] >= 0 and record["stored"]["invoices"] == 0
+    assert record["delivery"]["queued_emails"] == 0  # nothing new: nothing delivered twice
     code, out, _ = run(capsys, "status")
     assert "last pull of invoices:" in out and "outbox: 0 pending, 0 parked" in out
 

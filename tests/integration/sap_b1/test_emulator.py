@@ -112,11 +112,11 @@ def test_missing_session_in_each_version_shape(emulator):
 
 
 def test_idle_timeout_slides_with_use(emulator, sl):
-    emulator.sessions.timeout_seconds = 0.6
+    emulator.sessions.timeout_seconds = 1.0
     for _ in range(4):
-        time.sleep(0.3)
+        time.sleep(0.4)  # 1.6 s in all: only sliding keeps the session alive
         assert sl.call("GET", "Invoices(1)").status_code == 200
-    time.sleep(0.8)
+    time.sleep(1.3)
 
     assert sl.call("GET", "Invoices(1)").status_code == 401
 
