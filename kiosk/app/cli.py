@@ -21,9 +21,9 @@ from kiosk.app.wiring import (
     delivery_service,
     sap_client,
     sync_service,
+    system_printer,
 )
 from kiosk.bundled_files import migrations_path
-from kiosk.delivery.cups_printer import CupsPrinter
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
 from kiosk.domain.errors import DomainError, InvalidValue
@@ -358,7 +358,7 @@ def _delivery_outcome(delivery: Delivery) -> int:
 
 
 def _printers(args: argparse.Namespace, settings: Settings) -> int:
-    printers = CupsPrinter().printers()
+    printers = system_printer(settings.printing.backend).printers()
     print(cli_output.printers_text(printers))
     return EXIT_OK
 

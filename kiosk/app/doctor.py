@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.app.settings import Settings
-from kiosk.app.wiring import database_engine, sap_client, smtp_mailer
-from kiosk.delivery.cups_printer import CupsPrinter
+from kiosk.app.wiring import database_engine, sap_client, smtp_mailer, system_printer
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.storage.database import describe
 from kiosk.storage.invoice_store import SqlInvoiceStore
@@ -102,7 +101,7 @@ def _check_smtp(settings: Settings) -> CheckResult:
 def _check_printer(settings: Settings) -> CheckResult:
     wanted = settings.printing.printer
     try:
-        printers = CupsPrinter().printers()
+        printers = system_printer(settings.printing.backend).printers()
     except (ExternalUnavailable, ExternalRejected) as error:
         outcome = Outcome.FAIL if wanted else Outcome.SKIPPED
         return CheckResult("printer", outcome, str(error))

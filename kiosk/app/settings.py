@@ -145,6 +145,7 @@ class PrintingSettings(_Section):
     printer: str = ""
     paper_size: Literal["Letter", "A4"] = "Letter"
     auto_print: bool = False  # print new paper invoices at once on `printer`, or list them
+    backend: Literal["auto", "cups", "qt"] = "auto"  # auto: CUPS where `lp` exists, else Qt
 
 
 class DeliverySettings(_Section):

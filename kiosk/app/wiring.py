@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -32,7 +33,7 @@ from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.invoice_lookup import InvoiceLookup
 from kiosk.services.outbox import OutboxAdministration
 from kiosk.services.payments import PaymentService
-from kiosk.services.ports import Clock, Mailer, PaymentQrBuilder
+from kiosk.services.ports import Clock, Mailer, PaymentQrBuilder, Printer
 from kiosk.services.preferences import PreferenceService
 from kiosk.services.sync import SyncService
 from kiosk.services.system_clock import SystemClock
@@ -160,8 +161,17 @@ def delivery_service(settings: Settings, services: Services) -> DeliveryService:
     )
     return DeliveryService(
         services.deliveries, services.store, services.documents, services.payments, mailer,
-        CupsPrinter(), services.cursors, services.clock, options,
+        system_printer(settings.printing.backend), services.cursors, services.clock, options,
     )  # fmt: skip
+
+
+def system_printer(backend: str) -> Printer:
+    """CUPS on Linux and macOS; Qt on Windows or wherever CUPS is missing."""
+    if backend == "cups" or (backend == "auto" and shutil.which("lp")):
+        return CupsPrinter()
+    from kiosk.delivery.qt_printer import QtPrinter  # Qt loads only when printing needs it
+
+    return QtPrinter()
 
 
 def smtp_mailer(smtp: SmtpSettings) -> SmtpMailer:
