@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -38,16 +40,33 @@ class SmtpMailer:
 
     def send(self, email: OutgoingEmail) -> str:
         message = self._message(email)
+        where = f"{self._config.host}:{self._config.port}"
+        with self._session(f"the mail server {where} refused {email.to}") as smtp:
+            refused = smtp.send_message(message)
+        if refused:
+            code, text = next(iter(refused.values()))
+            raise _by_code(code, text, f"the mail server {where} refused {email.to}")
+        return str(message["Message-ID"])
+
+    def check(self) -> str:
+        """Connect, greet, secure and log in without sending anything; return the greeting."""
+        with self._session("the mail server") as smtp:
+            code, banner = smtp.ehlo()
+        return f"{code} {_text(banner).splitlines()[0]}"
+
+    @contextmanager
+    def _session(self, refusal: str) -> Iterator[smtplib.SMTP]:
+        """A logged-in connection, with every SMTP, TLS and network failure turned into ours."""
         config = self._config
         where = f"{config.host}:{config.port}"
         try:
             with self._connect() as smtp:
                 if config.username:
                     smtp.login(config.username, config.password)
-                refused = smtp.send_message(message)
+                yield smtp
         except smtplib.SMTPRecipientsRefused as error:
             code, text = next(iter(error.recipients.values()))
-            raise _by_code(code, text, f"the mail server {where} refused {email.to}") from None
+            raise _by_code(code, text, refusal) from None
         except smtplib.SMTPAuthenticationError as error:
             raise ExternalRejected(
                 f"the mail server {where} refused the login of {config.username} "
@@ -67,36 +86,6 @@ class SmtpMailer:
             raise ExternalUnavailable(
                 f"the mail server {where} cannot be reached ({reason or type(error).__name__})"
             ) from None
-        if refused:
-            code, text = next(iter(refused.values()))
-            raise _by_code(code, text, f"the mail server {where} refused {email.to}")
-        return str(message["Message-ID"])
-
-    def check(self) -> str:
-        """Connect, greet, secure and log in without sending anything; return the greeting."""
-        where = f"{self._config.host}:{self._config.port}"
-        try:
-            with self._connect() as smtp:
-                code, banner = smtp.ehlo()
-                if self._config.username:
-                    smtp.login(self._config.username, self._config.password)
-        except smtplib.SMTPAuthenticationError as error:
-            raise ExternalRejected(
-                f"the mail server {where} refused the login of {self._config.username} "
-                f"({error.smtp_code})",
-                code=str(error.smtp_code),
-            ) from None
-        except ssl.SSLError as error:
-            raise ExternalRejected(
-                f"the TLS certificate of the mail server {where} could not be verified "
-                f"({error.reason or error})",
-                code="tls",
-            ) from None
-        except (OSError, smtplib.SMTPException) as error:
-            raise ExternalUnavailable(
-                f"the mail server {where} cannot be reached ({error})"
-            ) from None
-        return f"{code} {_text(banner).splitlines()[0]}"
 
     def _connect(self) -> smtplib.SMTP:
         config = self._config
