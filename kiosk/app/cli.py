@@ -55,6 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="also show informational log lines on stderr"
     )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the kiosk against the bundled SAP emulator with demo data",
+    )
+    parser.add_argument(
+        "--smoke-test", action="store_true", help="open the kiosk window and close it at once"
+    )
+    parser.set_defaults(handler=_gui)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     db = commands.add_parser("db", help="database maintenance")
@@ -189,17 +198,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command and return its exit code."""
+    """Run one command, or open the kiosk window when none is given; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_OK
     config_path = config_path_from(args.config)
     try:
         settings = load_settings(config_path)
     except SettingsError as error:
         print(f"kiosk: {error}", file=sys.stderr)
+        if args.command is None and not args.smoke_test:
+            from kiosk.app.gui import show_startup_error
+
+            show_startup_error(str(error))  # the kiosk has no terminal to read stderr on
         return EXIT_USAGE
     args.config_path = config_path
     configure_logging(
@@ -244,6 +254,12 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
     return value
+
+
+def _gui(args: argparse.Namespace, settings: Settings) -> int:
+    from kiosk.app.gui import run_gui  # Qt loads only for the window, not for commands
+
+    return run_gui(settings, demo=args.demo, smoke_test=args.smoke_test)
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,0 +1,87 @@
+"""`kiosk --demo`: the bundled SAP emulator in-process, a temporary cache, and a first sync."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from kiosk.app.settings import Settings
+from kiosk.app.wiring import Services, build_services, sap_client, sync_service
+from kiosk.domain.invoice import InvoiceStatus
+from kiosk.sap_b1.emulator.data_store import EmulatorData
+from kiosk.sap_b1.emulator.demo_data import customer_code, seed_demo_company
+from kiosk.sap_b1.emulator.server import (
+    DEMO_COMPANY,
+    DEMO_PASSWORD,
+    DEMO_USER,
+    ServiceLayerEmulator,
+)
+
+DEMO_CUSTOMERS = 200
+DEMO_INVOICES = 2000
+
+
+@dataclass
+class Demo:
+    """A running demo: stop() shuts the emulator down and deletes the temporary cache."""
+
+    settings: Settings
+    services: Services
+    emulator: ServiceLayerEmulator
+    hint: str
+    _folder: tempfile.TemporaryDirectory[str]
+
+    def stop(self) -> None:
+        self.emulator.stop()
+        self.services.store.engine.dispose()
+        self._folder.cleanup()
+
+
+def start_demo(settings: Settings) -> Demo:
+    """Start the emulator on a free loopback port, point settings at it, and sync once."""
+    data = EmulatorData()
+    seed_demo_company(data, customers=DEMO_CUSTOMERS, invoices=DEMO_INVOICES)
+    emulator = ServiceLayerEmulator(data).start()
+    folder = tempfile.TemporaryDirectory(prefix="kiosk-demo-")
+    database = Path(folder.name) / "demo.sqlite3"
+    demo_settings = settings.model_copy(
+        update={
+            "database": settings.database.model_copy(update={"url": f"sqlite:///{database}"}),
+            "sap": settings.sap.model_copy(
+                update={
+                    "base_url": emulator.service_root(),
+                    "company_db": DEMO_COMPANY,
+                    "username": DEMO_USER,
+                    "password": SecretStr(DEMO_PASSWORD),
+                }
+            ),
+        }
+    )
+    services = build_services(demo_settings)
+    gateway = sap_client(demo_settings)
+    try:
+        report = sync_service(demo_settings, services, gateway).run_once()
+    finally:
+        gateway.close()
+    if report.error:
+        emulator.stop()
+        folder.cleanup()
+        raise RuntimeError(f"the demo's first sync failed: {report.error}")
+    return Demo(demo_settings, services, emulator, _try_this(services), folder)
+
+
+def _try_this(services: Services) -> str:
+    """A customer with an overdue invoice, to type in on the identify screen."""
+    today = services.clock.today()
+    for number in range(1, DEMO_CUSTOMERS + 1):
+        customer = services.store.customer(customer_code(number))
+        if customer is None:
+            continue
+        invoices = services.store.open_invoices_for_customer(customer.code)
+        overdue = [i for i in invoices if i.status_on(today) is InvoiceStatus.OVERDUE]
+        if len(invoices) >= 2 and overdue:
+            return f"RFC {customer.tax_id} + {overdue[0].doc_num}"
+    return ""

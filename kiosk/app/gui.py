@@ -1,0 +1,134 @@
+"""Starting the kiosk window: the Qt application, the services behind it and the background sync."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import timedelta
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from kiosk.app.settings import Settings
+from kiosk.app.wiring import (
+    Services,
+    build_services,
+    delivery_service,
+    sap_client,
+    sync_service,
+)
+from kiosk.services.customer_identification import CustomerIdentification
+from kiosk.services.sync import SyncReport
+from kiosk.services.sync_schedule import SyncSchedule
+from kiosk.ui.background import TaskRunner
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.screens.identify_screen import IdentifyScreen
+from kiosk.ui.sync_driver import SyncDriver
+
+logger = logging.getLogger(__name__)
+
+
+def build_window(
+    settings: Settings, services: Services, runner: TaskRunner, *, demo_hint: str = ""
+) -> KioskWindow:
+    """The kiosk window over the given services."""
+    identification = CustomerIdentification(services.store, services.clock)
+    return KioskWindow(
+        company=settings.company.name,
+        language=settings.kiosk.language,
+        idle_seconds=settings.kiosk.idle_timeout_seconds,
+        identify=IdentifyScreen(identification, runner),
+        clock=services.clock,
+        demo_hint=demo_hint,
+    )
+
+
+def build_sync_driver(settings: Settings, services: Services, runner: TaskRunner) -> SyncDriver:
+    """The background sync: push the outbox, pull changes, deliver new invoices."""
+    gateway = sap_client(settings)
+    sync = sync_service(settings, services, gateway)
+    delivery = delivery_service(settings, services)
+
+    def run_sync() -> SyncReport:
+        report = sync.run_once()
+        if report.error is None:
+            delivery.deliver_new_invoices()
+        return report
+
+    timing = settings.sync
+    schedule = SyncSchedule(
+        interval=timedelta(seconds=timing.interval_seconds),
+        after_change=timedelta(seconds=timing.after_change_seconds),
+        retry_min=timedelta(seconds=timing.retry_min_seconds),
+        retry_max=timedelta(seconds=timing.retry_max_seconds),
+    )
+    return SyncDriver(run_sync, schedule, services.clock, runner)
+
+
+def _no_display() -> bool:
+    """True on a Linux console or SSH session, where Qt would abort instead of explaining."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def show_startup_error(message: str) -> None:
+    """One dialog saying why the kiosk cannot start (bad settings, unreachable database ...)."""
+    if _no_display():
+        return  # the reason is already on stderr; Qt would abort without a display
+    if QApplication.instance() is None:
+        QApplication(sys.argv[:1])
+    QMessageBox.critical(None, "Kiosk", f"The kiosk cannot start:\n\n{message}")
+
+
+def run_gui(settings: Settings, *, demo: bool = False, smoke_test: bool = False) -> int:
+    """Open the kiosk full screen and run until it is closed; `smoke_test` closes it at once."""
+    if _no_display():
+        print(
+            "kiosk: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset);"
+            " run it on the desktop, or under xvfb-run",
+            file=sys.stderr,
+        )
+        return 3
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    running_demo = None
+    try:
+        if demo:
+            from kiosk.app.demo import start_demo  # the emulator loads only for the demo
+
+            running_demo = start_demo(settings)
+            settings, services, hint = (
+                running_demo.settings, running_demo.services, running_demo.hint,
+            )  # fmt: skip
+        else:
+            services, hint = build_services(settings), ""
+    except Exception as error:  # one clear dialog at start-up, never a traceback
+        logger.exception("the kiosk could not start")
+        if not smoke_test:
+            show_startup_error(str(error))
+        return 1
+    runner = TaskRunner()
+    window = build_window(settings, services, runner, demo_hint=hint)
+    window.start_watching_input(app)
+    driver = None
+    if settings.sap.is_configured:
+        driver = build_sync_driver(settings, services, runner)
+        window.watch_sync(driver)
+        driver.start()
+    if smoke_test:
+        window.show()
+        QTimer.singleShot(0, app.quit)
+    elif demo:
+        window.resize(1280, 800)
+        window.show()
+    else:
+        window.showFullScreen()
+    code = app.exec()
+    if driver is not None:
+        driver.stop()
+    runner.shutdown()
+    if running_demo is not None:
+        running_demo.stop()
+    return code

@@ -1,0 +1,96 @@
+"""Who is at the kiosk: a tax ID or customer code, proved by the number of one of their invoices.
+
+Failed attempts are counted per kiosk; after too many, identification pauses for a while, so
+invoice numbers cannot be guessed by trying.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from kiosk.domain.customer import Customer
+from kiosk.domain.errors import DomainError, InvalidValue
+from kiosk.domain.invoice import Invoice, InvoiceStatus
+from kiosk.services.ports import Clock, InvoiceStore
+
+MAX_FAILURES = 3
+COOLDOWN = timedelta(seconds=60)
+LIST_SIZE = 200
+
+
+class IdentificationFailed(DomainError):
+    """The customer and invoice number do not go together (said without telling which is wrong)."""
+
+
+class TooManyAttempts(DomainError):
+    """Identification is paused after repeated failures."""
+
+    def __init__(self, seconds_left: int) -> None:
+        super().__init__(f"too many attempts; try again in {seconds_left} s")
+        self.seconds_left = seconds_left
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifiedCustomer:
+    """A customer who proved who they are, with their invoices, open and overdue first."""
+
+    customer: Customer
+    invoices: tuple[Invoice, ...]
+
+
+class CustomerIdentification:
+    """Identifies walk-in customers; one instance per kiosk screen session."""
+
+    def __init__(self, store: InvoiceStore, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+        self._failures = 0
+        self._paused_until: datetime | None = None
+
+    def identify(self, who: str, invoice_number: str) -> IdentifiedCustomer:
+        """Check the second factor and return the customer's invoices, or explain the failure."""
+        now = self._clock.now()
+        if self._paused_until is not None and now < self._paused_until:
+            raise TooManyAttempts(int((self._paused_until - now).total_seconds()) + 1)
+        who, number = who.strip(), invoice_number.strip()
+        if not who or not number.isdigit():
+            raise InvalidValue("enter your tax ID or customer code, and an invoice number")
+        customer = self._customer(who)
+        owned = customer is not None and any(
+            invoice.customer_code == customer.code
+            for invoice in self._store.invoices_by_number(int(number))
+        )
+        if customer is None or not owned:
+            self._failures += 1
+            if self._failures >= MAX_FAILURES:
+                self._paused_until = now + COOLDOWN
+                self._failures = 0
+            raise IdentificationFailed("we could not find invoices with those details")
+        self._failures = 0
+        invoices = self._store.invoices_for_customer(
+            customer.code, limit=LIST_SIZE, with_lines=False
+        )
+        today = self._clock.today()
+        ordered = sorted(invoices, key=lambda i: (_rank(i.status_on(today)), i.due_date))
+        return IdentifiedCustomer(customer, tuple(ordered))
+
+    def _customer(self, who: str) -> Customer | None:
+        exact = self._store.customer(who) or self._store.customer(who.upper())
+        if exact is not None:
+            return exact
+        by_tax_id = self._store.customers_by_tax_id(who)
+        return by_tax_id[0] if len(by_tax_id) == 1 else None
+
+
+_ORDER = [
+    InvoiceStatus.OVERDUE,
+    InvoiceStatus.PARTIALLY_PAID,
+    InvoiceStatus.OPEN,
+    InvoiceStatus.PAID,
+    InvoiceStatus.CANCELLED,
+]
+
+
+def _rank(status: InvoiceStatus) -> int:
+    return _ORDER.index(status)

@@ -1,0 +1,72 @@
+"""Running service calls off the GUI thread, and handing results back to it as queued signals.
+
+Two lanes, as in Anki's task manager: one worker for sync, so a sync never overlaps itself, and
+a small pool for what people ask for. Workers never touch widgets; the callbacks run on the GUI
+thread. Tests pass an executor that runs at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class TaskRunner(QObject):
+    """Runs work on a lane and calls back on the GUI thread with the result or the error."""
+
+    finished = Signal(object, object, object)
+    """(callback, value, error): emitted from a worker, delivered on the GUI thread."""
+
+    def __init__(
+        self, interactive: Executor | None = None, sync_lane: Executor | None = None
+    ) -> None:
+        super().__init__()
+        self._interactive = interactive or ThreadPoolExecutor(4, thread_name_prefix="kiosk-task")
+        self._sync_lane = sync_lane or ThreadPoolExecutor(1, thread_name_prefix="kiosk-sync")
+        self.busy = 0
+        self.finished.connect(self._on_finished)
+
+    def run(
+        self,
+        work: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[Exception], None],
+        *,
+        sync: bool = False,
+    ) -> None:
+        """Do `work` on a lane; then `on_done(result)` or `on_error(error)` on the GUI thread."""
+        self.busy += 1
+        lane = self._sync_lane if sync else self._interactive
+        lane.submit(self._call, work, on_done, on_error)
+
+    def shutdown(self) -> None:
+        for lane in (self._interactive, self._sync_lane):
+            lane.shutdown(wait=True, cancel_futures=True)
+
+    def _call(self, work: Callable[[], Any], on_done: Any, on_error: Any) -> None:
+        try:
+            value = work()
+        except Exception as error:  # handed to the GUI thread, which decides what people see
+            self.finished.emit(on_error, None, error)
+        else:
+            self.finished.emit(on_done, value, None)
+
+    @Slot(object, object, object)
+    def _on_finished(self, callback: Callable[[Any], None], value: Any, error: Any) -> None:
+        self.busy -= 1
+        callback(error if error is not None else value)
+
+
+class ImmediateExecutor(Executor):
+    """Runs submitted work at once, on the calling thread (for tests)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        fn(*args, **kwargs)
+        return None

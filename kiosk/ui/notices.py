@@ -1,0 +1,30 @@
+"""The only place that turns errors into words a customer reads; tracebacks go to the log."""
+
+from __future__ import annotations
+
+import logging
+
+from kiosk.domain.errors import DomainError
+from kiosk.services.customer_identification import IdentificationFailed, TooManyAttempts
+from kiosk.services.errors import ExternalRejected, ExternalUnavailable
+from kiosk.ui.texts import Texts
+
+logger = logging.getLogger(__name__)
+
+
+def notice_for(error: Exception, texts: Texts) -> str:
+    """Plain words for an error; a bug is logged with its traceback and shown as an apology."""
+    if isinstance(error, TooManyAttempts):
+        return texts.format("too_many", seconds=error.seconds_left)
+    if isinstance(error, IdentificationFailed):
+        return texts["not_found"]
+    if isinstance(error, DomainError):
+        return texts.format("invalid", detail=str(error))
+    if isinstance(error, ExternalUnavailable):
+        logger.info("unavailable: %s", error)
+        return texts["unavailable"]
+    if isinstance(error, ExternalRejected):
+        logger.warning("rejected: %s", error)
+        return texts["rejected"]
+    logger.error("unexpected error shown as an apology", exc_info=error)
+    return texts["bug"]

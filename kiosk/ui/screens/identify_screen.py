@@ -1,0 +1,109 @@
+"""Identify: tax ID or customer code, and the number of one of the customer's invoices."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from kiosk.services.customer_identification import CustomerIdentification, IdentifiedCustomer
+from kiosk.ui.background import TaskRunner
+from kiosk.ui.notices import notice_for
+from kiosk.ui.texts import Texts
+from kiosk.ui.widgets.onscreen_keys import letters_keyboard, numeric_keypad
+from kiosk.ui.widgets.touch_button import TouchButton
+
+
+class IdentifyScreen(QWidget):
+    identified = Signal(object)
+    """The customer proved who they are (an IdentifiedCustomer)."""
+    back_requested = Signal()
+    """The customer wants to go back to the welcome screen."""
+
+    def __init__(self, identification: CustomerIdentification, runner: TaskRunner) -> None:
+        super().__init__()
+        self._identification = identification
+        self._runner = runner
+        self._texts = Texts("es")
+        self.title = QLabel()
+        self.title.setObjectName("title")
+        self.who = QLineEdit()
+        self.who.setObjectName("who")
+        self.invoice_number = QLineEdit()
+        self.invoice_number.setObjectName("invoice_number")
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.letters = letters_keyboard()
+        self.digits = numeric_keypad()
+        self.letters.target = self.who
+        self.digits.target = self.who
+        self.digits.entered.connect(self.submit)
+        self.continue_button = TouchButton("", primary=True)
+        self.continue_button.setObjectName("continue")
+        self.continue_button.clicked.connect(self.submit)
+        self.back = TouchButton("")
+        self.back.setObjectName("back")
+        self.back.setMinimumWidth(240)
+        self.back.clicked.connect(self.back_requested)
+        self.who.returnPressed.connect(self.invoice_number.setFocus)
+        self.invoice_number.returnPressed.connect(self.submit)
+        self.who.installEventFilter(self)
+        self.invoice_number.installEventFilter(self)
+
+        fields = QVBoxLayout()
+        self.who_label, self.number_label = QLabel(), QLabel()
+        for label, field in ((self.who_label, self.who), (self.number_label, self.invoice_number)):
+            fields.addWidget(label)
+            fields.addWidget(field)
+        keys = QHBoxLayout()
+        keys.addWidget(self.letters, 3)
+        keys.addWidget(self.digits, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back)
+        buttons.addWidget(self.continue_button, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addLayout(fields)
+        layout.addWidget(self.message)
+        layout.addLayout(keys)
+        layout.addLayout(buttons)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        # A tap chooses the field too: a kiosk window is not always the active one.
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress):
+            target = self.who if watched is self.who else self.invoice_number
+            self.letters.target = target
+            self.digits.target = target
+        return False
+
+    def retranslate(self, texts: Texts) -> None:
+        self._texts = texts
+        self.title.setText(texts["identify_title"])
+        self.who_label.setText(texts["who"])
+        self.number_label.setText(texts["invoice_number"])
+        self.continue_button.setText(texts["continue"])
+        self.back.setText(texts["back"])
+
+    def clear(self) -> None:
+        self.who.clear()
+        self.invoice_number.clear()
+        self.message.clear()
+        self.letters.target = self.digits.target = self.who
+
+    def submit(self) -> None:
+        who, number = self.who.text(), self.invoice_number.text()
+        self.message.setText(self._texts["busy"])
+        self.continue_button.setEnabled(False)
+        self._runner.run(
+            lambda: self._identification.identify(who, number), self._done, self._failed
+        )
+
+    def _done(self, found: IdentifiedCustomer) -> None:
+        self.continue_button.setEnabled(True)
+        self.message.clear()
+        self.identified.emit(found)
+
+    def _failed(self, error: Exception) -> None:
+        self.continue_button.setEnabled(True)
+        self.invoice_number.clear()
+        self.message.setText(notice_for(error, self._texts))

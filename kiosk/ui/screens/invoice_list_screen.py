@@ -1,0 +1,122 @@
+"""The customer's invoices: what is still to pay (overdue first) and the history, to pick from."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.display_formats import format_date, format_money
+from kiosk.domain.invoice import Invoice, InvoiceStatus
+from kiosk.services.customer_identification import IdentifiedCustomer
+from kiosk.ui.texts import Texts
+from kiosk.ui.widgets.touch_button import TouchButton
+
+HISTORY = {InvoiceStatus.PAID, InvoiceStatus.CANCELLED}
+
+
+class InvoiceListScreen(QWidget):
+    back_requested = Signal()
+    """The customer is done or wants to start again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._texts = Texts("es")
+        self._found: IdentifiedCustomer | None = None
+        self._today = date.today()
+        self.greeting = QLabel()
+        self.greeting.setObjectName("greeting")
+        self.open_table = _table()
+        self.open_table.setObjectName("open")
+        self.history_table = _table()
+        self.history_table.setObjectName("history")
+        self.empty = QLabel()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.open_table, "")
+        self.tabs.addTab(self.history_table, "")
+        self.back = TouchButton("")
+        self.back.setObjectName("back")
+        self.back.clicked.connect(self.back_requested)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.greeting)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.back)
+
+    def show_customer(self, found: IdentifiedCustomer, today: date) -> None:
+        self._found, self._today = found, today
+        self._fill()
+
+    def clear(self) -> None:
+        self._found = None
+        for table in (self.open_table, self.history_table):
+            table.setRowCount(0)
+        self.greeting.clear()
+
+    def selected_invoices(self) -> list[Invoice]:
+        if self._found is None:
+            return []
+        rows = {index.row() for index in self.open_table.selectionModel().selectedRows()}
+        return [self._open()[row] for row in sorted(rows)]
+
+    def retranslate(self, texts: Texts) -> None:
+        self._texts = texts
+        self.tabs.setTabText(0, texts["open"])
+        self.tabs.setTabText(1, texts["history"])
+        self.back.setText(texts["back"])
+        headers = [texts[k] for k in ("number", "date", "due", "amount_due", "status")]
+        for table in (self.open_table, self.history_table):
+            table.setHorizontalHeaderLabels(headers)
+        self._fill()
+
+    def _open(self) -> list[Invoice]:
+        assert self._found is not None
+        return [i for i in self._found.invoices if i.status_on(self._today) not in HISTORY]
+
+    def _fill(self) -> None:
+        if self._found is None:
+            return
+        texts = self._texts
+        self.greeting.setText(texts.format("hello", name=self._found.customer.name))
+        history = [i for i in self._found.invoices if i.status_on(self._today) in HISTORY]
+        for table, invoices in ((self.open_table, self._open()), (self.history_table, history)):
+            table.setRowCount(len(invoices))
+            for row, invoice in enumerate(invoices):
+                status = invoice.status_on(self._today)
+                cells = [
+                    str(invoice.doc_num),
+                    format_date(invoice.posting_date, texts.language),
+                    format_date(invoice.due_date, texts.language),
+                    format_money(invoice.amount_due),
+                    texts[f"status_{status.value}"],
+                ]
+                for column, text in enumerate(cells):
+                    item = QTableWidgetItem(text)
+                    if column == 3:
+                        item.setTextAlignment(
+                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                        )
+                    table.setItem(row, column, item)
+        self.empty.setText(texts["nothing_open"] if not self._open() else "")
+        self.empty.setVisible(not self._open())
+
+
+def _table() -> QTableWidget:
+    table = QTableWidget(0, 5)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(64)  # rows a finger can hit
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    return table

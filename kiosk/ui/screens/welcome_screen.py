@@ -1,0 +1,49 @@
+"""The first screen: the company, one big "Find my invoices", and the language switch."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from kiosk.ui.texts import Texts
+from kiosk.ui.widgets.touch_button import TouchButton
+
+
+class WelcomeScreen(QWidget):
+    find_requested = Signal()
+    """The customer wants to look up their invoices."""
+    language_toggled = Signal()
+    """The customer switched between Spanish and English."""
+
+    def __init__(self, company: str, *, demo_hint: str = "") -> None:
+        super().__init__()
+        self.company = QLabel(company)
+        self.company.setObjectName("company")
+        self.company.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.demo = QLabel()
+        self.demo.setObjectName("demo")
+        self.demo.setVisible(bool(demo_hint))
+        self.demo_hint = QLabel(demo_hint)
+        self.demo_hint.setObjectName("demo_hint")
+        self.demo_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.demo_hint.setVisible(bool(demo_hint))
+        self.find_button = TouchButton("", primary=True)
+        self.find_button.setObjectName("find")
+        self.find_button.clicked.connect(self.find_requested)
+        self.language = TouchButton("")
+        self.language.setObjectName("language")
+        self.language.clicked.connect(self.language_toggled)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.demo, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.company)
+        layout.addSpacing(40)
+        layout.addWidget(self.find_button)
+        layout.addWidget(self.demo_hint)
+        layout.addStretch(1)
+        layout.addWidget(self.language, alignment=Qt.AlignmentFlag.AlignRight)
+
+    def retranslate(self, texts: Texts) -> None:
+        self.find_button.setText(texts["find"])
+        self.language.setText(texts["language"])
+        self.demo.setText(texts["demo"])

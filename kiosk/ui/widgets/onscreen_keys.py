@@ -1,0 +1,50 @@
+"""On-screen keys (no physical keyboard on a kiosk): a numeric keypad and a letters keyboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QLineEdit, QWidget
+
+from kiosk.ui.widgets.touch_button import TouchButton
+
+DIGITS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "✓"]
+LETTERS = "QWERTYUIOPASDFGHJKLÑZXCVBNM&"
+BACKSPACE = "⌫"
+ENTER = "✓"
+
+
+class OnScreenKeys(QWidget):
+    """Keys that type into whichever field is the target; Enter asks to continue."""
+
+    entered = Signal()
+    """The customer pressed the ✓ key."""
+
+    def __init__(self, keys: list[str], columns: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.target: QLineEdit | None = None
+        grid = QGridLayout(self)
+        grid.setSpacing(6)
+        for index, key in enumerate(keys):
+            button = TouchButton(key)
+            button.setObjectName(f"key-{key}")
+            button.clicked.connect(lambda _checked=False, k=key: self.press(k))
+            grid.addWidget(button, index // columns, index % columns)
+
+    def press(self, key: str) -> None:
+        if key == ENTER:
+            self.entered.emit()
+            return
+        if self.target is None:
+            return
+        if key == BACKSPACE:
+            self.target.backspace()
+        else:
+            self.target.insert(key)
+
+
+def numeric_keypad(parent: QWidget | None = None) -> OnScreenKeys:
+    return OnScreenKeys(DIGITS, 3, parent)
+
+
+def letters_keyboard(parent: QWidget | None = None) -> OnScreenKeys:
+    return OnScreenKeys([*LETTERS, BACKSPACE], 10, parent)

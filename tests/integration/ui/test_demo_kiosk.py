@@ -1,0 +1,105 @@
+"""The kiosk over the demo: the bundled emulator, a real SQLite cache, a real first sync."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.app.demo import Demo, start_demo
+from kiosk.app.gui import build_sync_driver, build_window
+from kiosk.app.settings import load_settings
+from kiosk.ui.background import TaskRunner
+from tests.ui.kiosk_parts import identify, table_texts
+
+
+@pytest.fixture
+def demo() -> Iterator[Demo]:
+    running = start_demo(load_settings(None))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def runner() -> Iterator[TaskRunner]:
+    runner = TaskRunner()
+    yield runner
+    runner.shutdown()
+
+
+def test_the_demo_hint_identifies_a_customer_from_the_synced_cache(
+    qtbot: QtBot, demo: Demo, runner: TaskRunner
+) -> None:
+    window = build_window(demo.settings, demo.services, runner, demo_hint=demo.hint)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.welcome.demo.isVisible() and window.welcome.demo.text() == "DEMO"
+    tax_id, number = demo.hint.removeprefix("RFC ").split(" + ")
+
+    identify(qtbot, window, tax_id, number)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.invoices, timeout=5000)
+
+    rows = table_texts(window.invoices.open_table)
+    assert number in [row[0] for row in rows]
+    assert rows[0][4] == "Vencida"
+    expected = demo.services.store.open_invoices_for_customer(
+        demo.services.store.customers_by_tax_id(tax_id)[0].code
+    )
+    assert len(rows) == len(expected)
+
+
+def test_offline_banner_appears_when_sap_stops_answering(
+    qtbot: QtBot, demo: Demo, runner: TaskRunner
+) -> None:
+    window = build_window(demo.settings, demo.services, runner)
+    qtbot.addWidget(window)
+    window.show()
+    driver = build_sync_driver(demo.settings, demo.services, runner)
+    window.watch_sync(driver)
+    demo.emulator.faults.fail_next(".", method="GET", status=503, times=1000)
+    demo.emulator.faults.fail_next(".", method="POST", status=503, times=1000)
+
+    with qtbot.waitSignal(driver.online_changed, timeout=20000) as first:
+        driver.sync_now()
+    assert first.args == [False]
+    assert window.offline.isVisible()
+    assert window.offline.text() == "Sin conexión con SAP: mostramos la información guardada"
+
+    demo.emulator.faults.clear()
+    with qtbot.waitSignal(driver.online_changed, timeout=20000) as second:
+        driver.sync_now()
+    assert second.args == [True]
+    assert not window.offline.isVisible()
+
+
+KIOSK = str(Path(sys.executable).with_name("kiosk"))
+
+
+def test_kiosk_demo_command_starts_and_closes_cleanly() -> None:
+    # A process of its own: once a QApplication's exec() has returned, timers in later tests stop.
+    done = subprocess.run(
+        [KIOSK, "--demo", "--smoke-test"], capture_output=True, text=True, timeout=120
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_without_a_display_the_kiosk_says_so_instead_of_crashing() -> None:
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    done = subprocess.run(
+        [KIOSK, "--demo"], capture_output=True, text=True, timeout=60, env=environment
+    )
+
+    assert done.returncode == 3
+    assert "no display" in done.stderr and "xvfb-run" in done.stderr
+    assert "Traceback" not in done.stderr

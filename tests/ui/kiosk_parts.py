@@ -1,0 +1,69 @@
+"""Building the kiosk window over fakes for GUI tests, and driving it as a customer would."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QTableWidget
+
+from kiosk.services.customer_identification import CustomerIdentification
+from kiosk.services.ports import Clock, InvoiceStore
+from kiosk.ui.background import ImmediateExecutor, TaskRunner
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.screens.identify_screen import IdentifyScreen
+from kiosk.ui.widgets.onscreen_keys import OnScreenKeys
+
+
+def kiosk_window(
+    qtbot: QtBot,
+    store: InvoiceStore,
+    clock: Clock,
+    *,
+    runner: TaskRunner | None = None,
+    idle_seconds: int = 90,
+) -> KioskWindow:
+    runner = runner or TaskRunner(ImmediateExecutor(), ImmediateExecutor())
+    window = KioskWindow(
+        company="Ferretería La Esperanza",
+        language="es",
+        idle_seconds=idle_seconds,
+        identify=IdentifyScreen(CustomerIdentification(store, clock), runner),
+        clock=clock,
+    )
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def tap(qtbot: QtBot, button: QPushButton) -> None:
+    assert button.isVisible() and button.isEnabled(), button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def type_on_screen(qtbot: QtBot, screen: IdentifyScreen, text: str) -> None:
+    """Press the on-screen keys one by one, digits on the keypad, letters on the keyboard."""
+    for character in text:
+        keys: OnScreenKeys = screen.digits if character.isdigit() else screen.letters
+        button = keys.findChild(QPushButton, f"key-{character}")
+        assert button is not None, f"no on-screen key {character!r}"
+        tap(qtbot, button)
+
+
+def identify(qtbot: QtBot, window: KioskWindow, who: str, number: str) -> None:
+    """From the welcome screen: tap Find, type both fields on screen, tap Continue."""
+    tap(qtbot, window.welcome.find_button)
+    screen = window.identify
+    type_on_screen(qtbot, screen, who)
+    qtbot.mouseClick(screen.invoice_number, Qt.MouseButton.LeftButton)
+    type_on_screen(qtbot, screen, number)
+    tap(qtbot, screen.continue_button)
+
+
+def table_texts(table: QTableWidget) -> list[list[str]]:
+    return [
+        [table.item(row, column).text() for column in range(table.columnCount())]
+        for row in range(table.rowCount())
+    ]

@@ -1,0 +1,154 @@
+"""The customer kiosk driven with taps: identify, see the invoices, mistakes, idle timeout."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+
+from kiosk.domain.invoice import SapDocumentStatus
+from kiosk.ui.background import TaskRunner
+from tests.builders import make_customer, make_invoice
+from tests.fakes.in_memory_invoice_store import InMemoryInvoiceStore
+from tests.fakes.mutable_clock import MutableClock
+from tests.ui.kiosk_parts import identify, kiosk_window, table_texts, tap
+
+NOW = datetime(2026, 3, 1, 10, 0)
+
+
+@pytest.fixture
+def store() -> InMemoryInvoiceStore:
+    store = InMemoryInvoiceStore()
+    store.upsert_customers([make_customer("C001", tax_id="CPN010101AB1")])
+    store.upsert_invoices(
+        [
+            make_invoice(1, due_date=date(2026, 4, 1)),
+            make_invoice(2, due_date=date(2026, 2, 1), total="1500.50"),
+            make_invoice(3, paid_to_date="232.00", sap_status=SapDocumentStatus.CLOSED),
+            make_invoice(4, customer_code="C999", customer_tax_id="XAXX010101000"),
+        ]
+    )
+    return store
+
+
+def test_customer_identifies_with_taps_and_sees_overdue_first(
+    qtbot: QtBot, store: InMemoryInvoiceStore
+) -> None:
+    window = kiosk_window(qtbot, store, MutableClock(NOW))
+    assert window.welcome.find_button.text() == "Consultar mis facturas"
+
+    identify(qtbot, window, "CPN010101AB1", "1001")
+
+    assert window.stack.currentWidget() is window.invoices
+    assert window.invoices.greeting.text() == "Hola, Comercializadora Peña del Norte"
+    assert table_texts(window.invoices.open_table) == [
+        ["1002", "15/01/2026", "01/02/2026", "$1,500.50", "Vencida"],
+        ["1001", "15/01/2026", "01/04/2026", "$232.00", "Por pagar"],
+    ]
+    assert table_texts(window.invoices.history_table)[0][0] == "1003"
+    assert table_texts(window.invoices.history_table)[0][4] == "Pagada"
+
+
+def test_customer_selects_two_invoices(qtbot: QtBot, store: InMemoryInvoiceStore) -> None:
+    window = kiosk_window(qtbot, store, MutableClock(NOW))
+    identify(qtbot, window, "CPN010101AB1", "1001")
+    table = window.invoices.open_table
+
+    for row in (0, 1):
+        rect = table.visualRect(table.model().index(row, 0))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+    assert [i.doc_num for i in window.invoices.selected_invoices()] == [1002, 1001]
+
+
+def test_wrong_second_factor_says_so_and_clears_the_number(
+    qtbot: QtBot, store: InMemoryInvoiceStore
+) -> None:
+    window = kiosk_window(qtbot, store, MutableClock(NOW))
+
+    identify(qtbot, window, "CPN010101AB1", "1004")  # someone else's invoice
+
+    assert window.stack.currentWidget() is window.identify
+    assert "No encontramos facturas" in window.identify.message.text()
+    assert window.identify.invoice_number.text() == ""
+    assert window.identify.who.text() == "CPN010101AB1"
+
+
+def test_third_failure_makes_the_customer_wait(qtbot: QtBot, store: InMemoryInvoiceStore) -> None:
+    window = kiosk_window(qtbot, store, MutableClock(NOW))
+    identify(qtbot, window, "CPN010101AB1", "9")
+    for _ in range(2):
+        window.identify.invoice_number.setText("9")
+        tap(qtbot, window.identify.continue_button)
+    window.identify.invoice_number.setText("1001")
+
+    tap(qtbot, window.identify.continue_button)
+
+    assert window.identify.message.text() == "Demasiados intentos. Espere 61 segundos."
+    assert window.stack.currentWidget() is window.identify
+
+
+def test_idle_timeout_returns_to_welcome_and_forgets_everything(
+    qtbot: QtBot, store: InMemoryInvoiceStore
+) -> None:
+    window = kiosk_window(qtbot, store, MutableClock(NOW), idle_seconds=1)
+    identify(qtbot, window, "CPN010101AB1", "1001")
+    assert window.invoices.open_table.rowCount() == 2
+
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.welcome, timeout=3000)
+
+    assert window.invoices.open_table.rowCount() == 0
+    assert window.invoices.greeting.text() == ""
+    assert window.identify.who.text() == ""
+    assert window.identify.invoice_number.text() == ""
+
+
+def test_english_for_one_customer_then_back_to_spanish(
+    qtbot: QtBot, store: InMemoryInvoiceStore
+) -> None:
+    window = kiosk_window(qtbot, store, MutableClock(NOW))
+
+    tap(qtbot, window.welcome.language)
+    assert window.welcome.find_button.text() == "Find my invoices"
+    identify(qtbot, window, "CPN010101AB1", "1001")
+    assert table_texts(window.invoices.open_table)[0][1:] == [
+        "01/15/2026", "02/01/2026", "$1,500.50", "Overdue",
+    ]  # fmt: skip
+
+    tap(qtbot, window.invoices.back)
+    assert window.welcome.find_button.text() == "Consultar mis facturas"
+
+
+class _StoreThatRecordsThreads:
+    """Wraps a store and notes the thread of every call."""
+
+    def __init__(self, store: InMemoryInvoiceStore) -> None:
+        self._store = store
+        self.threads: list[threading.Thread] = []
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._store, name)
+
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            self.threads.append(threading.current_thread())
+            return method(*args, **kwargs)
+
+        return recorded
+
+
+def test_no_store_call_runs_on_the_gui_thread(qtbot: QtBot, store: InMemoryInvoiceStore) -> None:
+    recording = _StoreThatRecordsThreads(store)
+    runner = TaskRunner()  # real worker threads
+    window = kiosk_window(qtbot, recording, MutableClock(NOW), runner=runner)  # type: ignore[arg-type]
+
+    identify(qtbot, window, "CPN010101AB1", "1001")
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.invoices, timeout=3000)
+    runner.shutdown()
+
+    assert recording.threads, "the store was never called"
+    assert threading.main_thread() not in recording.threads

@@ -1,0 +1,78 @@
+"""Customer identification: the second factor, the order of the list, and throttling."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from kiosk.domain.errors import InvalidValue
+from kiosk.domain.invoice import SapDocumentStatus
+from kiosk.services.customer_identification import (
+    CustomerIdentification,
+    IdentificationFailed,
+    TooManyAttempts,
+)
+from tests.builders import make_customer, make_invoice
+from tests.fakes.in_memory_invoice_store import InMemoryInvoiceStore
+from tests.fakes.mutable_clock import MutableClock
+
+TODAY = datetime(2026, 3, 1, 10, 0)
+
+
+@pytest.fixture
+def store() -> InMemoryInvoiceStore:
+    store = InMemoryInvoiceStore()
+    store.upsert_customers([make_customer("C001"), make_customer("C002", tax_id="OTR990101XY2")])
+    store.upsert_invoices(
+        [
+            make_invoice(1, due_date=date(2026, 4, 1)),  # open
+            make_invoice(2, due_date=date(2026, 2, 1)),  # overdue
+            make_invoice(3, paid_to_date="232.00", sap_status=SapDocumentStatus.CLOSED),
+            make_invoice(4, customer_code="C002", customer_tax_id="OTR990101XY2"),
+        ]
+    )
+    return store
+
+
+def test_tax_id_in_any_spelling_and_an_own_invoice_identify_the_customer(
+    store: InMemoryInvoiceStore,
+) -> None:
+    found = CustomerIdentification(store, MutableClock(TODAY)).identify("cpn010101ab1", " 1001 ")
+
+    assert found.customer.code == "C001"
+    assert [i.doc_num for i in found.invoices] == [1002, 1001, 1003]  # overdue, open, paid
+
+
+def test_customer_code_works_too(store: InMemoryInvoiceStore) -> None:
+    found = CustomerIdentification(store, MutableClock(TODAY)).identify("c002", "1004")
+
+    assert found.customer.code == "C002"
+
+
+def test_someone_elses_invoice_number_does_not_identify(store: InMemoryInvoiceStore) -> None:
+    with pytest.raises(IdentificationFailed):
+        CustomerIdentification(store, MutableClock(TODAY)).identify("C001", "1004")
+
+
+def test_missing_input_is_named_not_counted(store: InMemoryInvoiceStore) -> None:
+    identification = CustomerIdentification(store, MutableClock(TODAY))
+    for _ in range(5):
+        with pytest.raises(InvalidValue, match="invoice number"):
+            identification.identify("C001", "abc")
+    assert identification.identify("C001", "1001").customer.code == "C001"
+
+
+def test_three_failures_pause_identification_for_a_minute(store: InMemoryInvoiceStore) -> None:
+    clock = MutableClock(TODAY)
+    identification = CustomerIdentification(store, clock)
+    for number in ("9991", "9992", "9993"):
+        with pytest.raises(IdentificationFailed):
+            identification.identify("C001", number)
+
+    with pytest.raises(TooManyAttempts) as paused:
+        identification.identify("C001", "1001")  # even the right answer waits
+    assert paused.value.seconds_left == 61
+
+    clock.advance(seconds=61)
+    assert identification.identify("C001", "1001").customer.code == "C001"
