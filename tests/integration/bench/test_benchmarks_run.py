@@ -58,3 +58,15 @@ def test_email_benchmark(tmp_path):
     figures = run_benchmark("email_benchmark", tmp_path, "--messages", "5")
 
     assert figures["messages"] == 5 and figures["messages_per_second"] > 0
+
+
+@pytest.mark.slow
+def test_gui_benchmark(tmp_path):
+    figures = run_benchmark(
+        "gui_benchmark", tmp_path, "--invoices", "2000", "--starts", "1", "--identifies", "3",
+        "--database", str(tmp_path / "cache.sqlite3"),
+    )  # fmt: skip
+
+    assert figures["invoices_in_cache"] == 2000 and figures["identified_customers"] > 0
+    assert figures["cold_start_median_s"] > 0 and figures["peak_rss_mb"] > 0
+    assert 0 < figures["identify_to_list_p50_ms"] <= figures["identify_to_list_p95_ms"]
