@@ -22,6 +22,7 @@ from kiosk.services.customer_identification import CustomerIdentification
 from kiosk.services.sync import SyncReport
 from kiosk.services.sync_schedule import SyncSchedule
 from kiosk.ui.background import TaskRunner
+from kiosk.ui.customer_actions import CustomerActions
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.screens.identify_screen import IdentifyScreen
 from kiosk.ui.sync_driver import SyncDriver
@@ -34,12 +35,15 @@ def build_window(
 ) -> KioskWindow:
     """The kiosk window over the given services."""
     identification = CustomerIdentification(services.store, services.clock)
+    actions = CustomerActions(services.payments, delivery_service(settings, services))
     return KioskWindow(
         company=settings.company.name,
         language=settings.kiosk.language,
         idle_seconds=settings.kiosk.idle_timeout_seconds,
         identify=IdentifyScreen(identification, runner),
         clock=services.clock,
+        runner=runner,
+        actions=actions,
         demo_hint=demo_hint,
     )
 

@@ -42,3 +42,9 @@ def normalize_email(text: str) -> str:
     if len(normalized) > 254:
         raise InvalidValue("the e-mail address is longer than 254 characters")
     return normalized
+
+
+def masked_email(address: str) -> str:
+    """The address as a customer may see it on a shared screen: j***@example.com."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"

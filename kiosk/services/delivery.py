@@ -42,6 +42,10 @@ logger = logging.getLogger(__name__)
 AUTOMATIC_SINCE = "delivery"  # the sync cursor holding the day automatic delivery began
 
 
+class NoEmailOnFile(InvalidValue):
+    """The customer registered no billing e-mail address, and none was given."""
+
+
 @dataclass(frozen=True)
 class DeliveryOptions:
     language: str
@@ -264,7 +268,7 @@ class DeliveryService:
     def _preference_email(self, invoice: Invoice) -> str:
         preference = self._invoices.billing_preference(invoice.customer_code)
         if preference is None or not preference.email:
-            raise InvalidValue(
+            raise NoEmailOnFile(
                 f"customer {invoice.customer_code} has no billing e-mail address: "
                 "give one (--to) or register a preference"
             )

@@ -3,16 +3,31 @@ clears everything a customer entered or saw before the next one walks up."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.domain.delivery import Delivery
+from kiosk.domain.invoice import Invoice
+from kiosk.domain.payment_request import PaymentRequest
 from kiosk.services.customer_identification import IdentifiedCustomer
-from kiosk.services.ports import Clock
+from kiosk.services.ports import Clock, QrCode
+from kiosk.ui.background import TaskRunner
+from kiosk.ui.customer_actions import CustomerActions, outcome_lines
+from kiosk.ui.notices import notice_for
+from kiosk.ui.screens.done_screen import DoneScreen
 from kiosk.ui.screens.identify_screen import IdentifyScreen
 from kiosk.ui.screens.invoice_list_screen import InvoiceListScreen
+from kiosk.ui.screens.payment_screen import PaymentScreen
 from kiosk.ui.screens.welcome_screen import WelcomeScreen
 from kiosk.ui.sync_driver import SyncDriver
 from kiosk.ui.texts import Texts
+
+
+class Screen(Protocol):
+    def retranslate(self, texts: Texts) -> None: ...
+
 
 STYLE = """
 QWidget { font-size: 22px; }
@@ -21,8 +36,9 @@ QLabel#demo { font-size: 20px; color: white; background: #C0392B; padding: 6px 1
 QLabel#title, QLabel#greeting { font-size: 30px; font-weight: bold; color: #0B5394; }
 QLabel#message { color: #B03A2E; min-height: 32px; }
 QLabel#demo_hint { font-size: 20px; color: #34495E; }
+QLabel#outcome, QLabel#amount { font-size: 30px; font-weight: bold; }
 QLabel#offline { color: white; background: #B9770E; padding: 8px; }
-QPushButton { border: 1px solid #9AA5B1; border-radius: 8px; background: #F4F6F8; }
+QPushButton { border: 1px solid #9AA5B1; border-radius: 8px; background: #F4F6F8; padding: 0 16px; }
 QPushButton[primary="true"] { font-size: 32px; font-weight: bold; color: white;
                               background: #0B5394; border: none; }
 QPushButton:disabled { color: #9AA5B1; }
@@ -41,17 +57,23 @@ class KioskWindow(QMainWindow):
         idle_seconds: int,
         identify: IdentifyScreen,
         clock: Clock,
+        runner: TaskRunner,
+        actions: CustomerActions | None = None,
         demo_hint: str = "",
     ) -> None:
         super().__init__()
         self._clock = clock
+        self._runner = runner
+        self._actions = actions
         self._default_language = language
         self.texts = Texts(language)
         self.welcome = WelcomeScreen(company, demo_hint=demo_hint)
         self.identify = identify
         self.invoices = InvoiceListScreen()
+        self.payment = PaymentScreen()
+        self.done = DoneScreen()
         self.stack = QStackedWidget()
-        for screen in (self.welcome, self.identify, self.invoices):
+        for screen in (self.welcome, self.identify, self.invoices, self.payment, self.done):
             self.stack.addWidget(screen)
         self.offline = QLabel()
         self.offline.setObjectName("offline")
@@ -69,6 +91,10 @@ class KioskWindow(QMainWindow):
         self.identify.back_requested.connect(self.reset)
         self.identify.identified.connect(self._to_invoices)
         self.invoices.back_requested.connect(self.reset)
+        self.invoices.action_requested.connect(self._act)
+        for screen in (self.payment, self.done):
+            screen.back_requested.connect(self._back_to_invoices)
+            screen.finished.connect(self.reset)
 
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
@@ -101,8 +127,8 @@ class KioskWindow(QMainWindow):
     def reset(self) -> None:
         """Back to the welcome screen, forgetting everything the customer entered or saw."""
         self.idle.stop()
-        self.identify.clear()
-        self.invoices.clear()
+        for screen in (self.identify, self.invoices, self.payment, self.done):
+            screen.clear()
         if self.texts.language != self._default_language:
             self.texts = Texts(self._default_language)
             self._retranslate()
@@ -119,11 +145,42 @@ class KioskWindow(QMainWindow):
         self.stack.setCurrentWidget(self.invoices)
         self.idle.start()
 
+    def _act(self, action: str, invoices: list[Invoice]) -> None:
+        actions = self._actions
+        if actions is None or not invoices:
+            return
+        self.invoices.set_busy(True)
+        if action == "pay":
+            self._runner.run(lambda: actions.pay(invoices), self._show_payment, self._action_failed)
+        else:
+            work = actions.print if action == "print" else actions.email
+            self._runner.run(lambda: work(invoices), self._show_outcome, self._action_failed)
+
+    def _show_payment(self, result: tuple[PaymentRequest, QrCode]) -> None:
+        self.invoices.set_busy(False)
+        self.payment.show_request(*result)
+        self.stack.setCurrentWidget(self.payment)
+
+    def _show_outcome(self, deliveries: list[Delivery]) -> None:
+        self.invoices.set_busy(False)
+        self.done.show_outcome(outcome_lines(deliveries, self.texts))
+        self.stack.setCurrentWidget(self.done)
+
+    def _action_failed(self, error: Exception) -> None:
+        self.invoices.set_busy(False)
+        self.invoices.show_status(notice_for(error, self.texts))
+
+    def _back_to_invoices(self) -> None:
+        self.stack.setCurrentWidget(self.invoices)
+
+    def _screens(self) -> tuple[Screen, ...]:
+        return (self.welcome, self.identify, self.invoices, self.payment, self.done)
+
     def _toggle_language(self) -> None:
         self.texts = Texts("en" if self.texts.language == "es" else "es")
         self._retranslate()
 
     def _retranslate(self) -> None:
-        for screen in (self.welcome, self.identify, self.invoices):
+        for screen in self._screens():
             screen.retranslate(self.texts)
         self.offline.setText(self.texts["offline"])

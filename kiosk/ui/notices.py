@@ -6,6 +6,7 @@ import logging
 
 from kiosk.domain.errors import DomainError
 from kiosk.services.customer_identification import IdentificationFailed, TooManyAttempts
+from kiosk.services.delivery import NoEmailOnFile
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.ui.texts import Texts
 
@@ -16,6 +17,8 @@ def notice_for(error: Exception, texts: Texts) -> str:
     """Plain words for an error; a bug is logged with its traceback and shown as an apology."""
     if isinstance(error, TooManyAttempts):
         return texts.format("too_many", seconds=error.seconds_left)
+    if isinstance(error, NoEmailOnFile):
+        return texts["no_email"]
     if isinstance(error, IdentificationFailed):
         return texts["not_found"]
     if isinstance(error, DomainError):

@@ -1,5 +1,7 @@
 """Everything the screens say, in Spanish and English."""
 
+# ruff: noqa: E501 (sentences read better whole)
+
 from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -36,6 +38,23 @@ TEXTS: dict[str, dict[str, str]] = {
         "rejected": "No se pudo completar. Pida ayuda al personal.",
         "bug": "Algo salió mal. Empecemos de nuevo.",
         "nothing_open": "No tiene facturas pendientes.",
+        "pay": "Pagar",
+        "print": "Imprimir",
+        "email": "Enviar por correo",
+        "choose_first": "Toque una o varias facturas para pagarlas, imprimirlas o recibirlas por correo.",
+        "pay_title": "Pague con su celular",
+        "pay_amount": "Total a pagar: {amount}",
+        "pay_reference": "Referencia: {reference}",
+        "pay_invoices": "Facturas: {numbers}",
+        "pay_how": "Escanee el código con la app de su banco. El pago aparecerá en su saldo en cuanto SAP lo registre.",
+        "finish": "Terminar",
+        "back_to_invoices": "Volver a mis facturas",
+        "store_printer": "la impresora de la tienda",
+        "printed": "Factura {number} impresa en {printer}.",
+        "print_failed": "Factura {number}: la impresora no está disponible. Pida ayuda al personal.",
+        "emailed": "Factura {number} enviada a {address}.",
+        "email_queued": "Factura {number}: la enviaremos a {address} en cuanto sea posible.",
+        "no_email": "No tenemos un correo registrado para usted. Pida al personal que lo registre.",
     },
     "en": {
         "find": "Find my invoices",
@@ -70,6 +89,23 @@ TEXTS: dict[str, dict[str, str]] = {
         "rejected": "That could not be done. Please ask staff.",
         "bug": "Something went wrong. Let's start again.",
         "nothing_open": "You have no open invoices.",
+        "pay": "Pay",
+        "print": "Print",
+        "email": "E-mail",
+        "choose_first": "Tap one or more invoices to pay, print or e-mail them.",
+        "pay_title": "Pay with your phone",
+        "pay_amount": "Amount to pay: {amount}",
+        "pay_reference": "Reference: {reference}",
+        "pay_invoices": "Invoices: {numbers}",
+        "pay_how": "Scan the code with your bank's app. The payment shows in your balance once SAP records it.",
+        "finish": "Finish",
+        "back_to_invoices": "Back to my invoices",
+        "store_printer": "the store's printer",
+        "printed": "Invoice {number} printed on {printer}.",
+        "print_failed": "Invoice {number}: the printer is not available. Please ask staff.",
+        "emailed": "Invoice {number} sent to {address}.",
+        "email_queued": "Invoice {number}: we will send it to {address} as soon as we can.",
+        "no_email": "We have no e-mail address on file for you. Please ask staff to register one.",
     },
 }
 

@@ -30,6 +30,7 @@ def kiosk_window(
         idle_seconds=idle_seconds,
         identify=IdentifyScreen(CustomerIdentification(store, clock), runner),
         clock=clock,
+        runner=runner,
     )
     qtbot.addWidget(window)
     window.resize(1280, 800)
@@ -67,3 +68,10 @@ def table_texts(table: QTableWidget) -> list[list[str]]:
         [table.item(row, column).text() for column in range(table.columnCount())]
         for row in range(table.rowCount())
     ]
+
+
+def select_rows(qtbot: QtBot, table: QTableWidget, rows: list[int]) -> None:
+    """Tap rows of a table, one after the other."""
+    for row in rows:
+        rect = table.visualRect(table.model().index(row, 0))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

@@ -9,14 +9,12 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import Qt
-
 from kiosk.domain.invoice import SapDocumentStatus
 from kiosk.ui.background import TaskRunner
 from tests.builders import make_customer, make_invoice
 from tests.fakes.in_memory_invoice_store import InMemoryInvoiceStore
 from tests.fakes.mutable_clock import MutableClock
-from tests.ui.kiosk_parts import identify, kiosk_window, table_texts, tap
+from tests.ui.kiosk_parts import identify, kiosk_window, select_rows, table_texts, tap
 
 NOW = datetime(2026, 3, 1, 10, 0)
 
@@ -57,13 +55,13 @@ def test_customer_identifies_with_taps_and_sees_overdue_first(
 def test_customer_selects_two_invoices(qtbot: QtBot, store: InMemoryInvoiceStore) -> None:
     window = kiosk_window(qtbot, store, MutableClock(NOW))
     identify(qtbot, window, "CPN010101AB1", "1001")
-    table = window.invoices.open_table
+    assert not window.invoices.action_buttons["pay"].isEnabled()
+    assert "Toque una o varias facturas" in window.invoices.status.text()
 
-    for row in (0, 1):
-        rect = table.visualRect(table.model().index(row, 0))
-        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    select_rows(qtbot, window.invoices.open_table, [0, 1])
 
     assert [i.doc_num for i in window.invoices.selected_invoices()] == [1002, 1001]
+    assert all(button.isEnabled() for button in window.invoices.action_buttons.values())
 
 
 def test_wrong_second_factor_says_so_and_clears_the_number(

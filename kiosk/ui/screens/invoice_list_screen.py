@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -25,9 +26,14 @@ from kiosk.ui.widgets.touch_button import TouchButton
 HISTORY = {InvoiceStatus.PAID, InvoiceStatus.CANCELLED}
 
 
+ACTIONS = ("pay", "print", "email")
+
+
 class InvoiceListScreen(QWidget):
     back_requested = Signal()
     """The customer is done or wants to start again."""
+    action_requested = Signal(str, list)
+    """("pay" | "print" | "email", the selected invoices)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -44,14 +50,29 @@ class InvoiceListScreen(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.open_table, "")
         self.tabs.addTab(self.history_table, "")
+        self.open_table.itemSelectionChanged.connect(self._selection_changed)
+        self.status = QLabel()
+        self.status.setObjectName("message")
         self.back = TouchButton("")
+        self.back.setMinimumWidth(240)
         self.back.setObjectName("back")
         self.back.clicked.connect(self.back_requested)
+        self.action_buttons: dict[str, TouchButton] = {}
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back)
+        for action in ACTIONS:
+            button = TouchButton("", primary=True)
+            button.setObjectName(action)
+            button.clicked.connect(lambda _checked=False, a=action: self._request(a))
+            buttons.addWidget(button, 2)
+            self.action_buttons[action] = button
         layout = QVBoxLayout(self)
         layout.addWidget(self.greeting)
         layout.addWidget(self.empty)
         layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.back)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self._selection_changed()
 
     def show_customer(self, found: IdentifiedCustomer, today: date) -> None:
         self._found, self._today = found, today
@@ -60,8 +81,19 @@ class InvoiceListScreen(QWidget):
     def clear(self) -> None:
         self._found = None
         for table in (self.open_table, self.history_table):
+            table.clearSelection()
             table.setRowCount(0)
         self.greeting.clear()
+        self.status.clear()
+
+    def set_busy(self, busy: bool) -> None:
+        """While an action runs: say so, and keep the buttons from being tapped twice."""
+        self.status.setText(self._texts["busy"] if busy else "")
+        self.back.setEnabled(not busy)
+        self._selection_changed(busy=busy)
+
+    def show_status(self, text: str) -> None:
+        self.status.setText(text)
 
     def selected_invoices(self) -> list[Invoice]:
         if self._found is None:
@@ -74,10 +106,24 @@ class InvoiceListScreen(QWidget):
         self.tabs.setTabText(0, texts["open"])
         self.tabs.setTabText(1, texts["history"])
         self.back.setText(texts["back"])
+        for action, button in self.action_buttons.items():
+            button.setText(texts[action])
         headers = [texts[k] for k in ("number", "date", "due", "amount_due", "status")]
         for table in (self.open_table, self.history_table):
             table.setHorizontalHeaderLabels(headers)
         self._fill()
+
+    def _selection_changed(self, *, busy: bool = False) -> None:
+        chosen = bool(self.selected_invoices())
+        for button in self.action_buttons.values():
+            button.setEnabled(chosen and not busy)
+        if not busy:
+            self.status.setText(
+                "" if chosen or self._found is None else self._texts["choose_first"]
+            )
+
+    def _request(self, action: str) -> None:
+        self.action_requested.emit(action, self.selected_invoices())
 
     def _open(self) -> list[Invoice]:
         assert self._found is not None
@@ -107,6 +153,7 @@ class InvoiceListScreen(QWidget):
                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                         )
                     table.setItem(row, column, item)
+        self._selection_changed()
         self.empty.setText(texts["nothing_open"] if not self._open() else "")
         self.empty.setVisible(not self._open())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.domain.email_address import normalize_email
+from kiosk.domain.email_address import masked_email, normalize_email
 from kiosk.domain.errors import InvalidValue
 
 
@@ -40,3 +40,15 @@ def test_valid_addresses_are_normalised(typed, kept):
 def test_invalid_addresses_are_explained(typed, problem):
     with pytest.raises(InvalidValue, match=problem):
         normalize_email(typed)
+
+
+@pytest.mark.parametrize(
+    ("address", "shown"),
+    [
+        ("juana.perez@example.com", "j***@example.com"),
+        ("a@b.mx", "a***@b.mx"),
+        ("not-an-address", "***"),
+    ],
+)
+def test_masked_email_shows_only_the_first_letter_and_the_domain(address: str, shown: str) -> None:
+    assert masked_email(address) == shown

@@ -1,0 +1,56 @@
+"""What a customer can do with the invoices they chose: pay, print, e-mail (off the GUI thread)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
+from kiosk.domain.email_address import masked_email
+from kiosk.domain.invoice import Invoice
+from kiosk.domain.payment_request import PaymentRequest
+from kiosk.services.delivery import DeliveryService
+from kiosk.services.payments import PaymentService
+from kiosk.services.ports import QrCode
+from kiosk.ui.texts import Texts
+
+REQUESTED_BY = "kiosk"
+
+
+@dataclass(frozen=True)
+class CustomerActions:
+    """The services behind the action buttons; every method runs on a worker thread."""
+
+    payments: PaymentService
+    delivery: DeliveryService
+
+    def pay(self, invoices: list[Invoice]) -> tuple[PaymentRequest, QrCode]:
+        request = self.payments.request_for(invoices)
+        return request, self.payments.qr_code(request)
+
+    def print(self, invoices: list[Invoice]) -> list[Delivery]:
+        return [
+            self.delivery.print(i.doc_num, printer=None, requested_by=REQUESTED_BY)
+            for i in invoices
+        ]
+
+    def email(self, invoices: list[Invoice]) -> list[Delivery]:
+        return [
+            self.delivery.email(i.doc_num, to=None, requested_by=REQUESTED_BY) for i in invoices
+        ]
+
+
+def outcome_lines(deliveries: list[Delivery], texts: Texts) -> list[str]:
+    """One sentence per invoice: printed or sent, or waiting and why (never a raw error)."""
+    lines = []
+    for delivery in deliveries:
+        sent = delivery.state is DeliveryState.SENT
+        if delivery.channel is DeliveryChannel.EMAIL:
+            key = "emailed" if sent else "email_queued"
+            address = masked_email(delivery.destination)
+            lines.append(texts.format(key, number=delivery.doc_num, address=address))
+        elif sent:
+            printer = delivery.destination or texts["store_printer"]
+            lines.append(texts.format("printed", number=delivery.doc_num, printer=printer))
+        else:
+            lines.append(texts.format("print_failed", number=delivery.doc_num))
+    return lines

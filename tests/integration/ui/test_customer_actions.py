@@ -1,0 +1,134 @@
+"""Pay, print and e-mail from the kiosk window: the demo cache, a real CUPS queue, real SMTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.app.demo import Demo, start_demo
+from kiosk.app.gui import build_window
+from kiosk.app.settings import load_settings
+from kiosk.domain.billing_preference import BillingChannel
+from kiosk.domain.delivery import DeliveryState
+from kiosk.domain.display_formats import format_money
+from kiosk.domain.money import Money
+from kiosk.ui.background import TaskRunner
+from kiosk.ui.main_window import KioskWindow
+from tests.fixtures.delivery_parts import MailServer
+from tests.ui.kiosk_parts import identify, select_rows, tap
+
+
+@pytest.fixture
+def delivery_settings(
+    monkeypatch: pytest.MonkeyPatch, cups_queue: str, mail_server: MailServer
+) -> str:
+    monkeypatch.setenv("KIOSK_SMTP__HOST", "127.0.0.1")
+    monkeypatch.setenv("KIOSK_SMTP__PORT", str(mail_server.port))
+    monkeypatch.setenv("KIOSK_SMTP__SECURITY", "none")
+    monkeypatch.setenv("KIOSK_SMTP__SENDER", "facturas@miempresa.mx")
+    monkeypatch.setenv("KIOSK_PRINTING__BACKEND", "cups")
+    monkeypatch.setenv("KIOSK_PRINTING__AUTO_PRINT", "true")
+    monkeypatch.setenv("KIOSK_PRINTING__PRINTER", cups_queue)
+    return cups_queue
+
+
+@pytest.fixture
+def demo(delivery_settings: str) -> Iterator[Demo]:
+    running = start_demo(load_settings(None))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo: Demo) -> Iterator[KioskWindow]:
+    runner = TaskRunner()
+    window = build_window(demo.settings, demo.services, runner)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    yield window
+    runner.shutdown()
+
+
+def _identify_demo_customer(qtbot: QtBot, window: KioskWindow, demo: Demo) -> str:
+    tax_id, number = demo.hint.removeprefix("RFC ").split(" + ")
+    identify(qtbot, window, tax_id, number)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.invoices, timeout=5000)
+    return demo.services.store.customers_by_tax_id(tax_id)[0].code
+
+
+def test_pay_two_invoices_shows_one_qr_with_their_total(
+    qtbot: QtBot, window: KioskWindow, demo: Demo
+) -> None:
+    _identify_demo_customer(qtbot, window, demo)
+    select_rows(qtbot, window.invoices.open_table, [0, 1])
+    chosen = window.invoices.selected_invoices()
+
+    tap(qtbot, window.invoices.action_buttons["pay"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.payment, timeout=5000)
+
+    total = sum((i.amount_due for i in chosen), Money.zero(chosen[0].currency))
+    assert window.payment.amount.text() == f"Total a pagar: {format_money(total)}"
+    reference = window.payment.reference.text().removeprefix("Referencia: ")
+    request = demo.services.payments.request(reference)
+    assert sorted(request.doc_nums) == sorted(i.doc_num for i in chosen)
+    assert window.payment.qr.payload and not window.payment.qr.pixmap().isNull()
+
+    tap(qtbot, window.payment.done)
+    assert window.stack.currentWidget() is window.welcome
+    assert window.payment.amount.text() == "" and window.payment.qr.payload == ""
+
+
+def test_print_two_invoices_on_the_real_queue(
+    qtbot: QtBot, window: KioskWindow, demo: Demo, delivery_settings: str
+) -> None:
+    _identify_demo_customer(qtbot, window, demo)
+    select_rows(qtbot, window.invoices.open_table, [0, 1])
+    numbers = [i.doc_num for i in window.invoices.selected_invoices()]
+
+    tap(qtbot, window.invoices.action_buttons["print"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=30000)
+
+    assert window.done.message.text().splitlines() == [
+        f"Factura {number} impresa en {delivery_settings}." for number in numbers
+    ]
+    logged = demo.services.deliveries.deliveries(state=None, channel=None)
+    printed = [d for d in logged if d.doc_num in numbers]
+    assert {d.state for d in printed} == {DeliveryState.SENT}
+    assert all(d.receipt and d.receipt.startswith(delivery_settings) for d in printed)
+
+
+def test_email_goes_only_to_the_address_on_file_shown_masked(
+    qtbot: QtBot, window: KioskWindow, demo: Demo, mail_server: MailServer
+) -> None:
+    code = _identify_demo_customer(qtbot, window, demo)
+    demo.services.preferences.register(
+        code, BillingChannel.EMAIL, "juana.perez@example.com", clerk="maria", consent_given=True
+    )
+    select_rows(qtbot, window.invoices.open_table, [0])
+    number = window.invoices.selected_invoices()[0].doc_num
+
+    tap(qtbot, window.invoices.action_buttons["email"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=30000)
+
+    assert window.done.message.text() == f"Factura {number} enviada a j***@example.com."
+    assert [m["To"] for m in mail_server.received] == ["juana.perez@example.com"]
+    assert str(number) in mail_server.received[0]["Subject"]
+
+
+def test_email_without_an_address_on_file_asks_for_staff(
+    qtbot: QtBot, window: KioskWindow, demo: Demo, mail_server: MailServer
+) -> None:
+    code = _identify_demo_customer(qtbot, window, demo)
+    if demo.services.store.billing_preference(code) is not None:
+        pytest.skip("the demo customer already has a preference")  # demo data decides
+    select_rows(qtbot, window.invoices.open_table, [0])
+
+    tap(qtbot, window.invoices.action_buttons["email"])
+    expected = "No tenemos un correo registrado para usted. Pida al personal que lo registre."
+    qtbot.waitUntil(lambda: window.invoices.status.text() == expected, timeout=10000)
+
+    assert window.stack.currentWidget() is window.invoices
+    assert mail_server.received == []
