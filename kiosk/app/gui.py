@@ -35,7 +35,9 @@ def build_window(
 ) -> KioskWindow:
     """The kiosk window over the given services."""
     identification = CustomerIdentification(services.store, services.clock)
-    actions = CustomerActions(services.payments, delivery_service(settings, services))
+    actions = CustomerActions(
+        services.payments, delivery_service(settings, services), services.documents
+    )
     return KioskWindow(
         company=settings.company.name,
         language=settings.kiosk.language,

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtGui import QImage
+
 from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
 from kiosk.domain.email_address import masked_email
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.payment_request import PaymentRequest
 from kiosk.services.delivery import DeliveryService
+from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.payments import PaymentService
 from kiosk.services.ports import QrCode
 from kiosk.ui.texts import Texts
+from kiosk.ui.widgets.pdf_pages import render_pages
 
 REQUESTED_BY = "kiosk"
 
@@ -22,6 +26,12 @@ class CustomerActions:
 
     payments: PaymentService
     delivery: DeliveryService
+    documents: InvoiceDocuments
+
+    def invoice_pages(self, invoice: Invoice, language: str) -> list[QImage]:
+        """The invoice's pages as it prints (the list holds invoices without their lines)."""
+        complete = self.documents.invoice_by_number(invoice.doc_num)
+        return render_pages(self.documents.invoice_pdf(complete, language=language))
 
     def pay(self, invoices: list[Invoice]) -> tuple[PaymentRequest, QrCode]:
         request = self.payments.request_for(invoices)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.domain.delivery import Delivery
@@ -18,6 +19,7 @@ from kiosk.ui.customer_actions import CustomerActions, outcome_lines
 from kiosk.ui.notices import notice_for
 from kiosk.ui.screens.done_screen import DoneScreen
 from kiosk.ui.screens.identify_screen import IdentifyScreen
+from kiosk.ui.screens.invoice_detail_screen import InvoiceDetailScreen
 from kiosk.ui.screens.invoice_list_screen import InvoiceListScreen
 from kiosk.ui.screens.payment_screen import PaymentScreen
 from kiosk.ui.screens.welcome_screen import WelcomeScreen
@@ -41,8 +43,10 @@ QLabel#offline { color: white; background: #B9770E; padding: 8px; }
 QPushButton { border: 1px solid #9AA5B1; border-radius: 8px; background: #F4F6F8; padding: 0 16px; }
 QPushButton[primary="true"] { font-size: 32px; font-weight: bold; color: white;
                               background: #0B5394; border: none; }
+QPushButton#view, QPushButton#pay, QPushButton#print, QPushButton#email { font-size: 24px; }
 QPushButton:disabled { color: #9AA5B1; }
 QLineEdit { min-height: 64px; font-size: 30px; padding: 0 12px; }
+QScrollBar:vertical { width: 40px; }
 """
 
 
@@ -70,11 +74,14 @@ class KioskWindow(QMainWindow):
         self.welcome = WelcomeScreen(company, demo_hint=demo_hint)
         self.identify = identify
         self.invoices = InvoiceListScreen()
+        self.detail = InvoiceDetailScreen()
         self.payment = PaymentScreen()
         self.done = DoneScreen()
         self.stack = QStackedWidget()
-        for screen in (self.welcome, self.identify, self.invoices, self.payment, self.done):
-            self.stack.addWidget(screen)
+        for widget in (
+            self.welcome, self.identify, self.invoices, self.detail, self.payment, self.done
+        ):  # fmt: skip
+            self.stack.addWidget(widget)
         self.offline = QLabel()
         self.offline.setObjectName("offline")
         self.offline.setVisible(False)
@@ -92,6 +99,8 @@ class KioskWindow(QMainWindow):
         self.identify.identified.connect(self._to_invoices)
         self.invoices.back_requested.connect(self.reset)
         self.invoices.action_requested.connect(self._act)
+        self.detail.action_requested.connect(self._act)
+        self.detail.back_requested.connect(self._back_to_invoices)
         for screen in (self.payment, self.done):
             screen.back_requested.connect(self._back_to_invoices)
             screen.finished.connect(self.reset)
@@ -127,7 +136,7 @@ class KioskWindow(QMainWindow):
     def reset(self) -> None:
         """Back to the welcome screen, forgetting everything the customer entered or saw."""
         self.idle.stop()
-        for screen in (self.identify, self.invoices, self.payment, self.done):
+        for screen in (self.identify, self.invoices, self.detail, self.payment, self.done):
             screen.clear()
         if self.texts.language != self._default_language:
             self.texts = Texts(self._default_language)
@@ -150,11 +159,23 @@ class KioskWindow(QMainWindow):
         if actions is None or not invoices:
             return
         self.invoices.set_busy(True)
-        if action == "pay":
+        if action == "view":
+            invoice, language = invoices[0], self.texts.language
+            self._runner.run(
+                lambda: (invoice, actions.invoice_pages(invoice, language)),
+                self._show_detail,
+                self._action_failed,
+            )
+        elif action == "pay":
             self._runner.run(lambda: actions.pay(invoices), self._show_payment, self._action_failed)
         else:
             work = actions.print if action == "print" else actions.email
             self._runner.run(lambda: work(invoices), self._show_outcome, self._action_failed)
+
+    def _show_detail(self, result: tuple[Invoice, list[QImage]]) -> None:
+        self.invoices.set_busy(False)
+        self.detail.show_invoice(*result)
+        self.stack.setCurrentWidget(self.detail)
 
     def _show_payment(self, result: tuple[PaymentRequest, QrCode]) -> None:
         self.invoices.set_busy(False)
@@ -168,13 +189,17 @@ class KioskWindow(QMainWindow):
 
     def _action_failed(self, error: Exception) -> None:
         self.invoices.set_busy(False)
-        self.invoices.show_status(notice_for(error, self.texts))
+        if self.stack.currentWidget() is self.invoices:
+            self.invoices.show_status(notice_for(error, self.texts))
+        else:  # asked from the invoice detail: say what happened on its own screen
+            self.done.show_outcome([notice_for(error, self.texts)])
+            self.stack.setCurrentWidget(self.done)
 
     def _back_to_invoices(self) -> None:
         self.stack.setCurrentWidget(self.invoices)
 
     def _screens(self) -> tuple[Screen, ...]:
-        return (self.welcome, self.identify, self.invoices, self.payment, self.done)
+        return (self.welcome, self.identify, self.invoices, self.detail, self.payment, self.done)
 
     def _toggle_language(self) -> None:
         self.texts = Texts("en" if self.texts.language == "es" else "es")

@@ -26,14 +26,14 @@ from kiosk.ui.widgets.touch_button import TouchButton
 HISTORY = {InvoiceStatus.PAID, InvoiceStatus.CANCELLED}
 
 
-ACTIONS = ("pay", "print", "email")
+ACTIONS = ("view", "pay", "print", "email")
 
 
 class InvoiceListScreen(QWidget):
     back_requested = Signal()
     """The customer is done or wants to start again."""
     action_requested = Signal(str, list)
-    """("pay" | "print" | "email", the selected invoices)."""
+    """("view" | "pay" | "print" | "email", the selected invoices)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -54,7 +54,7 @@ class InvoiceListScreen(QWidget):
         self.status = QLabel()
         self.status.setObjectName("message")
         self.back = TouchButton("")
-        self.back.setMinimumWidth(240)
+        self.back.setMinimumWidth(180)
         self.back.setObjectName("back")
         self.back.clicked.connect(self.back_requested)
         self.action_buttons: dict[str, TouchButton] = {}
@@ -114,9 +114,10 @@ class InvoiceListScreen(QWidget):
         self._fill()
 
     def _selection_changed(self, *, busy: bool = False) -> None:
-        chosen = bool(self.selected_invoices())
-        for button in self.action_buttons.values():
-            button.setEnabled(chosen and not busy)
+        count = len(self.selected_invoices())
+        chosen = count > 0
+        for action, button in self.action_buttons.items():
+            button.setEnabled((count == 1 if action == "view" else chosen) and not busy)
         if not busy:
             self.status.setText(
                 "" if chosen or self._found is None else self._texts["choose_first"]

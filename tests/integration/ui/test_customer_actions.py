@@ -7,6 +7,8 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtGui import QImage
+
 from kiosk.app.demo import Demo, start_demo
 from kiosk.app.gui import build_window
 from kiosk.app.settings import load_settings
@@ -16,6 +18,7 @@ from kiosk.domain.display_formats import format_money
 from kiosk.domain.money import Money
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.widgets.pdf_pages import PAGE_WIDTH
 from tests.fixtures.delivery_parts import MailServer
 from tests.ui.kiosk_parts import identify, select_rows, tap
 
@@ -132,3 +135,38 @@ def test_email_without_an_address_on_file_asks_for_staff(
 
     assert window.stack.currentWidget() is window.invoices
     assert mail_server.received == []
+
+
+def test_view_one_invoice_shows_its_pages_and_prints_from_there(
+    qtbot: QtBot, window: KioskWindow, demo: Demo, delivery_settings: str
+) -> None:
+    _identify_demo_customer(qtbot, window, demo)
+    view = window.invoices.action_buttons["view"]
+    select_rows(qtbot, window.invoices.open_table, [0, 1])
+    assert not view.isEnabled()  # one invoice at a time
+    select_rows(qtbot, window.invoices.open_table, [1])  # tap again: deselected
+    number = window.invoices.selected_invoices()[0].doc_num
+
+    tap(qtbot, view)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.detail, timeout=10000)
+
+    pages = window.detail.view.pages
+    assert len(pages) >= 1 and pages[0].isVisible()
+    assert pages[0].pixmap().width() == PAGE_WIDTH
+    assert _is_mostly_white_with_ink(pages[0].pixmap().toImage())
+
+    tap(qtbot, window.detail.action_buttons["print"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=30000)
+    assert window.done.message.text() == f"Factura {number} impresa en {delivery_settings}."
+
+
+def _is_mostly_white_with_ink(image: QImage) -> bool:
+    """A rendered invoice page: white paper with some dark text on it (not blank, not black)."""
+    dark = white = 0
+    for y in range(0, image.height(), 7):
+        for x in range(0, image.width(), 7):
+            lightness = image.pixelColor(x, y).lightness()
+            dark += lightness < 100
+            white += lightness > 240
+    total = dark + white
+    return white > 0.6 * total and dark > 0.005 * total
