@@ -27,6 +27,7 @@ from kiosk.bundled_files import migrations_path
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
 from kiosk.domain.errors import DomainError, InvalidValue
+from kiosk.domain.staff import Role
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.sync_status import current_status
 from kiosk.storage.database import describe
@@ -168,6 +169,19 @@ def build_parser() -> argparse.ArgumentParser:
     preference.add_argument("--email", help="billing address; needed for email and both")
     preference.add_argument("--clerk", default=getpass.getuser(), help="who registers it")
     preference.set_defaults(handler=_customers_set_preference)
+
+    users = commands.add_parser("users", help="staff accounts for the staff mode")
+    user_commands = users.add_subparsers(dest="users_command", metavar="ACTION")
+    users.set_defaults(handler=_users_list)
+    add_user = user_commands.add_parser("add", help="add a staff account (asks for the PIN)")
+    add_user.add_argument("name")
+    add_user.add_argument("--role", choices=[role.value for role in Role], required=True)
+    add_user.add_argument("--pin-stdin", action="store_true", help="read the PIN from stdin")
+    add_user.set_defaults(handler=_users_add)
+    passwd = user_commands.add_parser("passwd", help="set a new PIN (also unlocks)")
+    passwd.add_argument("name")
+    passwd.add_argument("--pin-stdin", action="store_true", help="read the PIN from stdin")
+    passwd.set_defaults(handler=_users_passwd)
 
     sync = commands.add_parser("sync", help="push queued changes to SAP, then pull changes")
     sync.add_argument("--full", action="store_true", help="re-read everything and reconcile")
@@ -443,6 +457,37 @@ def _customers_set_preference(args: argparse.Namespace, settings: Settings) -> i
         "it goes to SAP with the next sync"
     )
     return EXIT_OK
+
+
+def _users_list(args: argparse.Namespace, settings: Settings) -> int:
+    for account in build_services(settings).staff.accounts():
+        locked = (
+            f"  locked until {account.locked_until:%Y-%m-%d %H:%M}" if account.locked_until else ""
+        )
+        print(f"{account.name:<30} {account.role.value}{locked}")
+    return EXIT_OK
+
+
+def _users_add(args: argparse.Namespace, settings: Settings) -> int:
+    staff = build_services(settings).staff
+    account = staff.add(args.name, Role(args.role), _new_pin(args.pin_stdin))
+    print(f"added {account.name} ({account.role.value})")
+    return EXIT_OK
+
+
+def _users_passwd(args: argparse.Namespace, settings: Settings) -> int:
+    build_services(settings).staff.change_pin(args.name, _new_pin(args.pin_stdin))
+    print(f"PIN changed for {args.name}")
+    return EXIT_OK
+
+
+def _new_pin(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().strip()
+    pin = getpass.getpass("New PIN: ")
+    if getpass.getpass("Repeat the PIN: ") != pin:
+        raise InvalidValue("the two PINs differ")
+    return pin
 
 
 def _sync(args: argparse.Namespace, settings: Settings) -> int:

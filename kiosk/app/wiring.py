@@ -35,6 +35,7 @@ from kiosk.services.outbox import OutboxAdministration
 from kiosk.services.payments import PaymentService
 from kiosk.services.ports import Clock, Mailer, PaymentQrBuilder, Printer
 from kiosk.services.preferences import PreferenceService
+from kiosk.services.staff_accounts import StaffAccounts
 from kiosk.services.sync import SyncService
 from kiosk.services.system_clock import SystemClock
 from kiosk.storage.database import Engine, create_database_engine
@@ -44,6 +45,7 @@ from kiosk.storage.outbox_store import SqlOutboxStore
 from kiosk.storage.payment_request_store import SqlPaymentRequestStore
 from kiosk.storage.preference_store import SqlPreferenceStore
 from kiosk.storage.schema_migration import ensure_schema
+from kiosk.storage.staff_store import SqlStaffStore
 from kiosk.storage.sync_cursor_store import SqlSyncCursorStore
 
 
@@ -63,6 +65,7 @@ class Services:
     payments: PaymentService
     documents: InvoiceDocuments
     deliveries: SqlDeliveryStore
+    staff: StaffAccounts
 
 
 def database_engine(database: DatabaseSettings) -> Engine:
@@ -143,6 +146,7 @@ def build_services(settings: Settings) -> Services:
         payments=payments,
         documents=documents,
         deliveries=SqlDeliveryStore(engine),
+        staff=StaffAccounts(SqlStaffStore(engine), clock),
     )
 
 

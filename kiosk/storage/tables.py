@@ -271,3 +271,17 @@ class DeliveryRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class StaffAccountRow(Base):
+    """A local staff account; the PIN only as a salted scrypt hash."""
+
+    __tablename__ = "staff_accounts"
+    __table_args__ = (CheckConstraint("role IN ('clerk', 'supervisor', 'admin')", name="role"),)
+
+    name: Mapped[str] = mapped_column(String(30), primary_key=True)
+    role: Mapped[str] = mapped_column(String(10))
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
