@@ -25,6 +25,7 @@ from kiosk.ui.background import TaskRunner
 from kiosk.ui.customer_actions import CustomerActions
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.screens.identify_screen import IdentifyScreen
+from kiosk.ui.staff_services import StaffServices
 from kiosk.ui.sync_driver import SyncDriver
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def build_window(
         clock=services.clock,
         runner=runner,
         actions=actions,
+        staff=StaffServices(services.staff, services.lookup, services.preferences, services.outbox),
         demo_hint=demo_hint,
     )
 

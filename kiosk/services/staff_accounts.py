@@ -28,6 +28,16 @@ class AccountLocked(DomainError):
         self.minutes_left = minutes_left
 
 
+class NotAllowed(DomainError):
+    """The logged-in role may not do this."""
+
+
+def require_supervisor(session: StaffSession) -> None:
+    """Parked changes are retried or discarded by a supervisor or an admin, never a clerk."""
+    if not session.role.may_resolve_parked_changes:
+        raise NotAllowed(f"{session.name} is a {session.role.value}: ask a supervisor")
+
+
 class StaffStore(Protocol):
     def staff_account(self, name: str) -> StaffAccount | None: ...
 

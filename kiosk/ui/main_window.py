@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.domain.delivery import Delivery
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.payment_request import PaymentRequest
+from kiosk.domain.staff import StaffSession
 from kiosk.services.customer_identification import IdentifiedCustomer
 from kiosk.services.ports import Clock, QrCode
 from kiosk.ui.background import TaskRunner
@@ -22,9 +23,14 @@ from kiosk.ui.screens.identify_screen import IdentifyScreen
 from kiosk.ui.screens.invoice_detail_screen import InvoiceDetailScreen
 from kiosk.ui.screens.invoice_list_screen import InvoiceListScreen
 from kiosk.ui.screens.payment_screen import PaymentScreen
+from kiosk.ui.screens.staff_login_screen import StaffLoginScreen
+from kiosk.ui.screens.staff_screen import StaffScreen
 from kiosk.ui.screens.welcome_screen import WelcomeScreen
+from kiosk.ui.staff_services import StaffServices
 from kiosk.ui.sync_driver import SyncDriver
 from kiosk.ui.texts import Texts
+
+STAFF_SHORTCUT = "Ctrl+Alt+S"
 
 
 class Screen(Protocol):
@@ -63,6 +69,7 @@ class KioskWindow(QMainWindow):
         clock: Clock,
         runner: TaskRunner,
         actions: CustomerActions | None = None,
+        staff: StaffServices | None = None,
         demo_hint: str = "",
     ) -> None:
         super().__init__()
@@ -77,11 +84,25 @@ class KioskWindow(QMainWindow):
         self.detail = InvoiceDetailScreen()
         self.payment = PaymentScreen()
         self.done = DoneScreen()
+        self.staff_login = StaffLoginScreen(staff, runner) if staff else None
+        self.staff = StaffScreen(staff, runner) if staff else None
+        self._driver: SyncDriver | None = None
         self.stack = QStackedWidget()
         for widget in (
             self.welcome, self.identify, self.invoices, self.detail, self.payment, self.done
         ):  # fmt: skip
             self.stack.addWidget(widget)
+        if self.staff_login and self.staff:
+            self.stack.addWidget(self.staff_login)
+            self.stack.addWidget(self.staff)
+            self.staff_login.back_requested.connect(self.reset)
+            self.staff_login.logged_in.connect(self._to_staff)
+            self.staff.logout_requested.connect(self.reset)
+            self.staff.customers.preference_registered.connect(self._local_change)
+            self.staff.sync.sync_requested.connect(self._sync_now)
+            shortcut = QShortcut(QKeySequence(STAFF_SHORTCUT), self)
+            shortcut.activated.connect(self.open_staff_login)
+            self.welcome.staff_requested.connect(self.open_staff_login)
         self.offline = QLabel()
         self.offline.setObjectName("offline")
         self.offline.setVisible(False)
@@ -127,17 +148,32 @@ class KioskWindow(QMainWindow):
 
     def watch_sync(self, driver: SyncDriver) -> None:
         """Show the offline banner while the background sync cannot reach SAP."""
+        self._driver = driver
         driver.online_changed.connect(lambda online: self.set_offline(not online))
+
+    def open_staff_login(self) -> None:
+        """The hidden way into staff mode: Ctrl+Alt+S, or five quick taps on the company name."""
+        if self.staff_login is None:
+            return
+        self.reset()
+        self.stack.setCurrentWidget(self.staff_login)
+        self.staff_login.user.setFocus()
+        self.idle.start()
 
     def set_offline(self, offline: bool) -> None:
         self.offline.setText(self.texts["offline"])
         self.offline.setVisible(offline)
+        if self.staff is not None:
+            self.staff.sync.set_online(not offline)
 
     def reset(self) -> None:
         """Back to the welcome screen, forgetting everything the customer entered or saw."""
         self.idle.stop()
         for screen in (self.identify, self.invoices, self.detail, self.payment, self.done):
             screen.clear()
+        if self.staff_login and self.staff:  # leaving staff mode logs out
+            self.staff_login.clear()
+            self.staff.clear()
         if self.texts.language != self._default_language:
             self.texts = Texts(self._default_language)
             self._retranslate()
@@ -195,6 +231,20 @@ class KioskWindow(QMainWindow):
             self.done.show_outcome([notice_for(error, self.texts)])
             self.stack.setCurrentWidget(self.done)
 
+    def _to_staff(self, session: StaffSession) -> None:
+        assert self.staff is not None
+        self.staff.start(session)
+        self.stack.setCurrentWidget(self.staff)
+        self.idle.start()
+
+    def _local_change(self) -> None:
+        if self._driver is not None:
+            self._driver.local_change()
+
+    def _sync_now(self) -> None:
+        if self._driver is not None:
+            self._driver.sync_now()
+
     def _back_to_invoices(self) -> None:
         self.stack.setCurrentWidget(self.invoices)
 
@@ -208,4 +258,7 @@ class KioskWindow(QMainWindow):
     def _retranslate(self) -> None:
         for screen in self._screens():
             screen.retranslate(self.texts)
+        for staff_screen in (self.staff_login, self.staff):
+            if staff_screen is not None:
+                staff_screen.retranslate(self.texts)
         self.offline.setText(self.texts["offline"])

@@ -8,6 +8,7 @@ from kiosk.domain.errors import DomainError
 from kiosk.services.customer_identification import IdentificationFailed, TooManyAttempts
 from kiosk.services.delivery import NoEmailOnFile
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
+from kiosk.services.staff_accounts import AccountLocked, LoginFailed, NotAllowed
 from kiosk.ui.texts import Texts
 
 logger = logging.getLogger(__name__)
@@ -17,6 +18,12 @@ def notice_for(error: Exception, texts: Texts) -> str:
     """Plain words for an error; a bug is logged with its traceback and shown as an apology."""
     if isinstance(error, TooManyAttempts):
         return texts.format("too_many", seconds=error.seconds_left)
+    if isinstance(error, LoginFailed):
+        return texts["login_failed"]
+    if isinstance(error, AccountLocked):
+        return texts.format("locked", minutes=error.minutes_left)
+    if isinstance(error, NotAllowed):
+        return texts["not_allowed"]
     if isinstance(error, NoEmailOnFile):
         return texts["no_email"]
     if isinstance(error, IdentificationFailed):

@@ -53,6 +53,10 @@ class SyncDriver(QObject):
         self._schedule.start(self._clock.now())
         self.tick()
 
+    def local_change(self) -> None:
+        """Something waits in the outbox: sync soon."""
+        self._schedule.local_change(self._clock.now())
+
     def tick(self) -> None:
         if self.running or not self._schedule.is_due(self._clock.now()):
             return

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import time
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.ui.texts import Texts
 from kiosk.ui.widgets.touch_button import TouchButton
+
+STAFF_TAPS, STAFF_TAP_SECONDS = 5, 3.0
 
 
 class WelcomeScreen(QWidget):
@@ -14,12 +18,16 @@ class WelcomeScreen(QWidget):
     """The customer wants to look up their invoices."""
     language_toggled = Signal()
     """The customer switched between Spanish and English."""
+    staff_requested = Signal()
+    """Five quick taps on the company name: the hidden way into staff mode."""
 
     def __init__(self, company: str, *, demo_hint: str = "") -> None:
         super().__init__()
         self.company = QLabel(company)
         self.company.setObjectName("company")
         self.company.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.company.installEventFilter(self)
+        self._taps: list[float] = []
         self.demo = QLabel()
         self.demo.setObjectName("demo")
         self.demo.setVisible(bool(demo_hint))
@@ -42,6 +50,15 @@ class WelcomeScreen(QWidget):
         layout.addWidget(self.demo_hint)
         layout.addStretch(1)
         layout.addWidget(self.language, alignment=Qt.AlignmentFlag.AlignRight)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.company and event.type() == QEvent.Type.MouseButtonPress:
+            now = time.monotonic()
+            self._taps = [t for t in self._taps if now - t < STAFF_TAP_SECONDS] + [now]
+            if len(self._taps) >= STAFF_TAPS:
+                self._taps = []
+                self.staff_requested.emit()
+        return False
 
     def retranslate(self, texts: Texts) -> None:
         self.find_button.setText(texts["find"])

@@ -1,0 +1,71 @@
+"""Staff mode: customers and their billing preference, and the sync panel; Log out at the top."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from kiosk.domain.staff import StaffSession
+from kiosk.ui.background import TaskRunner
+from kiosk.ui.screens.staff_customers_tab import StaffCustomersTab
+from kiosk.ui.screens.staff_sync_tab import StaffSyncTab
+from kiosk.ui.staff_services import StaffServices
+from kiosk.ui.texts import Texts
+from kiosk.ui.widgets.touch_button import TouchButton
+
+
+class StaffScreen(QWidget):
+    logout_requested = Signal()
+
+    def __init__(self, services: StaffServices, runner: TaskRunner) -> None:
+        super().__init__()
+        self._texts = Texts("es")
+        self.session: StaffSession | None = None
+        self.who = QLabel()
+        self.who.setObjectName("greeting")
+        self.logout = TouchButton("")
+        self.logout.setMinimumWidth(240)
+        self.logout.clicked.connect(self.logout_requested)
+        self.customers = StaffCustomersTab(services, runner)
+        self.sync = StaffSyncTab(services, runner)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.customers, "")
+        self.tabs.addTab(self.sync, "")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        top = QHBoxLayout()
+        top.addWidget(self.who, 1)
+        top.addWidget(self.logout)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+
+    def start(self, session: StaffSession) -> None:
+        self.session = session
+        self.customers.session = session
+        self.sync.start(session)
+        self.tabs.setCurrentWidget(self.customers)
+        self._show_who()
+
+    def retranslate(self, texts: Texts) -> None:
+        self._texts = texts
+        self.logout.setText(texts["staff_logout"])
+        self.tabs.setTabText(0, texts["staff_customers"])
+        self.tabs.setTabText(1, texts["staff_sync"])
+        self.customers.retranslate(texts)
+        self.sync.retranslate(texts)
+        self._show_who()
+
+    def clear(self) -> None:
+        self.session = None
+        self.who.clear()
+        self.customers.clear()
+        self.sync.clear()
+
+    def _show_who(self) -> None:
+        if self.session is not None:
+            role = self._texts[f"role_{self.session.role.value}"]
+            self.who.setText(f"{self.session.name} · {role}")
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.sync and self.session is not None:
+            self.sync.refresh()

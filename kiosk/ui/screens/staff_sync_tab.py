@@ -1,0 +1,157 @@
+"""Staff: what waits for SAP, SAP's refusals, "Sync now", and retry or discard (supervisors)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.staff import StaffSession
+from kiosk.services.outbox import OutboxEntry
+from kiosk.ui.background import TaskRunner
+from kiosk.ui.notices import notice_for
+from kiosk.ui.staff_services import StaffServices
+from kiosk.ui.texts import Texts
+from kiosk.ui.widgets.touch_button import TouchButton
+
+COLUMNS = ("staff_change", "staff_customer", "status", "staff_sap_said", "staff_attempts")
+
+
+class StaffSyncTab(QWidget):
+    sync_requested = Signal()
+
+    def __init__(self, services: StaffServices, runner: TaskRunner) -> None:
+        super().__init__()
+        self._services = services
+        self._runner = runner
+        self._texts = Texts("es")
+        self.session: StaffSession | None = None
+        self.entries: list[OutboxEntry] = []
+        self.status = QLabel()
+        self.sync_now = TouchButton("", primary=True)
+        self.sync_now.clicked.connect(self.sync_requested)
+        self.table = QTableWidget(0, 5)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # SAP's message
+        self.reason = QLineEdit()
+        self.retry = TouchButton("")
+        self.retry.clicked.connect(self._retry)
+        self.discard = TouchButton("")
+        self.discard.clicked.connect(self._discard)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self.status, 1)
+        top.addWidget(self.sync_now)
+        actions = QHBoxLayout()
+        actions.addWidget(self.reason, 2)
+        actions.addWidget(self.retry, 1)
+        actions.addWidget(self.discard, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        layout.addWidget(self.message)
+
+    def retranslate(self, texts: Texts) -> None:
+        self._texts = texts
+        self.sync_now.setText(texts["staff_sync_now"])
+        self.table.setHorizontalHeaderLabels(
+            [
+                texts[k]
+                for k in (
+                    "staff_change",
+                    "staff_customer",
+                    "status",
+                    "staff_sap_said",
+                    "staff_attempts",
+                )
+            ]
+        )
+        self.reason.setPlaceholderText(texts["staff_reason"])
+        self.retry.setText(texts["staff_retry"])
+        self.discard.setText(texts["staff_discard"])
+
+    def start(self, session: StaffSession) -> None:
+        self.session = session
+        allowed = session.role.may_resolve_parked_changes
+        for widget in (self.retry, self.discard, self.reason):
+            widget.setEnabled(allowed)
+        self.message.setText("" if allowed else self._texts["staff_supervisor_only"])
+        self.refresh()
+
+    def set_online(self, online: bool) -> None:
+        self.status.setText(self._texts["staff_online" if online else "staff_offline"])
+
+    def clear(self) -> None:
+        self.session = None
+        self.entries = []
+        self.table.setRowCount(0)
+        self.reason.clear()
+        self.message.clear()
+
+    def refresh(self) -> None:
+        self._runner.run(self._services.outbox_entries, self._show, self._failed)
+
+    def _show(self, entries: list[OutboxEntry]) -> None:
+        self.entries = entries
+        self.table.setRowCount(len(entries))
+        for row, entry in enumerate(entries):
+            cells = [
+                self._texts[f"staff_kind_{entry.kind}"],
+                entry.customer_code,
+                self._texts[f"staff_state_{entry.state.value}"],
+                entry.last_error_message or "",
+                str(entry.attempts),
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
+
+    def _chosen(self) -> OutboxEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.entries[rows[0].row()] if rows else None
+
+    def _retry(self) -> None:
+        entry, session = self._chosen(), self.session
+        if entry is None or session is None or entry.id is None:
+            self.message.setText(self._texts["staff_choose_row"])
+            return
+        entry_id = entry.id
+        self._runner.run(
+            lambda: self._services.retry(session, entry_id), self._changed, self._failed
+        )
+
+    def _discard(self) -> None:
+        entry, session, reason = self._chosen(), self.session, self.reason.text()
+        if entry is None or session is None or entry.id is None:
+            self.message.setText(self._texts["staff_choose_row"])
+            return
+        entry_id = entry.id
+        self._runner.run(
+            lambda: self._services.discard(session, entry_id, reason), self._changed, self._failed
+        )
+
+    def _changed(self, entry: OutboxEntry) -> None:
+        self.reason.clear()
+        self.message.setText(self._texts[f"staff_state_{entry.state.value}"])
+        self.refresh()
+
+    def _failed(self, error: Exception) -> None:
+        self.message.setText(notice_for(error, self._texts))

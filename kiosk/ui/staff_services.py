@@ -1,0 +1,53 @@
+"""The services behind staff mode, run off the GUI thread with the logged-in person's role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
+from kiosk.domain.customer import Customer
+from kiosk.domain.staff import StaffSession
+from kiosk.services.invoice_lookup import InvoiceLookup
+from kiosk.services.outbox import OutboxAdministration, OutboxEntry
+from kiosk.services.preferences import PreferenceService
+from kiosk.services.staff_accounts import StaffAccounts, require_supervisor
+
+
+@dataclass(frozen=True)
+class StaffServices:
+    staff: StaffAccounts
+    lookup: InvoiceLookup
+    preferences: PreferenceService
+    outbox: OutboxAdministration
+
+    def login(self, name: str, pin: str) -> StaffSession:
+        return self.staff.login(name, pin)
+
+    def find_customers(self, text: str) -> list[Customer]:
+        return self.lookup.search_customers(text, limit=30) if text.strip() else []
+
+    def register(
+        self,
+        session: StaffSession,
+        customer_code: str,
+        channel: BillingChannel,
+        email: str | None,
+        consent: bool,
+    ) -> BillingPreference:
+        return self.preferences.register(
+            customer_code, channel, email, clerk=session.name, consent_given=consent
+        )
+
+    def history(self, customer_code: str) -> list[PreferenceChange]:
+        return self.preferences.history(customer_code)
+
+    def outbox_entries(self) -> list[OutboxEntry]:
+        return self.outbox.entries()
+
+    def retry(self, session: StaffSession, entry_id: int) -> OutboxEntry:
+        require_supervisor(session)
+        return self.outbox.retry(entry_id, by=session.name)
+
+    def discard(self, session: StaffSession, entry_id: int, reason: str) -> OutboxEntry:
+        require_supervisor(session)
+        return self.outbox.discard(entry_id, reason=reason, by=session.name)

@@ -1,0 +1,172 @@
+"""Staff mode driven with taps over the demo cache: login, preferences, the sync panel, roles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+
+from kiosk.app.demo import Demo, start_demo
+from kiosk.app.gui import build_window
+from kiosk.app.settings import load_settings
+from kiosk.domain.billing_preference import BillingChannel
+from kiosk.domain.staff import Role, StaffSession
+from kiosk.services.outbox import OutboxState
+from kiosk.services.staff_accounts import NotAllowed
+from kiosk.ui.background import TaskRunner
+from kiosk.ui.main_window import KioskWindow
+from tests.ui.kiosk_parts import tap
+
+
+@pytest.fixture
+def demo() -> Iterator[Demo]:
+    running = start_demo(load_settings(None))
+    running.services.staff.add("maria", Role.CLERK, "4821")
+    running.services.staff.add("sofia", Role.SUPERVISOR, "9150")
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo: Demo) -> Iterator[KioskWindow]:
+    runner = TaskRunner()
+    window = build_window(demo.settings, demo.services, runner)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    yield window
+    runner.shutdown()
+
+
+def log_in(qtbot: QtBot, window: KioskWindow, name: str, pin: str) -> None:
+    for _ in range(5):
+        qtbot.mouseClick(window.welcome.company, Qt.MouseButton.LeftButton)
+    assert window.staff_login is not None
+    assert window.stack.currentWidget() is window.staff_login
+    window.staff_login.user.setText(name)
+    window.staff_login.pin.setText(pin)
+    tap(qtbot, window.staff_login.login_button)
+
+
+def test_five_taps_open_the_login_and_a_wrong_pin_is_refused(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    log_in(qtbot, window, "maria", "0000")
+    assert window.staff_login is not None
+    qtbot.waitUntil(lambda: window.staff_login.message.text() == "Usuario o PIN incorrectos.")
+    assert window.staff_login.pin.text() == ""
+
+    window.staff_login.pin.setText("4821")
+    tap(qtbot, window.staff_login.login_button)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
+    assert window.staff is not None and window.staff.who.text() == "maria · cajero"
+
+
+def test_a_clerk_registers_a_preference_and_it_waits_in_the_outbox(
+    qtbot: QtBot, window: KioskWindow, demo: Demo
+) -> None:
+    log_in(qtbot, window, "maria", "4821")
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
+    assert window.staff is not None
+    customers = window.staff.customers
+
+    qtbot.keyClicks(customers.search, "C000007")
+    qtbot.waitUntil(lambda: customers.results.count() == 1, timeout=5000)
+    item = customers.results.item(0)
+    qtbot.mouseClick(
+        customers.results.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=customers.results.visualItemRect(item).center(),
+    )
+    assert customers.chosen.text().endswith("(C000007)")
+    tap(qtbot, customers.save)
+    assert customers.message.text() == "Elija papel, correo o ambos."
+
+    customers.channel_buttons[BillingChannel.BOTH].setChecked(True)
+    customers.email.setText("compras@abarrotes.mx")
+    tap(qtbot, customers.save)
+    qtbot.waitUntil(lambda: "consent" in customers.message.text(), timeout=5000)  # no consent
+
+    customers.consent.setChecked(True)
+    tap(qtbot, customers.save)
+    saved = "Guardada. Se enviará a SAP en la próxima sincronización."
+    qtbot.waitUntil(lambda: customers.message.text() == saved, timeout=5000)
+    qtbot.waitUntil(lambda: customers.history.count() >= 1, timeout=5000)
+    assert "compras@abarrotes.mx" in customers.history.item(0).text()
+
+    [entry] = [e for e in demo.services.outbox.entries() if e.customer_code == "C000007"]
+    assert entry.kind == "billing_preference" and entry.state is OutboxState.PENDING
+    window.staff.tabs.setCurrentWidget(window.staff.sync)
+    sync = window.staff.sync
+    qtbot.waitUntil(lambda: sync.table.rowCount() >= 1, timeout=5000)
+    rows = [[sync.table.item(r, c).text() for c in range(3)] for r in range(sync.table.rowCount())]
+    assert ["Preferencia de facturación", "C000007", "En espera"] in rows
+
+
+def _parked_change(demo: Demo) -> int:
+    demo.services.preferences.register(
+        "C000003", BillingChannel.PAPER, None, clerk="maria", consent_given=True
+    )
+    [entry] = [e for e in demo.services.outbox.entries() if e.customer_code == "C000003"]
+    assert entry.id is not None
+    demo.services.outbox_store.park(
+        entry.id, "-1116", "Field U_BillingChannel is not valid", demo.services.clock.now()
+    )
+    return entry.id
+
+
+def test_a_clerk_cannot_discard_a_parked_change(
+    qtbot: QtBot, window: KioskWindow, demo: Demo
+) -> None:
+    entry_id = _parked_change(demo)
+    log_in(qtbot, window, "maria", "4821")
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
+    assert window.staff is not None
+    window.staff.tabs.setCurrentWidget(window.staff.sync)
+    sync = window.staff.sync
+    qtbot.waitUntil(lambda: sync.table.rowCount() >= 1, timeout=5000)
+
+    assert not sync.discard.isEnabled() and not sync.retry.isEnabled()
+    assert "Solo un supervisor" in sync.message.text()
+    assert sync.table.item(0, 3).text() == "Field U_BillingChannel is not valid"
+    clerk = StaffSession("maria", Role.CLERK)
+    with pytest.raises(NotAllowed):
+        window.staff.sync._services.discard(clerk, entry_id, "typo")
+    assert demo.services.outbox_store.entry(entry_id).state is OutboxState.PARKED
+
+
+def test_a_supervisor_discards_a_parked_change_with_a_reason(
+    qtbot: QtBot, window: KioskWindow, demo: Demo
+) -> None:
+    entry_id = _parked_change(demo)
+    log_in(qtbot, window, "sofia", "9150")
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
+    assert window.staff is not None
+    window.staff.tabs.setCurrentWidget(window.staff.sync)
+    sync = window.staff.sync
+    qtbot.waitUntil(lambda: sync.table.rowCount() >= 1, timeout=5000)
+    sync.table.selectRow(0)
+
+    tap(qtbot, sync.discard)  # no reason yet
+    qtbot.waitUntil(lambda: "Revise los datos" in sync.message.text(), timeout=5000)
+    sync.reason.setText("the customer asked twice")
+    tap(qtbot, sync.discard)
+    qtbot.waitUntil(lambda: sync.message.text() == "Descartado", timeout=5000)
+
+    entry = demo.services.outbox_store.entry(entry_id)
+    assert entry is not None and entry.state is OutboxState.DISCARDED
+    assert "sofia" in (entry.resolution or "") and "asked twice" in (entry.resolution or "")
+
+
+def test_idle_timeout_logs_staff_out(qtbot: QtBot, window: KioskWindow) -> None:
+    log_in(qtbot, window, "maria", "4821")
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
+    window.idle.setInterval(300)
+    window.idle.start()
+
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.welcome, timeout=3000)
+    assert window.staff is not None and window.staff.session is None
+    assert window.staff.sync.session is None and window.staff.customers.session is None
