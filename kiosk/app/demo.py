@@ -11,6 +11,7 @@ from pydantic import SecretStr
 from kiosk.app.settings import Settings
 from kiosk.app.wiring import Services, build_services, sap_client, sync_service
 from kiosk.domain.invoice import InvoiceStatus
+from kiosk.domain.staff import Role
 from kiosk.sap_b1.emulator.data_store import EmulatorData
 from kiosk.sap_b1.emulator.demo_data import customer_code, seed_demo_company
 from kiosk.sap_b1.emulator.server import (
@@ -22,6 +23,7 @@ from kiosk.sap_b1.emulator.server import (
 
 DEMO_CUSTOMERS = 200
 DEMO_INVOICES = 2000
+DEMO_STAFF, DEMO_STAFF_PIN = "demo", "1234"
 
 
 @dataclass
@@ -33,6 +35,11 @@ class Demo:
     emulator: ServiceLayerEmulator
     hint: str
     _folder: tempfile.TemporaryDirectory[str]
+
+    @property
+    def welcome_hint(self) -> str:
+        """What the welcome screen shows a visitor: a customer to try and the staff login."""
+        return f"{self.hint}\nPersonal / staff: {DEMO_STAFF} · PIN {DEMO_STAFF_PIN} (Ctrl+Alt+S)"
 
     def stop(self) -> None:
         self.emulator.stop()
@@ -70,6 +77,7 @@ def start_demo(settings: Settings) -> Demo:
         emulator.stop()
         folder.cleanup()
         raise RuntimeError(f"the demo's first sync failed: {report.error}")
+    services.staff.add(DEMO_STAFF, Role.SUPERVISOR, DEMO_STAFF_PIN)
     return Demo(demo_settings, services, emulator, _try_this(services), folder)
 
 

@@ -108,7 +108,7 @@ def run_gui(settings: Settings, *, demo: bool = False, smoke_test: bool = False)
 
             running_demo = start_demo(settings)
             settings, services, hint = (
-                running_demo.settings, running_demo.services, running_demo.hint,
+                running_demo.settings, running_demo.services, running_demo.welcome_hint,
             )  # fmt: skip
         else:
             services, hint = build_services(settings), ""

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,9 @@ class TaskRunner(QObject):
     @Slot(object, object, object)
     def _on_finished(self, callback: Callable[[Any], None], value: Any, error: Any) -> None:
         self.busy -= 1
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+            return  # the screen that asked was closed meanwhile; nobody is left to show it
         callback(error if error is not None else value)
 
 

@@ -11,11 +11,14 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+
 from kiosk.app.demo import Demo, start_demo
 from kiosk.app.gui import build_sync_driver, build_window
 from kiosk.app.settings import load_settings
 from kiosk.ui.background import TaskRunner
-from tests.ui.kiosk_parts import identify, table_texts
+from tests.ui.kiosk_parts import identify, table_texts, tap
 
 
 @pytest.fixture
@@ -103,3 +106,24 @@ def test_without_a_display_the_kiosk_says_so_instead_of_crashing() -> None:
     assert done.returncode == 3
     assert "no display" in done.stderr and "xvfb-run" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_demo_shows_and_accepts_its_staff_login(
+    qtbot: QtBot, demo: Demo, runner: TaskRunner
+) -> None:
+    window = build_window(demo.settings, demo.services, runner, demo_hint=demo.welcome_hint)
+    qtbot.addWidget(window)
+    window.show()
+    assert "demo · PIN 1234 (Ctrl+Alt+S)" in window.welcome.demo_hint.text()
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    QTest.keySequence(window.windowHandle(), QKeySequence("Ctrl+Alt+S"))
+    assert window.staff_login is not None
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff_login, timeout=3000)
+    window.staff_login.user.setText("demo")
+    window.staff_login.pin.setText("1234")
+    tap(qtbot, window.staff_login.login_button)
+
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
+    assert window.staff is not None and window.staff.who.text() == "demo · supervisor"
