@@ -17,6 +17,7 @@ from kiosk.app.wiring import (
     delivery_service,
     sap_client,
     sync_service,
+    system_printer,
 )
 from kiosk.services.customer_identification import CustomerIdentification
 from kiosk.services.sync import SyncReport
@@ -37,7 +38,11 @@ def build_window(
     """The kiosk window over the given services."""
     identification = CustomerIdentification(services.store, services.clock)
     actions = CustomerActions(
-        services.payments, delivery_service(settings, services), services.documents
+        services.payments,
+        delivery_service(settings, services),
+        services.documents,
+        system_printer(settings.printing.backend),
+        settings.printing.printer,
     )
     return KioskWindow(
         company=settings.company.name,
@@ -47,7 +52,14 @@ def build_window(
         clock=services.clock,
         runner=runner,
         actions=actions,
-        staff=StaffServices(services.staff, services.lookup, services.preferences, services.outbox),
+        staff=StaffServices(
+            services.staff,
+            services.lookup,
+            services.preferences,
+            services.outbox,
+            services.cursors,
+            services.outbox_store,
+        ),
         demo_hint=demo_hint,
     )
 

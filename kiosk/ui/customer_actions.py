@@ -13,7 +13,7 @@ from kiosk.domain.payment_request import PaymentRequest
 from kiosk.services.delivery import DeliveryService
 from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.payments import PaymentService
-from kiosk.services.ports import QrCode
+from kiosk.services.ports import Printer, QrCode
 from kiosk.ui.texts import Texts
 from kiosk.ui.widgets.pdf_pages import render_pages
 
@@ -27,6 +27,8 @@ class CustomerActions:
     payments: PaymentService
     delivery: DeliveryService
     documents: InvoiceDocuments
+    printer: Printer
+    printer_name: str  # "" for the system's default printer
 
     def invoice_pages(self, invoice: Invoice, language: str) -> list[QImage]:
         """The invoice's pages as it prints (the list holds invoices without their lines)."""
@@ -36,6 +38,14 @@ class CustomerActions:
     def pay(self, invoices: list[Invoice]) -> tuple[PaymentRequest, QrCode]:
         request = self.payments.request_for(invoices)
         return request, self.payments.qr_code(request)
+
+    def print_slip(self, reference: str, language: str) -> str:
+        """Print the payment slip of a request; return the printer's name as people know it."""
+        pdf = self.documents.slip_pdf(reference, language=language)
+        self.printer.print_pdf(
+            pdf, printer=self.printer_name or None, title=f"Ficha de pago {reference}"
+        )
+        return self.printer_name
 
     def print(self, invoices: list[Invoice]) -> list[Delivery]:
         return [

@@ -121,6 +121,7 @@ class KioskWindow(QMainWindow):
         self.invoices.back_requested.connect(self.reset)
         self.invoices.action_requested.connect(self._act)
         self.detail.action_requested.connect(self._act)
+        self.payment.slip_requested.connect(self._print_slip)
         self.detail.back_requested.connect(self._back_to_invoices)
         for screen in (self.payment, self.done):
             screen.back_requested.connect(self._back_to_invoices)
@@ -208,6 +209,32 @@ class KioskWindow(QMainWindow):
             work = actions.print if action == "print" else actions.email
             self._runner.run(lambda: work(invoices), self._show_outcome, self._action_failed)
 
+    def _print_slip(self, reference: str) -> None:
+        actions, language = self._actions, self.texts.language
+        if actions is None or not reference:
+            return
+        self.payment.print_slip.setEnabled(False)
+        self._runner.run(
+            lambda: (reference, actions.print_slip(reference, language)),
+            self._slip_printed,
+            self._slip_failed,
+        )
+
+    def _slip_printed(self, result: tuple[str, str]) -> None:
+        reference, printer = result
+        self.payment.print_slip.setEnabled(True)
+        printer = printer or self.texts["store_printer"]
+        self._show_lines([self.texts.format("slip_printed", reference=reference, printer=printer)])
+
+    def _slip_failed(self, error: Exception) -> None:
+        self.payment.print_slip.setEnabled(True)
+        notice_for(error, self.texts)  # logs it
+        self._show_lines([self.texts["slip_failed"]])
+
+    def _show_lines(self, lines: list[str]) -> None:
+        self.done.show_outcome(lines)
+        self.stack.setCurrentWidget(self.done)
+
     def _show_detail(self, result: tuple[Invoice, list[QImage]]) -> None:
         self.invoices.set_busy(False)
         self.detail.show_invoice(*result)
@@ -220,16 +247,14 @@ class KioskWindow(QMainWindow):
 
     def _show_outcome(self, deliveries: list[Delivery]) -> None:
         self.invoices.set_busy(False)
-        self.done.show_outcome(outcome_lines(deliveries, self.texts))
-        self.stack.setCurrentWidget(self.done)
+        self._show_lines(outcome_lines(deliveries, self.texts))
 
     def _action_failed(self, error: Exception) -> None:
         self.invoices.set_busy(False)
         if self.stack.currentWidget() is self.invoices:
             self.invoices.show_status(notice_for(error, self.texts))
         else:  # asked from the invoice detail: say what happened on its own screen
-            self.done.show_outcome([notice_for(error, self.texts)])
-            self.stack.setCurrentWidget(self.done)
+            self._show_lines([notice_for(error, self.texts)])
 
     def _to_staff(self, session: StaffSession) -> None:
         assert self.staff is not None

@@ -9,8 +9,10 @@ from kiosk.domain.customer import Customer
 from kiosk.domain.staff import StaffSession
 from kiosk.services.invoice_lookup import InvoiceLookup
 from kiosk.services.outbox import OutboxAdministration, OutboxEntry
+from kiosk.services.ports import OutboxStore, SyncCursorStore
 from kiosk.services.preferences import PreferenceService
 from kiosk.services.staff_accounts import StaffAccounts, require_supervisor
+from kiosk.services.sync_status import SyncStatus, current_status
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,8 @@ class StaffServices:
     lookup: InvoiceLookup
     preferences: PreferenceService
     outbox: OutboxAdministration
+    cursors: SyncCursorStore
+    outbox_store: OutboxStore
 
     def login(self, name: str, pin: str) -> StaffSession:
         return self.staff.login(name, pin)
@@ -41,8 +45,8 @@ class StaffServices:
     def history(self, customer_code: str) -> list[PreferenceChange]:
         return self.preferences.history(customer_code)
 
-    def outbox_entries(self) -> list[OutboxEntry]:
-        return self.outbox.entries()
+    def outbox_entries(self) -> tuple[SyncStatus, list[OutboxEntry]]:
+        return current_status(self.cursors, self.outbox_store, None), self.outbox.entries()
 
     def retry(self, session: StaffSession, entry_id: int) -> OutboxEntry:
         require_supervisor(session)

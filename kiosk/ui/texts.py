@@ -58,6 +58,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "role_supervisor": "supervisor",
         "role_admin": "administrador",
         "staff_sync_now": "Sincronizar ahora",
+        "staff_last_pull": "Última descarga de SAP —",
+        "staff_never_synced": "Todavía no se ha sincronizado con SAP.",
+        "staff_never": "nunca",
+        "entity_invoices": "facturas",
+        "entity_customers": "clientes",
+        "entity_payments": "pagos",
         "staff_online": "Conectado con SAP",
         "staff_offline": "Sin conexión con SAP",
         "staff_change": "Cambio",
@@ -89,6 +95,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "pay_invoices": "Facturas: {numbers}",
         "pay_how": "Escanee el código con la app de su banco. El pago aparecerá en su saldo en cuanto SAP lo registre.",
         "finish": "Terminar",
+        "print_slip": "Imprimir ficha de pago",
+        "slip_printed": "Ficha de pago {reference} impresa en {printer}. Puede pagarla en el banco o por transferencia.",
+        "slip_failed": "No se pudo imprimir la ficha de pago. Pida ayuda al personal.",
         "back_to_invoices": "Volver a mis facturas",
         "store_printer": "la impresora de la tienda",
         "printed": "Factura {number} impresa en {printer}.",
@@ -150,6 +159,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "role_supervisor": "supervisor",
         "role_admin": "admin",
         "staff_sync_now": "Sync now",
+        "staff_last_pull": "Last pull from SAP —",
+        "staff_never_synced": "Not synced with SAP yet.",
+        "staff_never": "never",
+        "entity_invoices": "invoices",
+        "entity_customers": "customers",
+        "entity_payments": "payments",
         "staff_online": "Connected to SAP",
         "staff_offline": "SAP is offline",
         "staff_change": "Change",
@@ -181,6 +196,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "pay_invoices": "Invoices: {numbers}",
         "pay_how": "Scan the code with your bank's app. The payment shows in your balance once SAP records it.",
         "finish": "Finish",
+        "print_slip": "Print payment slip",
+        "slip_printed": "Payment slip {reference} printed on {printer}. You can pay it at the bank or by transfer.",
+        "slip_failed": "The payment slip could not be printed. Please ask staff.",
         "back_to_invoices": "Back to my invoices",
         "store_printer": "the store's printer",
         "printed": "Invoice {number} printed on {printer}.",
@@ -200,6 +218,9 @@ class Texts:
 
     def __getitem__(self, key: str) -> str:
         return TEXTS[self.language][key]
+
+    def get(self, key: str, default: str) -> str:
+        return TEXTS[self.language].get(key, default)
 
     def format(self, key: str, **values: object) -> str:
         return self[key].format(**values)

@@ -18,6 +18,8 @@ class PaymentScreen(QWidget):
     """Back to the invoice list."""
     finished = Signal()
     """The customer is done."""
+    slip_requested = Signal(str)
+    """Print the payment slip of this reference."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -33,6 +35,9 @@ class PaymentScreen(QWidget):
         self.invoices.setWordWrap(True)
         self.how = QLabel()
         self.how.setWordWrap(True)
+        self.request_reference = ""
+        self.print_slip = TouchButton("")
+        self.print_slip.clicked.connect(lambda: self.slip_requested.emit(self.request_reference))
         self.back = TouchButton("")
         self.back.setMinimumWidth(240)
         self.back.clicked.connect(self.back_requested)
@@ -48,6 +53,7 @@ class PaymentScreen(QWidget):
         middle.addLayout(details, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back)
+        buttons.addWidget(self.print_slip, 1)
         buttons.addWidget(self.done, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title, alignment=Qt.AlignmentFlag.AlignCenter)
@@ -56,6 +62,7 @@ class PaymentScreen(QWidget):
 
     def show_request(self, request: PaymentRequest, code: QrCode) -> None:
         texts = self._texts
+        self.request_reference = request.reference
         self.qr.show_code(code)
         self.amount.setText(texts.format("pay_amount", amount=format_money(request.total)))
         self.reference.setText(texts.format("pay_reference", reference=request.reference))
@@ -63,6 +70,7 @@ class PaymentScreen(QWidget):
         self.invoices.setText(texts.format("pay_invoices", numbers=numbers))
 
     def clear(self) -> None:
+        self.request_reference = ""
         self.qr.clear_code()
         for label in (self.amount, self.reference, self.invoices):
             label.clear()
@@ -72,4 +80,5 @@ class PaymentScreen(QWidget):
         self.title.setText(texts["pay_title"])
         self.how.setText(texts["pay_how"])
         self.back.setText(texts["back"])
+        self.print_slip.setText(texts["print_slip"])
         self.done.setText(texts["finish"])

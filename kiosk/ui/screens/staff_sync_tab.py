@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.domain.display_formats import format_date
 from kiosk.domain.staff import StaffSession
 from kiosk.services.outbox import OutboxEntry
+from kiosk.services.sync_status import SyncStatus
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.notices import notice_for
 from kiosk.ui.staff_services import StaffServices
@@ -37,6 +39,8 @@ class StaffSyncTab(QWidget):
         self.session: StaffSession | None = None
         self.entries: list[OutboxEntry] = []
         self.status = QLabel()
+        self.last_pulls = QLabel()
+        self.last_pulls.setObjectName("last_pulls")
         self.sync_now = TouchButton("", primary=True)
         self.sync_now.clicked.connect(self.sync_requested)
         self.table = QTableWidget(0, 5)
@@ -64,6 +68,7 @@ class StaffSyncTab(QWidget):
         actions.addWidget(self.discard, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.last_pulls)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
         layout.addWidget(self.message)
@@ -108,8 +113,10 @@ class StaffSyncTab(QWidget):
     def refresh(self) -> None:
         self._runner.run(self._services.outbox_entries, self._show, self._failed)
 
-    def _show(self, entries: list[OutboxEntry]) -> None:
+    def _show(self, found: tuple[SyncStatus, list[OutboxEntry]]) -> None:
+        status, entries = found
         self.entries = entries
+        self.last_pulls.setText(self._last_pulls_text(status))
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             cells = [
@@ -123,6 +130,20 @@ class StaffSyncTab(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
+
+    def _last_pulls_text(self, status: SyncStatus) -> str:
+        texts = self._texts
+        if not status.last_success:
+            return texts["staff_never_synced"]
+        parts = []
+        for entity, moment in status.last_success.items():
+            when = (
+                f"{format_date(moment.date(), texts.language)} {moment:%H:%M}"
+                if moment
+                else texts["staff_never"]
+            )
+            parts.append(f"{texts.get(f'entity_{entity}', entity)}: {when}")
+        return f"{texts['staff_last_pull']} " + " · ".join(parts)
 
     def _chosen(self) -> OutboxEntry | None:
         rows = self.table.selectionModel().selectedRows()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
+from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtGui import QImage
@@ -19,7 +21,7 @@ from kiosk.domain.money import Money
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.widgets.pdf_pages import PAGE_WIDTH
-from tests.fixtures.delivery_parts import MailServer
+from tests.fixtures.delivery_parts import MailServer, cups_pdf_output
 from tests.ui.kiosk_parts import identify, select_rows, tap
 
 
@@ -62,8 +64,8 @@ def _identify_demo_customer(qtbot: QtBot, window: KioskWindow, demo: Demo) -> st
     return demo.services.store.customers_by_tax_id(tax_id)[0].code
 
 
-def test_pay_two_invoices_shows_one_qr_with_their_total(
-    qtbot: QtBot, window: KioskWindow, demo: Demo
+def test_pay_two_invoices_shows_one_qr_with_their_total_and_prints_the_slip(
+    qtbot: QtBot, window: KioskWindow, demo: Demo, delivery_settings: str
 ) -> None:
     _identify_demo_customer(qtbot, window, demo)
     select_rows(qtbot, window.invoices.open_table, [0, 1])
@@ -79,7 +81,16 @@ def test_pay_two_invoices_shows_one_qr_with_their_total(
     assert sorted(request.doc_nums) == sorted(i.doc_num for i in chosen)
     assert window.payment.qr.payload and not window.payment.qr.pixmap().isNull()
 
-    tap(qtbot, window.payment.done)
+    asked_at = time.time()
+    tap(qtbot, window.payment.print_slip)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=30000)
+    assert window.done.message.text().startswith(
+        f"Ficha de pago {reference} impresa en {delivery_settings}."
+    )
+    slip = cups_pdf_output(f"*Ficha_de_pago_{reference}*.pdf", newer_than=asked_at - 1)
+    assert reference in "".join(page.extract_text() for page in PdfReader(slip).pages)
+
+    tap(qtbot, window.done.done)
     assert window.stack.currentWidget() is window.welcome
     assert window.payment.amount.text() == "" and window.payment.qr.payload == ""
 

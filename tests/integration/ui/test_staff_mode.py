@@ -104,6 +104,8 @@ def test_a_clerk_registers_a_preference_and_it_waits_in_the_outbox(
     qtbot.waitUntil(lambda: sync.table.rowCount() >= 1, timeout=5000)
     rows = [[sync.table.item(r, c).text() for c in range(3)] for r in range(sync.table.rowCount())]
     assert ["Preferencia de facturación", "C000007", "En espera"] in rows
+    assert sync.last_pulls.text().startswith("Última descarga de SAP — clientes: ")
+    assert "facturas: " in sync.last_pulls.text() and "nunca" not in sync.last_pulls.text()
 
 
 def _parked_change(demo: Demo) -> int:
