@@ -37,9 +37,10 @@ def build_window(
 ) -> KioskWindow:
     """The kiosk window over the given services."""
     identification = CustomerIdentification(services.store, services.clock)
+    delivery = delivery_service(settings, services)
     actions = CustomerActions(
         services.payments,
-        delivery_service(settings, services),
+        delivery,
         services.documents,
         system_printer(settings.printing.backend),
         settings.printing.printer,
@@ -59,6 +60,7 @@ def build_window(
             services.outbox,
             services.cursors,
             services.outbox_store,
+            delivery,
         ),
         demo_hint=demo_hint,
     )

@@ -6,13 +6,17 @@ from dataclasses import dataclass
 
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
 from kiosk.domain.customer import Customer
+from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
 from kiosk.domain.staff import StaffSession
+from kiosk.services.delivery import DeliveryReport, DeliveryService
 from kiosk.services.invoice_lookup import InvoiceLookup
 from kiosk.services.outbox import OutboxAdministration, OutboxEntry
 from kiosk.services.ports import OutboxStore, SyncCursorStore
 from kiosk.services.preferences import PreferenceService
 from kiosk.services.staff_accounts import StaffAccounts, require_supervisor
 from kiosk.services.sync_status import SyncStatus, current_status
+
+LOG_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,7 @@ class StaffServices:
     outbox: OutboxAdministration
     cursors: SyncCursorStore
     outbox_store: OutboxStore
+    delivery: DeliveryService
 
     def login(self, name: str, pin: str) -> StaffSession:
         return self.staff.login(name, pin)
@@ -47,6 +52,16 @@ class StaffServices:
 
     def outbox_entries(self) -> tuple[SyncStatus, list[OutboxEntry]]:
         return current_status(self.cursors, self.outbox_store, None), self.outbox.entries()
+
+    def deliveries(
+        self, state: DeliveryState | None, channel: DeliveryChannel | None
+    ) -> list[Delivery]:
+        return self.delivery.log(state=state, channel=channel)[:LOG_ROWS]
+
+    def print_listed(self) -> DeliveryReport:
+        """Print every paper invoice waiting on the clerk's list."""
+        listed = self.delivery.log(state=DeliveryState.LISTED)
+        return self.delivery.print_listed([d.id for d in listed if d.id], printer=None)
 
     def retry(self, session: StaffSession, entry_id: int) -> OutboxEntry:
         require_supervisor(session)

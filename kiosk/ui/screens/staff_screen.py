@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWid
 from kiosk.domain.staff import StaffSession
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.screens.staff_customers_tab import StaffCustomersTab
+from kiosk.ui.screens.staff_deliveries_tab import StaffDeliveriesTab
 from kiosk.ui.screens.staff_sync_tab import StaffSyncTab
 from kiosk.ui.staff_services import StaffServices
 from kiosk.ui.texts import Texts
@@ -28,9 +29,11 @@ class StaffScreen(QWidget):
         self.logout.clicked.connect(self.logout_requested)
         self.customers = StaffCustomersTab(services, runner)
         self.sync = StaffSyncTab(services, runner)
+        self.deliveries = StaffDeliveriesTab(services, runner)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.customers, "")
         self.tabs.addTab(self.sync, "")
+        self.tabs.addTab(self.deliveries, "")
         self.tabs.currentChanged.connect(self._tab_changed)
         top = QHBoxLayout()
         top.addWidget(self.who, 1)
@@ -51,8 +54,10 @@ class StaffScreen(QWidget):
         self.logout.setText(texts["staff_logout"])
         self.tabs.setTabText(0, texts["staff_customers"])
         self.tabs.setTabText(1, texts["staff_sync"])
+        self.tabs.setTabText(2, texts["staff_deliveries"])
         self.customers.retranslate(texts)
         self.sync.retranslate(texts)
+        self.deliveries.retranslate(texts)
         self._show_who()
 
     def clear(self) -> None:
@@ -60,6 +65,7 @@ class StaffScreen(QWidget):
         self.who.clear()
         self.customers.clear()
         self.sync.clear()
+        self.deliveries.clear()
 
     def _show_who(self) -> None:
         if self.session is not None:
@@ -67,5 +73,9 @@ class StaffScreen(QWidget):
             self.who.setText(f"{self.session.name} · {role}")
 
     def _tab_changed(self, index: int) -> None:
-        if self.tabs.widget(index) is self.sync and self.session is not None:
+        if self.session is None:
+            return
+        if self.tabs.widget(index) is self.sync:
             self.sync.refresh()
+        elif self.tabs.widget(index) is self.deliveries:
+            self.deliveries.refresh()

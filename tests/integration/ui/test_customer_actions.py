@@ -18,6 +18,7 @@ from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.delivery import DeliveryState
 from kiosk.domain.display_formats import format_money
 from kiosk.domain.money import Money
+from kiosk.domain.staff import Role
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.widgets.pdf_pages import PAGE_WIDTH
@@ -181,3 +182,32 @@ def _is_mostly_white_with_ink(image: QImage) -> bool:
             white += lightness > 240
     total = dark + white
     return white > 0.6 * total and dark > 0.005 * total
+
+
+def test_staff_see_the_print_in_the_deliveries_log_and_filter_it(
+    qtbot: QtBot, window: KioskWindow, demo: Demo, delivery_settings: str
+) -> None:
+    _identify_demo_customer(qtbot, window, demo)
+    select_rows(qtbot, window.invoices.open_table, [0])
+    number = window.invoices.selected_invoices()[0].doc_num
+    tap(qtbot, window.invoices.action_buttons["print"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=30000)
+    demo.services.staff.add("sofia", Role.SUPERVISOR, "9150")
+    window.open_staff_login()
+    assert window.staff_login is not None and window.staff is not None
+    window.staff_login.user.setText("sofia")
+    window.staff_login.pin.setText("9150")
+    tap(qtbot, window.staff_login.login_button)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
+    log = window.staff.deliveries
+
+    window.staff.tabs.setCurrentWidget(log)
+    qtbot.waitUntil(lambda: log.table.rowCount() >= 1, timeout=5000)
+    first = [log.table.item(0, column).text() for column in range(5)]
+    assert first[0] == str(number) and first[2:4] == ["Papel", "Entregado"]
+    assert first[4] == delivery_settings
+
+    log.channel_filter.setCurrentIndex(log.channel_filter.findText("Correo"))
+    qtbot.waitUntil(lambda: log.table.rowCount() == 0, timeout=5000)
+    tap(qtbot, log.print_listed)  # nothing listed: says so, prints nothing
+    qtbot.waitUntil(lambda: log.message.text().startswith("Impresas: 0."), timeout=10000)
