@@ -12,14 +12,12 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtGui import QImage
 
 from kiosk.app.demo import Demo, start_demo
-from kiosk.app.gui import build_window
 from kiosk.app.settings import load_settings
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.delivery import DeliveryState
 from kiosk.domain.display_formats import format_money
 from kiosk.domain.money import Money
 from kiosk.domain.staff import Role
-from kiosk.ui.background import TaskRunner
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.widgets.pdf_pages import PAGE_WIDTH
 from tests.fixtures.delivery_parts import MailServer, cups_pdf_output
@@ -45,17 +43,6 @@ def demo(delivery_settings: str) -> Iterator[Demo]:
     running = start_demo(load_settings(None))
     yield running
     running.stop()
-
-
-@pytest.fixture
-def window(qtbot: QtBot, demo: Demo) -> Iterator[KioskWindow]:
-    runner = TaskRunner()
-    window = build_window(demo.settings, demo.services, runner)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    yield window
-    runner.shutdown()
 
 
 def _identify_demo_customer(qtbot: QtBot, window: KioskWindow, demo: Demo) -> str:

@@ -10,14 +10,13 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 
 from kiosk.app.demo import Demo, start_demo
-from kiosk.app.gui import build_window
 from kiosk.app.settings import load_settings
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.staff import Role, StaffSession
 from kiosk.services.outbox import OutboxState
 from kiosk.services.staff_accounts import NotAllowed
-from kiosk.ui.background import TaskRunner
 from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.screens.staff_sync_tab import StaffSyncTab
 from tests.ui.kiosk_parts import tap
 
 
@@ -28,17 +27,6 @@ def demo() -> Iterator[Demo]:
     running.services.staff.add("sofia", Role.SUPERVISOR, "9150")
     yield running
     running.stop()
-
-
-@pytest.fixture
-def window(qtbot: QtBot, demo: Demo) -> Iterator[KioskWindow]:
-    runner = TaskRunner()
-    window = build_window(demo.settings, demo.services, runner)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    yield window
-    runner.shutdown()
 
 
 def log_in(qtbot: QtBot, window: KioskWindow, name: str, pin: str) -> None:
@@ -108,6 +96,16 @@ def test_a_clerk_registers_a_preference_and_it_waits_in_the_outbox(
     assert "facturas: " in sync.last_pulls.text() and "nunca" not in sync.last_pulls.text()
 
 
+def open_sync_panel(qtbot: QtBot, window: KioskWindow, name: str, pin: str) -> StaffSyncTab:
+    log_in(qtbot, window, name, pin)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
+    assert window.staff is not None
+    window.staff.tabs.setCurrentWidget(window.staff.sync)
+    sync = window.staff.sync
+    qtbot.waitUntil(lambda: sync.table.rowCount() >= 1, timeout=5000)
+    return sync
+
+
 def _parked_change(demo: Demo) -> int:
     demo.services.preferences.register(
         "C000003", BillingChannel.PAPER, None, clerk="maria", consent_given=True
@@ -124,19 +122,14 @@ def test_a_clerk_cannot_discard_a_parked_change(
     qtbot: QtBot, window: KioskWindow, demo: Demo
 ) -> None:
     entry_id = _parked_change(demo)
-    log_in(qtbot, window, "maria", "4821")
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
-    assert window.staff is not None
-    window.staff.tabs.setCurrentWidget(window.staff.sync)
-    sync = window.staff.sync
-    qtbot.waitUntil(lambda: sync.table.rowCount() >= 1, timeout=5000)
+    sync = open_sync_panel(qtbot, window, "maria", "4821")
 
     assert not sync.discard.isEnabled() and not sync.retry.isEnabled()
     assert "Solo un supervisor" in sync.message.text()
     assert sync.table.item(0, 3).text() == "Field U_BillingChannel is not valid"
     clerk = StaffSession("maria", Role.CLERK)
     with pytest.raises(NotAllowed):
-        window.staff.sync._services.discard(clerk, entry_id, "typo")
+        sync._services.discard(clerk, entry_id, "typo")
     assert demo.services.outbox_store.entry(entry_id).state is OutboxState.PARKED
 
 
@@ -144,12 +137,7 @@ def test_a_supervisor_discards_a_parked_change_with_a_reason(
     qtbot: QtBot, window: KioskWindow, demo: Demo
 ) -> None:
     entry_id = _parked_change(demo)
-    log_in(qtbot, window, "sofia", "9150")
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
-    assert window.staff is not None
-    window.staff.tabs.setCurrentWidget(window.staff.sync)
-    sync = window.staff.sync
-    qtbot.waitUntil(lambda: sync.table.rowCount() >= 1, timeout=5000)
+    sync = open_sync_panel(qtbot, window, "sofia", "9150")
     sync.table.selectRow(0)
 
     tap(qtbot, sync.discard)  # no reason yet

@@ -1,0 +1,24 @@
+"""The kiosk window over the demo of each test module (which defines its own `demo` fixture)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.app.demo import Demo
+from kiosk.app.gui import build_window
+from kiosk.ui.background import TaskRunner
+from kiosk.ui.main_window import KioskWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo: Demo) -> Iterator[KioskWindow]:
+    runner = TaskRunner()
+    window = build_window(demo.settings, demo.services, runner)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    yield window
+    runner.shutdown()
