@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import shiboken6
@@ -22,8 +23,12 @@ T = TypeVar("T")
 class TaskRunner(QObject):
     """Runs work on a lane and calls back on the GUI thread with the result or the error."""
 
-    finished = Signal(object, object, object)
-    """(callback, value, error): emitted from a worker, delivered on the GUI thread."""
+    finished = Signal(object)
+    """An _Outcome, emitted from a worker and delivered on the GUI thread.
+
+    One Python object rather than (callback, value, error): PySide6 mishandles the reference
+    count of None passed as a queued signal argument, which crashed the interpreter at exit.
+    """
 
     def __init__(
         self, interactive: Executor | None = None, sync_lane: Executor | None = None
@@ -53,19 +58,26 @@ class TaskRunner(QObject):
 
     def _call(self, work: Callable[[], Any], on_done: Any, on_error: Any) -> None:
         try:
-            value = work()
+            outcome = _Outcome(on_done, work())
         except Exception as error:  # handed to the GUI thread, which decides what people see
-            self.finished.emit(on_error, None, error)
-        else:
-            self.finished.emit(on_done, value, None)
+            outcome = _Outcome(on_error, error)
+        self.finished.emit(outcome)
 
-    @Slot(object, object, object)
-    def _on_finished(self, callback: Callable[[Any], None], value: Any, error: Any) -> None:
+    @Slot(object)
+    def _on_finished(self, outcome: _Outcome) -> None:
         self.busy -= 1
-        owner = getattr(callback, "__self__", None)
+        owner = getattr(outcome.callback, "__self__", None)
         if isinstance(owner, QObject) and not shiboken6.isValid(owner):
             return  # the screen that asked was closed meanwhile; nobody is left to show it
-        callback(error if error is not None else value)
+        outcome.callback(outcome.argument)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What a worker hands back: the callback to run and its argument (result or error)."""
+
+    callback: Callable[[Any], None]
+    argument: Any
 
 
 class ImmediateExecutor(Executor):
