@@ -63,6 +63,7 @@ def build_window(
             delivery,
         ),
         demo_hint=demo_hint,
+        logo=settings.company.logo,
     )
 
 

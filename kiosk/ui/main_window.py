@@ -3,6 +3,7 @@ clears everything a customer entered or saw before the next one walks up."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -71,6 +72,7 @@ class KioskWindow(QMainWindow):
         actions: CustomerActions | None = None,
         staff: StaffServices | None = None,
         demo_hint: str = "",
+        logo: Path | None = None,
     ) -> None:
         super().__init__()
         self._clock = clock
@@ -78,7 +80,7 @@ class KioskWindow(QMainWindow):
         self._actions = actions
         self._default_language = language
         self.texts = Texts(language)
-        self.welcome = WelcomeScreen(company, demo_hint=demo_hint)
+        self.welcome = WelcomeScreen(company, demo_hint=demo_hint, logo=logo)
         self.identify = identify
         self.invoices = InvoiceListScreen()
         self.detail = InvoiceDetailScreen()

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtGui import QColor, QImage
+
 from kiosk.domain.invoice import SapDocumentStatus
 from kiosk.ui.background import TaskRunner
+from kiosk.ui.screens.welcome_screen import WelcomeScreen
 from tests.builders import make_customer, make_invoice
 from tests.fakes.in_memory_invoice_store import InMemoryInvoiceStore
 from tests.fakes.mutable_clock import MutableClock
@@ -152,3 +156,20 @@ def test_no_store_call_runs_on_the_gui_thread(qtbot: QtBot, store: InMemoryInvoi
 
     assert recording.threads, "the store was never called"
     assert threading.main_thread() not in recording.threads
+
+
+def test_the_company_logo_from_settings_is_on_the_welcome_screen(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    logo_file = tmp_path / "logo.png"
+    image = QImage(400, 200, QImage.Format.Format_RGB32)
+    image.fill(QColor("#0B5394"))
+    assert image.save(str(logo_file))
+
+    with_logo = WelcomeScreen("Ferretería La Esperanza", logo=logo_file)
+    without = WelcomeScreen("Ferretería La Esperanza", logo=tmp_path / "missing.png")
+    qtbot.addWidget(with_logo)
+    qtbot.addWidget(without)
+
+    assert with_logo.logo.pixmap().height() == 140 and with_logo.logo.pixmap().width() == 280
+    assert without.logo.isHidden()

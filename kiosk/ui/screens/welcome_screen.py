@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.ui.texts import Texts
 from kiosk.ui.widgets.touch_button import TouchButton
 
 STAFF_TAPS, STAFF_TAP_SECONDS = 5, 3.0
+LOGO_HEIGHT = 140
 
 
 class WelcomeScreen(QWidget):
@@ -21,8 +24,16 @@ class WelcomeScreen(QWidget):
     staff_requested = Signal()
     """Five quick taps on the company name: the hidden way into staff mode."""
 
-    def __init__(self, company: str, *, demo_hint: str = "") -> None:
+    def __init__(self, company: str, *, demo_hint: str = "", logo: Path | None = None) -> None:
         super().__init__()
+        self.logo = QLabel()
+        self.logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        picture = QPixmap(str(logo)) if logo else QPixmap()
+        if not picture.isNull():
+            self.logo.setPixmap(
+                picture.scaledToHeight(LOGO_HEIGHT, Qt.TransformationMode.SmoothTransformation)
+            )
+        self.logo.setVisible(not picture.isNull())
         self.company = QLabel(company)
         self.company.setObjectName("company")
         self.company.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -44,6 +55,7 @@ class WelcomeScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(self.demo, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.logo)
         layout.addWidget(self.company)
         layout.addSpacing(40)
         layout.addWidget(self.find_button)
