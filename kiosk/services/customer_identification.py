@@ -19,6 +19,10 @@ COOLDOWN = timedelta(seconds=60)
 LIST_SIZE = 200
 
 
+class IdentificationIncomplete(InvalidValue):
+    """A field is empty, or the invoice number is not a number."""
+
+
 class IdentificationFailed(DomainError):
     """The customer and invoice number do not go together (said without telling which is wrong)."""
 
@@ -55,7 +59,9 @@ class CustomerIdentification:
             raise TooManyAttempts(int((self._paused_until - now).total_seconds()) + 1)
         who, number = who.strip(), invoice_number.strip()
         if not who or not number.isdigit():
-            raise InvalidValue("enter your tax ID or customer code, and an invoice number")
+            raise IdentificationIncomplete(
+                "enter your tax ID or customer code, and an invoice number"
+            )
         customer = self._customer(who)
         owned = customer is not None and any(
             invoice.customer_code == customer.code

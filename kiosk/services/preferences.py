@@ -23,6 +23,10 @@ SAP = "sap"
 SAP_CLERK = "SAP"
 
 
+class ConsentMissing(InvalidValue):
+    """A preference is registered only with the customer's consent."""
+
+
 class PreferenceService:
     """Saves a preference locally at once (visible offline) and queues it for SAP."""
 
@@ -47,7 +51,7 @@ class PreferenceService:
         if self._invoices.customer(customer_code) is None:
             raise NotFound(f"no customer with code {customer_code!r} in the local cache")
         if not consent_given:
-            raise InvalidValue("the customer's consent is needed before registering a preference")
+            raise ConsentMissing("the customer's consent is needed before registering a preference")
         address = normalize_email(email) if email and email.strip() else None
         preference = BillingPreference(
             customer_code=customer_code,

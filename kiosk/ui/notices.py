@@ -5,9 +5,14 @@ from __future__ import annotations
 import logging
 
 from kiosk.domain.errors import DomainError
-from kiosk.services.customer_identification import IdentificationFailed, TooManyAttempts
+from kiosk.services.customer_identification import (
+    IdentificationFailed,
+    IdentificationIncomplete,
+    TooManyAttempts,
+)
 from kiosk.services.delivery import NoEmailOnFile
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
+from kiosk.services.preferences import ConsentMissing
 from kiosk.services.staff_accounts import AccountLocked, LoginFailed, NotAllowed
 from kiosk.ui.texts import Texts
 
@@ -24,6 +29,10 @@ def notice_for(error: Exception, texts: Texts) -> str:
         return texts.format("locked", minutes=error.minutes_left)
     if isinstance(error, NotAllowed):
         return texts["not_allowed"]
+    if isinstance(error, IdentificationIncomplete):
+        return texts["identify_incomplete"]
+    if isinstance(error, ConsentMissing):
+        return texts["consent_missing"]
     if isinstance(error, NoEmailOnFile):
         return texts["no_email"]
     if isinstance(error, IdentificationFailed):

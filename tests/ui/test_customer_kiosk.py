@@ -173,3 +173,15 @@ def test_the_company_logo_from_settings_is_on_the_welcome_screen(
 
     assert with_logo.logo.pixmap().height() == 140 and with_logo.logo.pixmap().width() == 280
     assert without.logo.isHidden()
+
+
+def test_an_empty_field_is_explained_in_the_customers_language(
+    qtbot: QtBot, store: InMemoryInvoiceStore
+) -> None:
+    window = kiosk_window(qtbot, store, MutableClock(NOW))
+    identify(qtbot, window, "CPN010101AB1", "")
+
+    assert window.identify.message.text() == (
+        "Escriba su RFC o número de cliente y el número de una de sus facturas."
+    )
+    assert window.stack.currentWidget() is window.identify

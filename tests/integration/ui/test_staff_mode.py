@@ -76,7 +76,8 @@ def test_a_clerk_registers_a_preference_and_it_waits_in_the_outbox(
     customers.channel_buttons[BillingChannel.BOTH].setChecked(True)
     customers.email.setText("compras@abarrotes.mx")
     tap(qtbot, customers.save)
-    qtbot.waitUntil(lambda: "consent" in customers.message.text(), timeout=5000)  # no consent
+    no_consent = "Marque que el cliente acepta recibir sus facturas así."
+    qtbot.waitUntil(lambda: customers.message.text() == no_consent, timeout=5000)
 
     customers.consent.setChecked(True)
     tap(qtbot, customers.save)
