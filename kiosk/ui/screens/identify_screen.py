@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.services.customer_identification import CustomerIdentification, IdentifiedCustomer
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.notices import notice_for
 from kiosk.ui.texts import Texts
-from kiosk.ui.widgets.onscreen_keys import letters_keyboard, numeric_keypad
+from kiosk.ui.widgets.onscreen_keys import KeysFollowFocus, letters_keyboard, numeric_keypad
 from kiosk.ui.widgets.touch_button import TouchButton
 
 
@@ -35,8 +35,6 @@ class IdentifyScreen(QWidget):
         self.message.setWordWrap(True)
         self.letters = letters_keyboard()
         self.digits = numeric_keypad()
-        self.letters.target = self.who
-        self.digits.target = self.who
         self.digits.entered.connect(self.submit)
         self.continue_button = TouchButton("", primary=True)
         self.continue_button.setObjectName("continue")
@@ -47,8 +45,9 @@ class IdentifyScreen(QWidget):
         self.back.clicked.connect(self.back_requested)
         self.who.returnPressed.connect(self.invoice_number.setFocus)
         self.invoice_number.returnPressed.connect(self.submit)
-        self.who.installEventFilter(self)
-        self.invoice_number.installEventFilter(self)
+        self.keys_follow = KeysFollowFocus(
+            [self.who, self.invoice_number], [self.letters, self.digits]
+        )
 
         fields = QVBoxLayout()
         self.who_label, self.number_label = QLabel(), QLabel()
@@ -68,14 +67,6 @@ class IdentifyScreen(QWidget):
         layout.addLayout(keys)
         layout.addLayout(buttons)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        # A tap chooses the field too: a kiosk window is not always the active one.
-        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress):
-            target = self.who if watched is self.who else self.invoice_number
-            self.letters.target = target
-            self.digits.target = target
-        return False
-
     def retranslate(self, texts: Texts) -> None:
         self._texts = texts
         self.title.setText(texts["identify_title"])
@@ -88,7 +79,7 @@ class IdentifyScreen(QWidget):
         self.who.clear()
         self.invoice_number.clear()
         self.message.clear()
-        self.letters.target = self.digits.target = self.who
+        self.keys_follow.point_at(self.who)
 
     def submit(self) -> None:
         who, number = self.who.text(), self.invoice_number.text()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.domain.invoice import Invoice
 from kiosk.ui.texts import Texts
 from kiosk.ui.widgets.pdf_pages import PdfPages
-from kiosk.ui.widgets.touch_button import TouchButton
+from kiosk.ui.widgets.touch_button import TouchButton, action_row
 
 ACTIONS = ("pay", "print", "email")
 
@@ -27,15 +27,9 @@ class InvoiceDetailScreen(QWidget):
         self.back = TouchButton("")
         self.back.setMinimumWidth(240)
         self.back.clicked.connect(self.back_requested)
-        self.action_buttons: dict[str, TouchButton] = {}
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.back)
-        for action in ACTIONS:
-            button = TouchButton("", primary=True)
-            button.setObjectName(f"detail-{action}")
-            button.clicked.connect(lambda _checked=False, a=action: self._request(a))
-            buttons.addWidget(button, 2)
-            self.action_buttons[action] = button
+        buttons, self.action_buttons = action_row(
+            self.back, ACTIONS, self._request, prefix="detail-"
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)

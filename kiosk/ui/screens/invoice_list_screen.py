@@ -7,7 +7,6 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -21,7 +20,7 @@ from kiosk.domain.display_formats import format_date, format_money
 from kiosk.domain.invoice import Invoice, InvoiceStatus
 from kiosk.services.customer_identification import IdentifiedCustomer
 from kiosk.ui.texts import Texts
-from kiosk.ui.widgets.touch_button import TouchButton
+from kiosk.ui.widgets.touch_button import TouchButton, action_row
 
 HISTORY = {InvoiceStatus.PAID, InvoiceStatus.CANCELLED}
 
@@ -57,15 +56,7 @@ class InvoiceListScreen(QWidget):
         self.back.setMinimumWidth(180)
         self.back.setObjectName("back")
         self.back.clicked.connect(self.back_requested)
-        self.action_buttons: dict[str, TouchButton] = {}
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.back)
-        for action in ACTIONS:
-            button = TouchButton("", primary=True)
-            button.setObjectName(action)
-            button.clicked.connect(lambda _checked=False, a=action: self._request(a))
-            buttons.addWidget(button, 2)
-            self.action_buttons[action] = button
+        buttons, self.action_buttons = action_row(self.back, ACTIONS, self._request)
         layout = QVBoxLayout(self)
         layout.addWidget(self.greeting)
         layout.addWidget(self.empty)

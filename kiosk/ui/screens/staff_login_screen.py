@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.staff import StaffSession
@@ -10,7 +10,7 @@ from kiosk.ui.background import TaskRunner
 from kiosk.ui.notices import notice_for
 from kiosk.ui.staff_services import StaffServices
 from kiosk.ui.texts import Texts
-from kiosk.ui.widgets.onscreen_keys import letters_keyboard, numeric_keypad
+from kiosk.ui.widgets.onscreen_keys import KeysFollowFocus, letters_keyboard, numeric_keypad
 from kiosk.ui.widgets.touch_button import TouchButton
 
 
@@ -35,7 +35,6 @@ class StaffLoginScreen(QWidget):
         self.message.setObjectName("message")
         self.letters = letters_keyboard()
         self.digits = numeric_keypad()
-        self.letters.target = self.digits.target = self.user
         self.digits.entered.connect(self.submit)
         self.login_button = TouchButton("", primary=True)
         self.login_button.clicked.connect(self.submit)
@@ -44,8 +43,7 @@ class StaffLoginScreen(QWidget):
         self.back.clicked.connect(self.back_requested)
         self.user.returnPressed.connect(self.pin.setFocus)
         self.pin.returnPressed.connect(self.submit)
-        for field in (self.user, self.pin):
-            field.installEventFilter(self)
+        self.keys_follow = KeysFollowFocus([self.user, self.pin], [self.letters, self.digits])
         self.user_label, self.pin_label = QLabel(), QLabel()
         keys = QHBoxLayout()
         keys.addWidget(self.letters, 3)
@@ -60,12 +58,6 @@ class StaffLoginScreen(QWidget):
         layout.addLayout(keys)
         layout.addLayout(buttons)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress):
-            target = self.user if watched is self.user else self.pin
-            self.letters.target = self.digits.target = target
-        return False
-
     def retranslate(self, texts: Texts) -> None:
         self._texts = texts
         self.title.setText(texts["staff_title"])
@@ -78,7 +70,7 @@ class StaffLoginScreen(QWidget):
         self.user.clear()
         self.pin.clear()
         self.message.clear()
-        self.letters.target = self.digits.target = self.user
+        self.keys_follow.point_at(self.user)
 
     def submit(self) -> None:
         name, pin = self.user.text(), self.pin.text()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QGridLayout, QLineEdit, QWidget
 
 from kiosk.ui.widgets.touch_button import TouchButton
@@ -48,3 +48,26 @@ def numeric_keypad(parent: QWidget | None = None) -> OnScreenKeys:
 
 def letters_keyboard(parent: QWidget | None = None) -> OnScreenKeys:
     return OnScreenKeys([*LETTERS, BACKSPACE], 10, parent)
+
+
+class KeysFollowFocus(QObject):
+    """Points the on-screen keys at whichever field was focused or tapped last."""
+
+    def __init__(self, fields: list[QLineEdit], keyboards: list[OnScreenKeys]) -> None:
+        super().__init__(keyboards[0])
+        self._fields = fields
+        self._keyboards = keyboards
+        for field in fields:
+            field.installEventFilter(self)
+        self.point_at(fields[0])
+
+    def point_at(self, field: QLineEdit) -> None:
+        for keys in self._keyboards:
+            keys.target = field
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        # A tap chooses the field too: a kiosk window is not always the active one.
+        chosen = event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress)
+        if chosen and isinstance(watched, QLineEdit) and watched in self._fields:
+            self.point_at(watched)
+        return False
