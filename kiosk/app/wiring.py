@@ -108,9 +108,9 @@ def build_services(settings: Settings) -> Services:
     outbox_store = SqlOutboxStore(engine)
     preference_store = SqlPreferenceStore(engine)
     payment_requests = SqlPaymentRequestStore(engine)
+    qr_encoder = QrEncoder(settings.payments.error_correction)
     payments = PaymentService(
-        store, payment_requests, qr_builder(settings.payments, settings.company),
-        QrEncoder(settings.payments.error_correction), clock,
+        store, payment_requests, qr_builder(settings.payments, settings.company), qr_encoder, clock,
     )  # fmt: skip
     seller = Seller(
         name=settings.company.name, tax_id=settings.company.tax_id,
@@ -131,7 +131,7 @@ def build_services(settings: Settings) -> Services:
         store, payments,
         InvoicePdf(seller, terms, paper=paper, fonts=fonts),
         PaymentSlipPdf(seller, bank, paper=paper, fonts=fonts),
-        clock,
+        qr_encoder, clock,
     )  # fmt: skip
     return Services(
         store=store,

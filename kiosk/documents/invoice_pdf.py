@@ -50,11 +50,13 @@ from kiosk.domain.seller import Seller
 from kiosk.services.ports import QrCode
 
 QR_SIDE = 32 * mm
+KIOSK_QR_SIDE = 16 * mm
 BODY = style("body")
 SMALL = style("small", size=7.5)
 BOLD_BODY = style("bold", bold=True)
 HEADING = style("heading", size=9.5, bold=True, textColor=ACCENT, spaceBefore=6, spaceAfter=3)
 RIGHT = style("right", alignment=2)
+SMALL_RIGHT = style("small-right", size=7, alignment=2)
 TITLE_RIGHT = style("title-right", size=16, bold=True, textColor=ACCENT, alignment=2)
 LINK = style("link", size=7.5, wordWrap="CJK")
 
@@ -92,6 +94,7 @@ class InvoicePdf:
         today: date,
         qr: QrCode | None = None,
         payment_reference: str | None = None,
+        kiosk_qr: QrCode | None = None,
     ) -> bytes:
         """The PDF of one invoice as the customer should see it on `today`."""
         buffer = io.BytesIO()
@@ -103,7 +106,7 @@ class InvoicePdf:
         )
         width = self._paper[0] - 2 * MARGIN
         story: list[Any] = [
-            self._header(invoice, language, width),
+            self._header(invoice, language, width, kiosk_qr),
             Spacer(1, 4 * mm),
             self._parties(invoice, customer, language, width),
             Spacer(1, 4 * mm),
@@ -129,11 +132,23 @@ class InvoicePdf:
 
     # --- blocks ----------------------------------------------------------------------------
 
-    def _header(self, invoice: Invoice, language: str, width: float) -> Table:
-        title = [
+    def _header(
+        self, invoice: Invoice, language: str, width: float, kiosk_qr: QrCode | None
+    ) -> Table:
+        title: list[Any] = [
             Paragraph(label(language, "invoice"), TITLE_RIGHT),
             Paragraph(f"{label(language, 'number')} <b>{invoice.doc_num}</b>", RIGHT),
         ]
+        if kiosk_qr is not None:
+            code = QrFlowable(kiosk_qr, KIOSK_QR_SIDE)
+            caption = Paragraph(label(language, "kiosk_code"), SMALL_RIGHT)
+            beside = Table([[caption, code]], colWidths=[width * 0.38 - code.side, code.side])
+            beside.setStyle(
+                TableStyle(
+                    [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("RIGHTPADDING", (1, 0), (1, 0), 0)]
+                )
+            )
+            title.append(beside)
         return header(self._seller, label(language, "tax_id"), title, width)
 
     def _parties(

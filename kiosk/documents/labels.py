@@ -27,6 +27,7 @@ LABELS: dict[str, dict[str, str]] = {
         "how_to_pay": "Instrucciones",
         "quote_reference": "Indique siempre esta referencia al pagar.",
         "total_to_pay": "Total a pagar", "created": "Emitida",
+        "kiosk_code": "Kiosco: escanee este código para consultar sus facturas",
     },
     "en": {
         "invoice": "INVOICE", "number": "Invoice no.", "customer_reference": "Your reference",
@@ -45,6 +46,7 @@ LABELS: dict[str, dict[str, str]] = {
         "holder": "Account holder", "clabe": "CLABE", "iban": "IBAN", "bic": "BIC/SWIFT",
         "how_to_pay": "Instructions", "quote_reference": "Always quote this reference when paying.",
         "total_to_pay": "Total to pay", "created": "Issued",
+        "kiosk_code": "Kiosk: scan this code to look up your invoices",
     },
 }  # fmt: skip
 

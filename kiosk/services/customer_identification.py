@@ -1,5 +1,8 @@
 """Who is at the kiosk: a tax ID or customer code, proved by the number of one of their invoices.
 
+Both can also come at once from the kiosk code printed on an earlier invoice, read by a scanner
+that types into whichever field has the focus.
+
 Failed attempts are counted per kiosk; after too many, identification pauses for a while, so
 invoice numbers cannot be guessed by trying.
 """
@@ -12,6 +15,7 @@ from datetime import datetime, timedelta
 from kiosk.domain.customer import Customer
 from kiosk.domain.errors import DomainError, InvalidValue
 from kiosk.domain.invoice import Invoice, InvoiceStatus
+from kiosk.domain.kiosk_code import read_kiosk_code
 from kiosk.services.ports import Clock, InvoiceStore
 
 MAX_FAILURES = 3
@@ -57,6 +61,9 @@ class CustomerIdentification:
         now = self._clock.now()
         if self._paused_until is not None and now < self._paused_until:
             raise TooManyAttempts(int((self._paused_until - now).total_seconds()) + 1)
+        scanned = read_kiosk_code(who) or read_kiosk_code(invoice_number)
+        if scanned is not None:
+            who, invoice_number = scanned
         who, number = who.strip(), invoice_number.strip()
         if not who or not number.isdigit():
             raise IdentificationIncomplete(

@@ -1,15 +1,23 @@
-"""The documents a customer takes away: the invoice PDF with its payment QR, and payment slips."""
+"""The documents a customer takes away: the invoice PDF with its QR codes, and payment slips."""
 
 from __future__ import annotations
 
 from kiosk.domain.errors import InvalidValue, NotFound
 from kiosk.domain.invoice import Invoice
+from kiosk.domain.kiosk_code import make_kiosk_code
 from kiosk.services.payments import PaymentService
-from kiosk.services.ports import Clock, InvoiceRenderer, InvoiceStore, PaymentSlipRenderer
+from kiosk.services.ports import (
+    Clock,
+    InvoiceRenderer,
+    InvoiceStore,
+    PaymentSlipRenderer,
+    QrEncoder,
+)
 
 
 class InvoiceDocuments:
-    """Renders PDFs from the cache; an invoice with something to pay carries a payment QR."""
+    """Renders PDFs from the cache: every invoice carries its kiosk code, and a payment QR while
+    something is left to pay."""
 
     def __init__(
         self,
@@ -17,12 +25,14 @@ class InvoiceDocuments:
         payments: PaymentService,
         invoice_renderer: InvoiceRenderer,
         slip_renderer: PaymentSlipRenderer,
+        qr_encoder: QrEncoder,
         clock: Clock,
     ) -> None:
         self._invoices = invoices
         self._payments = payments
         self._invoice_renderer = invoice_renderer
         self._slip_renderer = slip_renderer
+        self._qr_encoder = qr_encoder
         self._clock = clock
 
     def invoice_by_number(self, doc_num: int) -> Invoice:
@@ -47,6 +57,9 @@ class InvoiceDocuments:
             today=self._clock.today(),
             qr=qr,
             payment_reference=reference,
+            kiosk_qr=self._qr_encoder.encode(
+                make_kiosk_code(invoice.doc_num, invoice.customer_code)
+            ),
         )
 
     def slip_pdf(self, reference: str, *, language: str) -> bytes:

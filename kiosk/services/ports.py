@@ -293,6 +293,7 @@ class InvoiceRenderer(Protocol):
         today: date,
         qr: QrCode | None = None,
         payment_reference: str | None = None,
+        kiosk_qr: QrCode | None = None,
     ) -> bytes: ...
 
 

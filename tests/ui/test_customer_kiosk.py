@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 
 from kiosk.domain.invoice import SapDocumentStatus
+from kiosk.domain.kiosk_code import make_kiosk_code
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.screens.welcome_screen import WelcomeScreen
 from tests.builders import make_customer, make_invoice
@@ -185,3 +187,19 @@ def test_an_empty_field_is_explained_in_the_customers_language(
         "Escriba su RFC o número de cliente y el número de una de sus facturas."
     )
     assert window.stack.currentWidget() is window.identify
+
+
+def test_a_scanner_typing_the_kiosk_code_and_enter_identifies_at_once(
+    qtbot: QtBot, store: InMemoryInvoiceStore
+) -> None:
+    window = kiosk_window(qtbot, store, MutableClock(NOW))
+    tap(qtbot, window.welcome.find_button)
+    screen = window.identify
+    assert "QR" in screen.scan_hint.text()
+
+    # A keyboard-wedge scanner: characters, then Enter, into the field that has the focus.
+    qtbot.keyClicks(screen.who, make_kiosk_code(1001, "C001"))
+    qtbot.keyClick(screen.who, Qt.Key.Key_Return)
+
+    assert window.stack.currentWidget() is window.invoices
+    assert window.invoices.greeting.text() == "Hola, Comercializadora Peña del Norte"

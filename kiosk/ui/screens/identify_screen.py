@@ -1,10 +1,11 @@
-"""Identify: tax ID or customer code, and the number of one of the customer's invoices."""
+"""Identify: tax ID or customer code and the number of one of their invoices, or a scanned code."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from kiosk.domain.kiosk_code import read_kiosk_code
 from kiosk.services.customer_identification import CustomerIdentification, IdentifiedCustomer
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.notices import notice_for
@@ -43,17 +44,21 @@ class IdentifyScreen(QWidget):
         self.back.setObjectName("back")
         self.back.setMinimumWidth(240)
         self.back.clicked.connect(self.back_requested)
-        self.who.returnPressed.connect(self.invoice_number.setFocus)
+        self.who.returnPressed.connect(self._who_entered)
         self.invoice_number.returnPressed.connect(self.submit)
         self.keys_follow = KeysFollowFocus(
             [self.who, self.invoice_number], [self.letters, self.digits]
         )
 
+        self.scan_hint = QLabel()
+        self.scan_hint.setObjectName("scan_hint")
+        self.scan_hint.setWordWrap(True)
         fields = QVBoxLayout()
         self.who_label, self.number_label = QLabel(), QLabel()
         for label, field in ((self.who_label, self.who), (self.number_label, self.invoice_number)):
             fields.addWidget(label)
             fields.addWidget(field)
+        fields.addWidget(self.scan_hint)
         keys = QHBoxLayout()
         keys.addWidget(self.letters, 3)
         keys.addWidget(self.digits, 1)
@@ -72,6 +77,7 @@ class IdentifyScreen(QWidget):
         self.title.setText(texts["identify_title"])
         self.who_label.setText(texts["who"])
         self.number_label.setText(texts["invoice_number"])
+        self.scan_hint.setText(texts["scan_hint"])
         self.continue_button.setText(texts["continue"])
         self.back.setText(texts["back"])
 
@@ -80,6 +86,13 @@ class IdentifyScreen(QWidget):
         self.invoice_number.clear()
         self.message.clear()
         self.keys_follow.point_at(self.who)
+
+    def _who_entered(self) -> None:
+        # A scanner types the kiosk code and Enter: that is the whole identification.
+        if read_kiosk_code(self.who.text()) is not None:
+            self.submit()
+        else:
+            self.invoice_number.setFocus()
 
     def submit(self) -> None:
         who, number = self.who.text(), self.invoice_number.text()

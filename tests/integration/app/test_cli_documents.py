@@ -12,6 +12,7 @@ from kiosk.app.cli import main
 from kiosk.app.settings import load_settings
 from kiosk.app.wiring import open_store
 from tests.builders import make_customer, make_invoice
+from tests.integration.documents.conftest import decode_qr
 
 
 @pytest.fixture
@@ -59,3 +60,14 @@ def test_document_errors_are_one_line(cache, tmp_path, capsys):
     assert main(["invoices", "pdf", "5001", "--out", str(tmp_path / "no" / "x.pdf")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("kiosk: cannot write") and err.count("\n") == 1
+
+
+def test_every_invoice_pdf_carries_its_kiosk_code_and_open_ones_a_payment_link(
+    cache, tmp_path, capsys
+):
+    assert main(["invoices", "pdf", "5001", "--out", str(tmp_path / "open.pdf")]) == 0
+    codes = decode_qr((tmp_path / "open.pdf").read_bytes(), tmp_path / "open")
+
+    assert sorted(codes)[0] == "KIOSK 5001 C001"
+    assert sorted(codes)[1].startswith("https://pay.example.com/p/")
+    assert "Kiosco" in PdfReader(tmp_path / "open.pdf").pages[0].extract_text()

@@ -52,6 +52,7 @@ def decode_qr(pdf: bytes, tmp_path: Path, page: int = 1) -> list[str]:
             pytest.fail(
                 f"{tool} is needed (Debian poppler-utils / zbar-tools; .ci/run installs them)"
             )
+    tmp_path.mkdir(parents=True, exist_ok=True)
     source = tmp_path / "document.pdf"
     source.write_bytes(pdf)
     pages = ["-f", str(page), "-l", str(page)]

@@ -8,6 +8,7 @@ import pytest
 
 from kiosk.domain.errors import InvalidValue
 from kiosk.domain.invoice import SapDocumentStatus
+from kiosk.domain.kiosk_code import make_kiosk_code
 from kiosk.services.customer_identification import (
     CustomerIdentification,
     IdentificationFailed,
@@ -76,3 +77,26 @@ def test_three_failures_pause_identification_for_a_minute(store: InMemoryInvoice
 
     clock.advance(seconds=61)
     assert identification.identify("C001", "1001").customer.code == "C001"
+
+
+@pytest.mark.parametrize(
+    ("who", "number"),
+    [("KIOSK 1004 C002", ""), ("", "KIOSK 1004 C002"), ("", "kiosk 1004 c002\n")],
+    ids=["scanned-into-who", "scanned-into-number", "lower-case-with-enter"],
+)
+def test_a_scanned_kiosk_code_identifies_from_either_field(
+    store: InMemoryInvoiceStore, who: str, number: str
+) -> None:
+    found = CustomerIdentification(store, MutableClock(TODAY)).identify(who, number)
+
+    assert found.customer.code == "C002"
+
+
+def test_a_made_up_kiosk_code_counts_as_a_failure(store: InMemoryInvoiceStore) -> None:
+    identification = CustomerIdentification(store, MutableClock(TODAY))
+    for number in ("1001", "1002", "1003"):  # C001's invoices, claimed for C002
+        with pytest.raises(IdentificationFailed):
+            identification.identify(make_kiosk_code(int(number), "C002"), "")
+
+    with pytest.raises(TooManyAttempts):
+        identification.identify(make_kiosk_code(1004, "C002"), "")
