@@ -61,6 +61,7 @@ def build_window(
             services.cursors,
             services.outbox_store,
             delivery,
+            services.clock,
         ),
         demo_hint=demo_hint,
         logo=settings.company.logo,

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
 from kiosk.domain.customer import Customer
 from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
 from kiosk.domain.staff import StaffSession
 from kiosk.services.delivery import DeliveryReport, DeliveryService
-from kiosk.services.invoice_lookup import InvoiceLookup
+from kiosk.services.invoice_lookup import CustomerOverview, InvoiceLookup
 from kiosk.services.outbox import OutboxAdministration, OutboxEntry
-from kiosk.services.ports import OutboxStore, SyncCursorStore
+from kiosk.services.ports import Clock, OutboxStore, SyncCursorStore
 from kiosk.services.preferences import PreferenceService
 from kiosk.services.staff_accounts import StaffAccounts, require_supervisor
 from kiosk.services.sync_status import SyncStatus, current_status
 
 LOG_ROWS = 500
+CUSTOMER_INVOICES = 100
 
 
 @dataclass(frozen=True)
@@ -28,12 +30,30 @@ class StaffServices:
     cursors: SyncCursorStore
     outbox_store: OutboxStore
     delivery: DeliveryService
+    clock: Clock
 
     def login(self, name: str, pin: str) -> StaffSession:
         return self.staff.login(name, pin)
 
     def find_customers(self, text: str) -> list[Customer]:
         return self.lookup.search_customers(text, limit=30) if text.strip() else []
+
+    def overview(self, customer_code: str) -> tuple[CustomerOverview, date]:
+        """The customer's balance and latest invoices, and the day their status is told for."""
+        overview = self.lookup.customer_overview(customer_code, recent=CUSTOMER_INVOICES)
+        return overview, self.clock.today()
+
+    def print_invoices(self, session: StaffSession, doc_nums: list[int]) -> list[Delivery]:
+        return [
+            self.delivery.print(number, printer=None, requested_by=session.name)
+            for number in doc_nums
+        ]
+
+    def email_invoices(self, session: StaffSession, doc_nums: list[int]) -> list[Delivery]:
+        """E-mail to the address on the customer's billing preference, as the kiosk does."""
+        return [
+            self.delivery.email(number, to=None, requested_by=session.name) for number in doc_nums
+        ]
 
     def register(
         self,

@@ -75,3 +75,16 @@ def select_rows(qtbot: QtBot, table: QTableWidget, rows: list[int]) -> None:
     for row in rows:
         rect = table.visualRect(table.model().index(row, 0))
         qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def log_in_staff(qtbot: QtBot, window: KioskWindow, name: str, pin: str) -> None:
+    """Open the staff login with the hidden key combination, log in, wait for staff mode."""
+    qtbot.keyClick(
+        window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+    )
+    assert window.staff_login is not None
+    assert window.stack.currentWidget() is window.staff_login
+    window.staff_login.user.setText(name)
+    window.staff_login.pin.setText(pin)
+    tap(qtbot, window.staff_login.login_button)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from kiosk.domain.display_formats import format_date, format_money
 from kiosk.domain.invoice import Invoice, InvoiceStatus
 from kiosk.services.customer_identification import IdentifiedCustomer
 from kiosk.ui.texts import Texts
+from kiosk.ui.widgets.invoice_table import fill_invoice_table, invoice_table, selected_rows
 from kiosk.ui.widgets.touch_button import TouchButton, action_row
 
 HISTORY = {InvoiceStatus.PAID, InvoiceStatus.CANCELLED}
@@ -41,9 +32,9 @@ class InvoiceListScreen(QWidget):
         self._today = date.today()
         self.greeting = QLabel()
         self.greeting.setObjectName("greeting")
-        self.open_table = _table()
+        self.open_table = invoice_table()
         self.open_table.setObjectName("open")
-        self.history_table = _table()
+        self.history_table = invoice_table()
         self.history_table.setObjectName("history")
         self.empty = QLabel()
         self.tabs = QTabWidget()
@@ -89,8 +80,7 @@ class InvoiceListScreen(QWidget):
     def selected_invoices(self) -> list[Invoice]:
         if self._found is None:
             return []
-        rows = {index.row() for index in self.open_table.selectionModel().selectedRows()}
-        return [self._open()[row] for row in sorted(rows)]
+        return [self._open()[row] for row in selected_rows(self.open_table)]
 
     def retranslate(self, texts: Texts) -> None:
         self._texts = texts
@@ -99,9 +89,6 @@ class InvoiceListScreen(QWidget):
         self.back.setText(texts["back"])
         for action, button in self.action_buttons.items():
             button.setText(texts[action])
-        headers = [texts[k] for k in ("number", "date", "due", "amount_due", "status")]
-        for table in (self.open_table, self.history_table):
-            table.setHorizontalHeaderLabels(headers)
         self._fill()
 
     def _selection_changed(self, *, busy: bool = False) -> None:
@@ -127,35 +114,8 @@ class InvoiceListScreen(QWidget):
         texts = self._texts
         self.greeting.setText(texts.format("hello", name=self._found.customer.name))
         history = [i for i in self._found.invoices if i.status_on(self._today) in HISTORY]
-        for table, invoices in ((self.open_table, self._open()), (self.history_table, history)):
-            table.setRowCount(len(invoices))
-            for row, invoice in enumerate(invoices):
-                status = invoice.status_on(self._today)
-                cells = [
-                    str(invoice.doc_num),
-                    format_date(invoice.posting_date, texts.language),
-                    format_date(invoice.due_date, texts.language),
-                    format_money(invoice.amount_due),
-                    texts[f"status_{status.value}"],
-                ]
-                for column, text in enumerate(cells):
-                    item = QTableWidgetItem(text)
-                    if column == 3:
-                        item.setTextAlignment(
-                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                        )
-                    table.setItem(row, column, item)
+        fill_invoice_table(self.open_table, self._open(), texts, self._today)
+        fill_invoice_table(self.history_table, history, texts, self._today)
         self._selection_changed()
         self.empty.setText(texts["nothing_open"] if not self._open() else "")
         self.empty.setVisible(not self._open())
-
-
-def _table() -> QTableWidget:
-    table = QTableWidget(0, 5)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(64)  # rows a finger can hit
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    return table

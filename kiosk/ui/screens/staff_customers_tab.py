@@ -1,6 +1,8 @@
-"""Staff: find a customer and register their billing preference, with its history."""
+"""Staff: find a customer; their balance and invoices to print or e-mail; their preference."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -12,18 +14,23 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QRadioButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
 from kiosk.domain.customer import Customer
-from kiosk.domain.display_formats import format_date
+from kiosk.domain.delivery import Delivery
+from kiosk.domain.display_formats import format_date, format_money
 from kiosk.domain.staff import StaffSession
+from kiosk.services.invoice_lookup import CustomerOverview
 from kiosk.ui.background import TaskRunner
+from kiosk.ui.customer_actions import outcome_lines
 from kiosk.ui.notices import notice_for
 from kiosk.ui.staff_services import StaffServices
 from kiosk.ui.texts import Texts
+from kiosk.ui.widgets.invoice_table import fill_invoice_table, invoice_table, selected_rows
 from kiosk.ui.widgets.touch_button import TouchButton
 
 TYPING_PAUSE_MS = 250
@@ -52,6 +59,20 @@ class StaffCustomersTab(QWidget):
 
         self.chosen = QLabel()
         self.chosen.setObjectName("greeting")
+        self.balance = QLabel()
+        self.balance.setObjectName("balance")
+        self.invoices = invoice_table()
+        self.invoices.setObjectName("customer_invoices")
+        self.invoices.itemSelectionChanged.connect(self._invoice_selection_changed)
+        self.print_button = TouchButton("")
+        self.print_button.clicked.connect(lambda: self._deliver("print"))
+        self.email_button = TouchButton("")
+        self.email_button.clicked.connect(lambda: self._deliver("email"))
+        self.outcome = QLabel()
+        self.outcome.setObjectName("outcome")
+        self.outcome.setWordWrap(True)
+        self._overview: CustomerOverview | None = None
+        self._today = date.today()
         self.channels = QButtonGroup(self)
         self.channel_buttons: dict[BillingChannel, QRadioButton] = {}
         channel_row = QHBoxLayout()
@@ -73,14 +94,29 @@ class StaffCustomersTab(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.search)
         left.addWidget(self.results, 1)
-        form = QVBoxLayout()
-        form.addWidget(self.chosen)
+        invoices_page = QWidget()
+        invoices_layout = QVBoxLayout(invoices_page)
+        invoices_layout.addWidget(self.balance)
+        invoices_layout.addWidget(self.invoices, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.email_button)
+        invoices_layout.addLayout(buttons)
+        invoices_layout.addWidget(self.outcome)
+        preference_page = QWidget()
+        form = QVBoxLayout(preference_page)
         form.addLayout(channel_row)
         for field in (self.email, self.consent, self.save, self.message, self.history):
             form.addWidget(field)
+        self.pages = QTabWidget()
+        self.pages.addTab(invoices_page, "")
+        self.pages.addTab(preference_page, "")
+        right = QVBoxLayout()
+        right.addWidget(self.chosen)
+        right.addWidget(self.pages, 1)
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 2)
-        layout.addLayout(form, 3)
+        layout.addLayout(left, 1)
+        layout.addLayout(right, 2)
         self._show_form(False)
 
     def retranslate(self, texts: Texts) -> None:
@@ -91,13 +127,21 @@ class StaffCustomersTab(QWidget):
         self.email.setPlaceholderText(texts["staff_email"])
         self.consent.setText(texts["staff_consent"])
         self.save.setText(texts["staff_save"])
+        self.pages.setTabText(0, texts["staff_invoices"])
+        self.pages.setTabText(1, texts["staff_preference"])
+        self.print_button.setText(texts["print"])
+        self.email_button.setText(texts["email"])
+        self._show_overview()
 
     def clear(self) -> None:
-        self.session = self.customer = None
+        self.session = self.customer = self._overview = None
         self.search.clear()
         self.results.clear()
         self.history.clear()
         self.message.clear()
+        self.balance.clear()
+        self.outcome.clear()
+        self.invoices.setRowCount(0)
         self._show_form(False)
 
     def _find(self) -> None:
@@ -118,8 +162,65 @@ class StaffCustomersTab(QWidget):
         self.email.setText(self.customer.email or "")
         self.consent.setChecked(False)
         self.message.clear()
+        self.outcome.clear()
+        self._overview = None
+        self.invoices.setRowCount(0)
+        self.balance.setText(self._texts["busy"])
+        self.pages.setCurrentIndex(0)
         self._show_form(True)
         self._load_history()
+        code = self.customer.code
+        self._runner.run(lambda: self._services.overview(code), self._got_overview, self._failed)
+
+    def _got_overview(self, result: tuple[CustomerOverview, date]) -> None:
+        overview, self._today = result
+        if self.customer is None or overview.customer.code != self.customer.code:
+            return  # the clerk chose someone else meanwhile
+        self._overview = overview
+        self._show_overview()
+
+    def _show_overview(self) -> None:
+        overview, texts = self._overview, self._texts
+        if overview is None:
+            return
+        if overview.open_balance:
+            amounts = " + ".join(format_money(money) for money in overview.open_balance)
+            self.balance.setText(
+                texts.format("staff_balance", amount=amounts, count=overview.open_invoice_count)
+            )
+        else:
+            self.balance.setText(texts["staff_no_balance"])
+        fill_invoice_table(self.invoices, list(overview.recent_invoices), texts, self._today)
+        self._invoice_selection_changed()
+
+    def _chosen_invoices(self) -> list[int]:
+        if self._overview is None:
+            return []
+        invoices = self._overview.recent_invoices
+        return [invoices[row].doc_num for row in selected_rows(self.invoices)]
+
+    def _invoice_selection_changed(self) -> None:
+        chosen = bool(self._chosen_invoices())
+        self.print_button.setEnabled(chosen)
+        self.email_button.setEnabled(chosen)
+
+    def _deliver(self, action: str) -> None:
+        numbers, session = self._chosen_invoices(), self.session
+        if not numbers or session is None:
+            return
+        send = self._services.print_invoices if action == "print" else self._services.email_invoices
+        self.outcome.setText(self._texts["busy"])
+        self.print_button.setEnabled(False)
+        self.email_button.setEnabled(False)
+        self._runner.run(lambda: send(session, numbers), self._delivered, self._delivery_failed)
+
+    def _delivered(self, deliveries: list[Delivery]) -> None:
+        self._invoice_selection_changed()
+        self.outcome.setText("\n".join(outcome_lines(deliveries, self._texts)))
+
+    def _delivery_failed(self, error: Exception) -> None:
+        self._invoice_selection_changed()
+        self.outcome.setText(notice_for(error, self._texts))
 
     def _save(self) -> None:
         customer, session = self.customer, self.session
@@ -164,7 +265,5 @@ class StaffCustomersTab(QWidget):
         self.message.setText(notice_for(error, self._texts))
 
     def _show_form(self, visible: bool) -> None:
-        for widget in (self.chosen, self.email, self.consent, self.save, self.history):
-            widget.setVisible(visible)
-        for button in self.channel_buttons.values():
-            button.setVisible(visible)
+        self.chosen.setVisible(visible)
+        self.pages.setVisible(visible)

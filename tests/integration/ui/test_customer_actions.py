@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from kiosk.app.demo import Demo, start_demo
 from kiosk.app.settings import load_settings
 from kiosk.domain.billing_preference import BillingChannel
-from kiosk.domain.delivery import DeliveryState
+from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryReason, DeliveryState
 from kiosk.domain.display_formats import format_money
 from kiosk.domain.money import Money
 from kiosk.domain.staff import Role
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.widgets.pdf_pages import PAGE_WIDTH
-from tests.fixtures.delivery_parts import MailServer, cups_pdf_output
-from tests.ui.kiosk_parts import identify, select_rows, tap
+from tests.fixtures.delivery_parts import MailServer, cups_pdf_output, printed_pdf
+from tests.integration.documents.conftest import decode_qr
+from tests.ui.kiosk_parts import identify, log_in_staff, select_rows, tap
 
 
 @pytest.fixture
@@ -180,12 +183,8 @@ def test_staff_see_the_print_in_the_deliveries_log_and_filter_it(
     tap(qtbot, window.invoices.action_buttons["print"])
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=30000)
     demo.services.staff.add("sofia", Role.SUPERVISOR, "9150")
-    window.open_staff_login()
-    assert window.staff_login is not None and window.staff is not None
-    window.staff_login.user.setText("sofia")
-    window.staff_login.pin.setText("9150")
-    tap(qtbot, window.staff_login.login_button)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
+    log_in_staff(qtbot, window, "sofia", "9150")
+    assert window.staff is not None
     log = window.staff.deliveries
 
     window.staff.tabs.setCurrentWidget(log)
@@ -198,3 +197,83 @@ def test_staff_see_the_print_in_the_deliveries_log_and_filter_it(
     qtbot.waitUntil(lambda: log.table.rowCount() == 0, timeout=5000)
     tap(qtbot, log.print_listed)  # nothing listed: says so, prints nothing
     qtbot.waitUntil(lambda: log.message.text().startswith("Impresas: 0."), timeout=10000)
+
+
+def test_a_clerk_sees_the_balance_and_prints_and_emails_any_invoice(
+    qtbot: QtBot, window: KioskWindow, demo: Demo, delivery_settings: str, mail_server: MailServer
+) -> None:
+    code = _customer_with_open_invoices(demo)
+    demo.services.preferences.register(
+        code, BillingChannel.EMAIL, "pagos@cliente.mx", clerk="maria", consent_given=True
+    )
+    demo.services.staff.add("maria", Role.CLERK, "4821")
+    log_in_staff(qtbot, window, "maria", "4821")
+    assert window.staff is not None
+    customers = window.staff.customers
+    qtbot.keyClicks(customers.search, code)
+    qtbot.waitUntil(lambda: customers.results.count() == 1, timeout=5000)
+    item = customers.results.item(0)
+    qtbot.mouseClick(
+        customers.results.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=customers.results.visualItemRect(item).center(),
+    )
+    qtbot.waitUntil(lambda: customers.invoices.rowCount() > 0, timeout=5000)
+
+    open_invoices = demo.services.store.open_invoices_for_customer(code)
+    due = sum((i.amount_due for i in open_invoices), Money.zero("MXN"))
+    count = sum(1 for i in open_invoices if i.amount_due.is_positive())
+    assert customers.balance.text() == f"Saldo pendiente: {format_money(due)} en {count} facturas"
+    assert not customers.print_button.isEnabled()
+
+    select_rows(qtbot, customers.invoices, [0, 1])
+    numbers = [int(customers.invoices.item(row, 0).text()) for row in (0, 1)]
+    tap(qtbot, customers.print_button)
+    printed = [f"Factura {n} impresa en {delivery_settings}." for n in numbers]
+    qtbot.waitUntil(lambda: customers.outcome.text().splitlines() == printed, timeout=30000)
+
+    tap(qtbot, customers.email_button)
+    sent = [f"Factura {n} enviada a p***@cliente.mx." for n in numbers]
+    qtbot.waitUntil(lambda: customers.outcome.text().splitlines() == sent, timeout=30000)
+    assert [m["To"] for m in mail_server.received] == ["pagos@cliente.mx"] * 2
+    logged = demo.services.deliveries.deliveries(state=None, channel=None)
+    assert {d.requested_by for d in logged if d.doc_num in numbers} == {"maria"}
+
+
+def test_the_paper_list_prints_in_one_go_on_the_real_queue(
+    qtbot: QtBot, window: KioskWindow, demo: Demo, delivery_settings: str, tmp_path: Path
+) -> None:
+    code = _customer_with_open_invoices(demo)
+    invoices = demo.services.store.invoices_for_customer(code, limit=2, with_lines=False)
+    now = demo.services.clock.now()
+    for invoice in invoices:  # what automatic delivery lists when no printer is set
+        demo.services.deliveries.add_delivery(
+            Delivery(
+                None, invoice.doc_entry, invoice.doc_num, code, DeliveryChannel.PAPER,
+                DeliveryReason.AUTOMATIC, "", DeliveryState.LISTED, "kiosk", now,
+            )
+        )  # fmt: skip
+    demo.services.staff.add("maria", Role.CLERK, "4821")
+    log_in_staff(qtbot, window, "maria", "4821")
+    assert window.staff is not None
+    log = window.staff.deliveries
+    window.staff.tabs.setCurrentWidget(log)
+    log.state_filter.setCurrentIndex(log.state_filter.findText("En lista para imprimir"))
+    qtbot.waitUntil(lambda: log.table.rowCount() == 2, timeout=5000)
+
+    tap(qtbot, log.print_listed)
+
+    qtbot.waitUntil(lambda: log.message.text().startswith("Impresas: 2."), timeout=30000)
+    qtbot.waitUntil(lambda: log.table.rowCount() == 0, timeout=5000)  # the list is empty now
+    sent = demo.services.deliveries.deliveries(state=DeliveryState.SENT, channel=None)
+    assert sorted(d.doc_num for d in sent) == sorted(i.doc_num for i in invoices)
+    for delivery in sent:
+        assert delivery.receipt is not None and delivery.destination == delivery_settings
+        # The spooler flattens stamped pages to images: read the printed kiosk code instead.
+        printed = printed_pdf(delivery.receipt).read_bytes()
+        assert f"KIOSK {delivery.doc_num} {code}" in decode_qr(printed, tmp_path / delivery.receipt)
+
+
+def _customer_with_open_invoices(demo: Demo) -> str:
+    tax_id = demo.hint.removeprefix("RFC ").split(" + ")[0]
+    return demo.services.store.customers_by_tax_id(tax_id)[0].code

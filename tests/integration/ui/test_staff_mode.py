@@ -70,6 +70,9 @@ def test_a_clerk_registers_a_preference_and_it_waits_in_the_outbox(
         pos=customers.results.visualItemRect(item).center(),
     )
     assert customers.chosen.text().endswith("(C000007)")
+    tabs = customers.pages.tabBar()
+    assert tabs.tabText(1) == "Preferencia de facturación"
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(1).center())
     tap(qtbot, customers.save)
     assert customers.message.text() == "Elija papel, correo o ambos."
 
