@@ -97,13 +97,22 @@ def _no_display() -> bool:
     return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+# Before settings are read there is no language setting: say it in both, Spanish first.
+STARTUP_ERROR = (
+    "El quiosco no puede iniciar. Pida ayuda al personal de sistemas.\n"
+    "The kiosk cannot start. Please ask IT staff.\n\n{message}"
+)
+
+
 def show_startup_error(message: str) -> None:
     """One dialog saying why the kiosk cannot start (bad settings, unreachable database ...)."""
     if _no_display():
         return  # the reason is already on stderr; Qt would abort without a display
     if QApplication.instance() is None:
         QApplication(sys.argv[:1])
-    QMessageBox.critical(None, "Kiosk", f"The kiosk cannot start:\n\n{message}")
+    dialog = QMessageBox(QMessageBox.Icon.Critical, "Kiosk", STARTUP_ERROR.format(message=message))
+    dialog.setObjectName("startup_error")
+    dialog.exec()
 
 
 def run_gui(settings: Settings, *, demo: bool = False, smoke_test: bool = False) -> int:

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from kiosk.services.errors import ExternalUnavailable
+from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -56,17 +56,26 @@ def describe(engine: Engine) -> str:
 # SQLite result codes that mean "cannot get at the file now", not "the request is wrong":
 # PERM, BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN.
 _UNAVAILABLE_SQLITE_CODES = {3, 5, 6, 8, 10, 13, 14}
+# CORRUPT and NOTADB: waiting will not help, the file itself is wrong.
+_DAMAGED_SQLITE_CODES = {11, 26}
 
 
 @contextmanager
 def unavailable_on_driver_error(engine: Engine) -> Iterator[None]:
-    """Turn 'cannot open', 'locked', 'disk full' and lost connections into ExternalUnavailable."""
+    """Turn 'cannot open', 'locked', 'disk full' and lost connections into ExternalUnavailable,
+    and a file that is no database into ExternalRejected."""
     try:
         yield
     except DBAPIError as error:
+        reason = str(error.orig).splitlines()[0] if error.orig else str(error)
+        if getattr(error.orig, "sqlite_errorcode", 0) & 0xFF in _DAMAGED_SQLITE_CODES:
+            raise ExternalRejected(
+                f"database {describe(engine)} is not a SQLite database or is damaged ({reason}); "
+                "restore it from a backup or point database.url at another file",
+                code="database-damaged",
+            ) from error
         if not _is_unavailability(error):
             raise
-        reason = str(error.orig).splitlines()[0] if error.orig else str(error)
         logger.info("database %s unavailable: %s", describe(engine), reason)
         raise ExternalUnavailable(f"database {describe(engine)} unavailable: {reason}") from error
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select, text
 from kiosk.domain.customer import Address
 from kiosk.domain.invoice import SapDocumentStatus
 from kiosk.domain.money import Money
-from kiosk.services.errors import ExternalUnavailable
+from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.storage.database import create_database_engine
 from kiosk.storage.invoice_store import BATCH_SIZE, SqlInvoiceStore, _prefix_upper_bound
 from kiosk.storage.schema_migration import current_revision
@@ -192,6 +192,16 @@ def test_an_unopenable_database_file_is_reported_as_unavailable(tmp_path: Path):
 
     with pytest.raises(ExternalUnavailable, match="unable to open database file"):
         SqlInvoiceStore(engine).counts()
+
+
+def test_a_file_that_is_no_database_is_named_and_not_retried(tmp_path: Path):
+    damaged = tmp_path / "cache.sqlite3"
+    damaged.write_bytes(b"%PDF-1.4 not a database at all" * 200)
+    engine = create_database_engine(f"sqlite:///{damaged}")
+
+    with pytest.raises(ExternalRejected, match="not a SQLite database or is damaged") as raised:
+        current_revision(engine)
+    assert str(damaged) in str(raised.value)
 
 
 def test_a_database_folder_that_cannot_be_made_is_reported(tmp_path: Path):
