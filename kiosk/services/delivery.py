@@ -156,9 +156,14 @@ class DeliveryService:
         return report
 
     def log(
-        self, *, state: DeliveryState | None = None, channel: DeliveryChannel | None = None
+        self,
+        *,
+        state: DeliveryState | None = None,
+        channel: DeliveryChannel | None = None,
+        limit: int | None = None,
     ) -> list[Delivery]:
-        return self._store.deliveries(state=state, channel=channel)
+        """The delivery log, newest first."""
+        return self._store.deliveries(state=state, channel=channel, limit=limit)
 
     # --- plumbing ----------------------------------------------------------------------------
 

@@ -349,8 +349,14 @@ class DeliveryStore(Protocol):
     ) -> None: ...
 
     def deliveries(
-        self, *, state: DeliveryState | None = None, channel: DeliveryChannel | None = None
-    ) -> list[Delivery]: ...
+        self,
+        *,
+        state: DeliveryState | None = None,
+        channel: DeliveryChannel | None = None,
+        limit: int | None = None,
+    ) -> list[Delivery]:
+        """Newest first; at most `limit` of them when given."""
+        ...
 
     def automatically_delivered(self, doc_entries: list[int]) -> set[tuple[int, str]]: ...
 

@@ -73,9 +73,13 @@ class SqlDeliveryStore:
         return found[0] if found else None
 
     def deliveries(
-        self, *, state: DeliveryState | None = None, channel: DeliveryChannel | None = None
+        self,
+        *,
+        state: DeliveryState | None = None,
+        channel: DeliveryChannel | None = None,
+        limit: int | None = None,
     ) -> list[Delivery]:
-        query = select(deliveries).order_by(deliveries.c.id.desc())
+        query = select(deliveries).order_by(deliveries.c.id.desc()).limit(limit)
         if state is not None:
             query = query.where(deliveries.c.state == state.value)
         if channel is not None:

@@ -76,7 +76,7 @@ class StaffServices:
     def deliveries(
         self, state: DeliveryState | None, channel: DeliveryChannel | None
     ) -> list[Delivery]:
-        return self.delivery.log(state=state, channel=channel)[:LOG_ROWS]
+        return self.delivery.log(state=state, channel=channel, limit=LOG_ROWS)
 
     def print_listed(self) -> DeliveryReport:
         """Print every paper invoice waiting on the clerk's list."""

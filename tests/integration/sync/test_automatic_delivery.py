@@ -74,6 +74,11 @@ def test_new_invoices_follow_preferences_exactly_once(kiosk, emulator, mail_serv
         (DeliveryChannel.PAPER, numbers["C000012"]),
     }
     assert all(d.state is DeliveryState.SENT for d in new)
+    assert service.log(limit=3) == service.log()[:3]  # newest first, cut in the database
+    assert service.log(channel=DeliveryChannel.PAPER, limit=1)[0].customer_code in {
+        "C000011",
+        "C000012",
+    }
     assert (report.queued_emails, report.queued_prints, report.sent) == (2, 2, 4)
     assert sorted(m["To"] for m in mail_server.received) == ["diez@cliente.mx", "doce@cliente.mx"]
     assert {m["Subject"] for m in mail_server.received} == {
