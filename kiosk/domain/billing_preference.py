@@ -21,6 +21,10 @@ class BillingChannel(enum.Enum):
         return self is not BillingChannel.PAPER
 
 
+class EmailRequired(InvalidValue):
+    """E-mail or both was chosen without an address."""
+
+
 @dataclass(frozen=True, slots=True)
 class BillingPreference:
     """A customer's registered billing channel, with who registered it, where and when."""
@@ -34,7 +38,7 @@ class BillingPreference:
 
     def __post_init__(self) -> None:
         if self.channel.needs_email and not self.email:
-            raise InvalidValue(
+            raise EmailRequired(
                 f"billing channel {self.channel.value} needs an e-mail address "
                 f"for customer {self.customer_code}"
             )

@@ -37,6 +37,10 @@ class OutboxState(enum.Enum):
     DISCARDED = "discarded"
 
 
+class ReasonRequired(InvalidValue):
+    """A change is discarded only with a reason."""
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxEntry:
     """One change for SAP, with its delivery history."""
@@ -203,7 +207,7 @@ class OutboxAdministration:
     def discard(self, entry_id: int, *, reason: str, by: str) -> OutboxEntry:
         """Give up an entry for good, saying why."""
         if not reason.strip():
-            raise InvalidValue("say why the change is discarded (--reason)")
+            raise ReasonRequired("say why the change is discarded (--reason)")
         self._open_entry(entry_id)
         return self._outbox.discard(
             entry_id, f"discarded by {by}: {reason.strip()}", self._clock.now()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from kiosk.domain.billing_preference import EmailRequired
+from kiosk.domain.email_address import InvalidEmailAddress
 from kiosk.domain.errors import DomainError
 from kiosk.services.customer_identification import (
     IdentificationFailed,
@@ -12,6 +14,7 @@ from kiosk.services.customer_identification import (
 )
 from kiosk.services.delivery import NoEmailOnFile
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
+from kiosk.services.outbox import ReasonRequired
 from kiosk.services.preferences import ConsentMissing
 from kiosk.services.staff_accounts import AccountLocked, LoginFailed, NotAllowed
 from kiosk.ui.texts import Texts
@@ -33,6 +36,12 @@ def notice_for(error: Exception, texts: Texts) -> str:
         return texts["identify_incomplete"]
     if isinstance(error, ConsentMissing):
         return texts["consent_missing"]
+    if isinstance(error, InvalidEmailAddress):
+        return texts.format("invalid_email", address=error.address)
+    if isinstance(error, EmailRequired):
+        return texts["email_required"]
+    if isinstance(error, ReasonRequired):
+        return texts["reason_required"]
     if isinstance(error, NoEmailOnFile):
         return texts["no_email"]
     if isinstance(error, IdentificationFailed):

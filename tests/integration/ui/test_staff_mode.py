@@ -77,6 +77,20 @@ def test_a_clerk_registers_a_preference_and_it_waits_in_the_outbox(
     assert customers.message.text() == "Elija papel, correo o ambos."
 
     customers.channel_buttons[BillingChannel.BOTH].setChecked(True)
+    customers.email.clear()
+    customers.consent.setChecked(True)
+    tap(qtbot, customers.save)
+    no_email = "Para enviar por correo, escriba el correo del cliente."
+    qtbot.waitUntil(lambda: customers.message.text() == no_email, timeout=5000)
+    customers.email.setText("compras@abarrotes")
+    tap(qtbot, customers.save)
+    bad_email = (
+        "«compras@abarrotes» no es un correo válido. Revíselo (por ejemplo, pagos@empresa.com.mx)."
+    )
+    qtbot.waitUntil(lambda: customers.message.text() == bad_email, timeout=5000)
+    assert customers.history.count() == 0  # nothing was saved
+
+    customers.consent.setChecked(False)
     customers.email.setText("compras@abarrotes.mx")
     tap(qtbot, customers.save)
     no_consent = "Marque que el cliente acepta recibir sus facturas así."
@@ -145,7 +159,8 @@ def test_a_supervisor_discards_a_parked_change_with_a_reason(
     sync.table.selectRow(0)
 
     tap(qtbot, sync.discard)  # no reason yet
-    qtbot.waitUntil(lambda: "Revise los datos" in sync.message.text(), timeout=5000)
+    no_reason = "Escriba el motivo para descartar el cambio."
+    qtbot.waitUntil(lambda: sync.message.text() == no_reason, timeout=5000)
     sync.reason.setText("the customer asked twice")
     tap(qtbot, sync.discard)
     qtbot.waitUntil(lambda: sync.message.text() == "Descartado", timeout=5000)
