@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QPushButton
 
 from kiosk.domain.invoice import SapDocumentStatus
 from kiosk.domain.kiosk_code import make_kiosk_code
@@ -23,6 +24,7 @@ from tests.fakes.mutable_clock import MutableClock
 from tests.ui.kiosk_parts import identify, kiosk_window, select_rows, table_texts, tap
 
 NOW = datetime(2026, 3, 1, 10, 0)
+TOUCH_TARGET = 64  # px, the smallest a finger hits reliably
 
 
 @pytest.fixture
@@ -203,3 +205,25 @@ def test_a_scanner_typing_the_kiosk_code_and_enter_identifies_at_once(
 
     assert window.stack.currentWidget() is window.invoices
     assert window.invoices.greeting.text() == "Hola, Comercializadora Peña del Norte"
+
+
+def test_everything_a_customer_taps_is_at_least_64_pixels(
+    qtbot: QtBot, store: InMemoryInvoiceStore
+) -> None:
+    window = kiosk_window(qtbot, store, MutableClock(NOW))
+    small: list[str] = []
+
+    def check(screen: str) -> None:
+        for button in window.stack.currentWidget().findChildren(QPushButton):
+            if button.isVisible() and min(button.width(), button.height()) < TOUCH_TARGET:
+                small.append(f"{screen}: {button.objectName() or button.text()} {button.size()}")
+
+    check("welcome")
+    tap(qtbot, window.welcome.find_button)
+    check("identify")
+    tap(qtbot, window.identify.back)
+    identify(qtbot, window, "CPN010101AB1", "1001")
+    check("invoices")
+
+    assert small == []
+    assert window.invoices.open_table.rowHeight(0) >= TOUCH_TARGET
