@@ -8,6 +8,7 @@ offscreen. Skip it locally with `pytest -m "not release"`; CI runs it.
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
@@ -15,6 +16,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from pypdf import PdfReader
 
 from kiosk import __version__
 from kiosk.storage.schema_migration import SCHEMA_HEAD
+from tests.fixtures.delivery_parts import cups_pdf_output
 
 ROOT = Path(__file__).parents[2]
 WINDOWS = sys.platform == "win32"
@@ -171,29 +174,48 @@ def test_db_upgrade_then_doctor_as_the_source_install_says(frozen, store, emulat
     assert "Traceback" not in doctor.stderr
 
 
-def test_sync_from_the_emulator_then_an_invoice_pdf(frozen, store, emulator):
-    folder, environment = store
-    environment.update(sap_settings(emulator))
-
+def synced_invoice(frozen: Frozen, folder: Path, environment: dict[str, str]) -> str:
+    """Sync the store's cache from the emulator with the frozen kiosk; one invoice number."""
     sync = frozen.run("sync", cwd=folder, env=environment)
-
     assert sync.returncode == 0, sync.stderr
     assert f"pulled {DEMO_INVOICES} invoices ({DEMO_INVOICES} new or changed)" in sync.stdout
     search = frozen.run("invoices", "search", "C000001", cwd=folder, env=environment)
     doc_num = re.search(r"^(\d{6})  ", search.stdout, re.MULTILINE)
     assert doc_num, search.stdout + search.stderr
-    pdf = frozen.run(
-        "invoices", "pdf", doc_num.group(1), "--out", "invoice.pdf", cwd=folder, env=environment
-    )
+    return doc_num.group(1)
+
+
+def test_sync_from_the_emulator_then_an_invoice_pdf(frozen, store, emulator):
+    folder, environment = store
+    environment.update(sap_settings(emulator))
+
+    doc_num = synced_invoice(frozen, folder, environment)
+    pdf = frozen.run("invoices", "pdf", doc_num, "--out", "a.pdf", cwd=folder, env=environment)
+
     assert pdf.returncode == 0, pdf.stderr
-    content = (folder / "invoice.pdf").read_bytes()
-    assert content.startswith(b"%PDF-")
-    reader = PdfReader(folder / "invoice.pdf")
+    assert (folder / "a.pdf").read_bytes().startswith(b"%PDF-")
+    reader = PdfReader(folder / "a.pdf")
     assert len(reader.pages) >= 1
-    assert f"Factura núm. {doc_num.group(1)}" in reader.pages[0].extract_text()
+    assert f"Factura núm. {doc_num}" in reader.pages[0].extract_text()
     fonts = reader.pages[0]["/Resources"]["/Font"]
     embedded = {str(font.get_object()["/BaseFont"]) for font in fonts.values()}
     assert any("DejaVuSans" in name for name in embedded), embedded  # found in the bundle
+
+
+def test_qt_printing_renders_pages_with_qtpdf(frozen, store, emulator, cups_queue):
+    folder, environment = store
+    environment.update(sap_settings(emulator), KIOSK_PRINTING__BACKEND="qt")
+    doc_num = synced_invoice(frozen, folder, environment)
+    started = time.time()
+
+    printed = frozen.run(
+        "invoices", "print", doc_num, "--printer", cups_queue, cwd=folder, env=environment
+    )
+
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.startswith(f"invoice {doc_num} printed on {cups_queue} (qt:")
+    output = cups_pdf_output(f"*_{doc_num}_*.pdf", newer_than=started - 1)
+    assert len(PdfReader(output).pages) >= 1
 
 
 @pytest.mark.parametrize("arguments", [("--smoke-test",), ("--demo", "--smoke-test")])
@@ -206,3 +228,16 @@ def test_window_opens_offscreen_and_closes(frozen, store, arguments):
     assert "Traceback" not in result.stderr and "Error" not in result.stderr, result.stderr
     log = (folder / "logs" / "kiosk.log").read_text(encoding="utf-8")
     assert "Traceback" not in log and " ERROR " not in log, log
+
+
+def test_start_benchmark_runs_on_the_bundle(frozen, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.frozen_start_benchmark", "--bundle", str(frozen.folder),
+         "--starts", "1", "--results", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    figures = json.loads((tmp_path / "frozen_start_benchmark.json").read_text())
+    assert figures["starts"] == 1 and 0 < figures["cold_start_median_s"] < 30
+    assert "build_s" not in figures and figures["bundle_mb"] > 0
