@@ -8,6 +8,7 @@ import sys
 from datetime import timedelta
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kiosk.app.settings import Settings
@@ -19,6 +20,7 @@ from kiosk.app.wiring import (
     sync_service,
     system_printer,
 )
+from kiosk.bundled_files import resource_path
 from kiosk.services.customer_identification import CustomerIdentification
 from kiosk.services.sync import SyncReport
 from kiosk.services.sync_schedule import SyncSchedule
@@ -126,6 +128,7 @@ def run_gui(settings: Settings, *, demo: bool = False, smoke_test: bool = False)
         return 3
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "kiosk.png"))))
     running_demo = None
     try:
         if demo:
