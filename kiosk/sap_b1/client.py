@@ -7,17 +7,21 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
+import msgspec
+
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.incoming_payment import IncomingPayment
 from kiosk.domain.invoice import Invoice
 from kiosk.sap_b1 import payloads
 from kiosk.sap_b1.config import ServiceLayerConfig
-from kiosk.sap_b1.paging import iterate_pages, query_string
+from kiosk.sap_b1.paging import iterate_pages, page_decoder, query_string
 from kiosk.sap_b1.session import ServiceLayerSession
 from kiosk.services.ports import Pulled, SapCustomer
 
 # Keeps "DocEntry eq 1 or DocEntry eq 2 ..." filters well under URL length limits.
 ENTRIES_PER_QUERY = 40
+_INVOICE_PAGE = page_decoder(payloads.SapInvoice)
+_INVOICE = msgspec.json.Decoder(payloads.SapInvoice)
 
 
 class ServiceLayerClient:
@@ -38,8 +42,8 @@ class ServiceLayerClient:
         options = {"$select": payloads.select(payloads.INVOICE_FIELDS), "$orderby": "DocEntry"}
         if since is not None:
             options["$filter"] = payloads.updated_since(since)
-        for page in self._pages(payloads.INVOICES, options, "read invoices"):
-            yield [self._invoice(payload) for payload in page]
+        for page in self._invoice_pages(options, "read invoices"):
+            yield [self._invoice(raw) for raw in page]
 
     def changed_business_partners(self, since: date | None) -> Iterator[list[Pulled[SapCustomer]]]:
         """Pages of customers updated on or after a day; all customers for None."""
@@ -67,8 +71,8 @@ class ServiceLayerClient:
                 "$filter": " or ".join(f"DocEntry eq {int(entry)}" for entry in chunk),
                 "$orderby": "DocEntry",
             }
-            for page in self._pages(payloads.INVOICES, options, "read paid invoices"):
-                yield [self._invoice(payload) for payload in page]
+            for page in self._invoice_pages(options, "read paid invoices"):
+                yield [self._invoice(raw) for raw in page]
 
     def latest_payment_entry(self) -> int:
         """The DocEntry of SAP's newest incoming payment (0 when there is none)."""
@@ -95,11 +99,10 @@ class ServiceLayerClient:
     def invoice(self, doc_entry: int) -> Pulled[Invoice]:
         """One invoice by its DocEntry."""
         options = {"$select": payloads.select(payloads.INVOICE_FIELDS)}
-        return self._invoice(
-            self._get(
-                f"{payloads.INVOICES}({int(doc_entry)})", options, f"read invoice {doc_entry}"
-            )
-        )
+        url = f"{self.session.root}{payloads.INVOICES}({int(doc_entry)})?{query_string(options)}"
+        action = f"read invoice {doc_entry}"
+        response = self.session.request("GET", url, action=action)
+        return self._invoice(self.session.decode(response, _INVOICE, action))
 
     def business_partner(self, card_code: str) -> Pulled[SapCustomer]:
         """One business partner by its CardCode."""
@@ -180,14 +183,26 @@ class ServiceLayerClient:
             self.session, resource, options, page_size=self.config.page_size, action=action
         )
 
+    def _invoice_pages(
+        self, options: Mapping[str, str], action: str
+    ) -> Iterator[list[payloads.SapInvoice]]:
+        return iterate_pages(
+            self.session,
+            payloads.INVOICES,
+            options,
+            page_size=self.config.page_size,
+            action=action,
+            decoder=_INVOICE_PAGE,
+        )
+
     def _get(self, resource: str, options: Mapping[str, str], action: str) -> dict[str, Any]:
         url = f"{self.session.root}{resource}?{query_string(options)}"
         response = self.session.request("GET", url, action=action)
         payload: dict[str, Any] = self.session.json(response, action)
         return payload
 
-    def _invoice(self, payload: dict[str, Any]) -> Pulled[Invoice]:
-        return payloads.invoice_from_payload(payload, local_currency=self.config.local_currency)
+    def _invoice(self, raw: payloads.SapInvoice) -> Pulled[Invoice]:
+        return payloads.invoice_from_sap(raw, local_currency=self.config.local_currency)
 
     def _business_partner(self, payload: dict[str, Any]) -> Pulled[SapCustomer]:
         return payloads.business_partner_from_payload(

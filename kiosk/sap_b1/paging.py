@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote, urljoin
 
+import msgspec
 import requests
 
 from kiosk.sap_b1.session import ServiceLayerSession
+
+Record = TypeVar("Record")
 
 # Characters SAP reads literally in query options; everything else is percent-encoded,
 # spaces as %20 (a '+' is not a space to the Service Layer).
@@ -21,6 +25,22 @@ def query_string(options: Mapping[str, str]) -> str:
     return "&".join(f"{name}={quote(value, safe=_SAFE)}" for name, value in options.items())
 
 
+class Page(msgspec.Struct, Generic[Record]):
+    """One page of an OData collection: its records and, unless it is the last, the next link."""
+
+    value: list[Record] = msgspec.field(default_factory=list)
+    next_link: str | None = msgspec.field(name="@odata.nextLink", default=None)  # OData V4
+    v1_next_link: str | None = msgspec.field(name="odata.nextLink", default=None)  # OData V3
+
+
+def page_decoder(record: type[Record]) -> msgspec.json.Decoder[Page[Record]]:
+    """Reads a page's bytes straight into records; a number with a fraction is an exact Decimal."""
+    return msgspec.json.Decoder(Page[record], float_hook=Decimal)  # type: ignore[valid-type]
+
+
+RAW_RECORDS = page_decoder(dict[str, Any])
+
+
 def iterate_pages(
     session: ServiceLayerSession,
     resource: str,
@@ -28,7 +48,8 @@ def iterate_pages(
     *,
     page_size: int,
     action: str,
-) -> Iterator[list[dict[str, Any]]]:
+    decoder: msgspec.json.Decoder[Page[Record]] = RAW_RECORDS,  # type: ignore[assignment]
+) -> Iterator[list[Record]]:
     """Yield each page's records; stop only when SAP sends no next link.
 
     A full last page still carries a link to an empty page, so a short page is not the end
@@ -51,10 +72,10 @@ def iterate_pages(
         )
         try:
             while pending is not None:
-                body = session.json(pending.result(), action)
-                link = body.get("@odata.nextLink") or body.get("odata.nextLink")
+                page = session.decode(pending.result(), decoder, action)
+                link = page.next_link or page.v1_next_link
                 pending = prefetcher.submit(fetch, urljoin(session.root, link)) if link else None
-                yield body.get("value", [])
+                yield page.value
         finally:
             if pending is not None:
                 pending.cancel()

@@ -7,6 +7,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+import msgspec
+from msgspec import field
+
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.customer import Address, Customer
 from kiosk.domain.incoming_payment import IncomingPayment, PaymentAllocation
@@ -85,11 +88,11 @@ def decimal(value: Any) -> Decimal:
     return Decimal(value) if isinstance(value, int) else Decimal(str(value))
 
 
-def _updated_at(payload: Payload) -> datetime | None:
-    day = parse_date(payload.get("UpdateDate"))
+def _updated_at(update_date: Any, update_time: Any) -> datetime | None:
+    day = parse_date(update_date)
     if day is None:
         return None
-    return datetime.combine(day, parse_time(payload.get("UpdateTime")) or time())
+    return datetime.combine(day, parse_time(update_time) or time())
 
 
 def _text(value: Any) -> str | None:
@@ -101,57 +104,100 @@ def _currency(value: Any, local_currency: str) -> str:
     return text if _CURRENCY_CODE.fullmatch(text) else local_currency
 
 
+class SapInvoiceLine(msgspec.Struct):
+    """A DocumentLines entry as SAP sends it, decoded straight from the bytes."""
+
+    line_num: int | None = field(name="LineNum", default=None)
+    item_code: str | None = field(name="ItemCode", default=None)
+    description: str | None = field(name="ItemDescription", default=None)
+    quantity: Decimal | None = field(name="Quantity", default=None)
+    unit_price: Decimal | None = field(name="UnitPrice", default=None)
+    discount_percent: Decimal | None = field(name="DiscountPercent", default=None)
+    tax_code: str | None = field(name="TaxCode", default=None)
+    vat_group: str | None = field(name="VatGroup", default=None)
+    tax_percent: Decimal | None = field(name="TaxPercentagePerRow", default=None)
+    tax_total: Decimal | None = field(name="TaxTotal", default=None)
+    line_total: Decimal | None = field(name="LineTotal", default=None)
+
+
+class SapInvoice(msgspec.Struct):
+    """An invoice as SAP sends it: numbers exact (Decimal from the digits), dates as text."""
+
+    doc_entry: int = field(name="DocEntry")
+    doc_num: int = field(name="DocNum")
+    card_code: str = field(name="CardCode")
+    card_name: str | None = field(name="CardName", default=None)
+    federal_tax_id: str | None = field(name="FederalTaxID", default=None)
+    doc_date: str | None = field(name="DocDate", default=None)
+    doc_due_date: str | None = field(name="DocDueDate", default=None)
+    tax_date: str | None = field(name="TaxDate", default=None)
+    doc_currency: str | None = field(name="DocCurrency", default=None)
+    vat_sum: Decimal | None = field(name="VatSum", default=None)
+    doc_total: Decimal | None = field(name="DocTotal", default=None)
+    paid_to_date: Decimal | None = field(name="PaidToDate", default=None)
+    document_status: str | None = field(name="DocumentStatus", default=None)
+    cancelled: str | None = field(name="Cancelled", default=None)
+    num_at_card: str | None = field(name="NumAtCard", default=None)
+    comments: str | None = field(name="Comments", default=None)
+    update_date: str | None = field(name="UpdateDate", default=None)
+    update_time: str | None = field(name="UpdateTime", default=None)
+    data_version: int | None = field(name="DataVersion", default=None)
+    lines: list[SapInvoiceLine] = field(name="DocumentLines", default_factory=list)
+
+
 def invoice_from_payload(payload: Payload, *, local_currency: str) -> Pulled[Invoice]:
+    """An invoice from SAP's JSON already read into a dict (numbers as Decimal or int)."""
+    return invoice_from_sap(msgspec.convert(payload, SapInvoice), local_currency=local_currency)
+
+
+def invoice_from_sap(raw: SapInvoice, *, local_currency: str) -> Pulled[Invoice]:
     """An invoice from SAP's JSON, with the sync facts (UpdateDate/Time, DataVersion)."""
-    currency = _currency(payload.get("DocCurrency"), local_currency)
-    total = decimal(payload.get("DocTotal"))
-    tax = decimal(payload.get("VatSum"))
-    posted = parse_date(payload.get("DocDate"))
+    currency = _currency(raw.doc_currency, local_currency)
+    total = _ZERO if raw.doc_total is None else raw.doc_total
+    tax = _ZERO if raw.vat_sum is None else raw.vat_sum
+    paid = _ZERO if raw.paid_to_date is None else raw.paid_to_date
+    posted = parse_date(raw.doc_date)
     if posted is None:
-        raise ValueError(f"invoice {payload.get('DocEntry')} has no DocDate")
-    lines = tuple(
-        _invoice_line(index, line) for index, line in enumerate(payload.get("DocumentLines") or ())
-    )
+        raise ValueError(f"invoice {raw.doc_entry} has no DocDate")
     invoice = Invoice(
-        doc_entry=int(payload["DocEntry"]),
-        doc_num=int(payload["DocNum"]),
-        customer_code=str(payload["CardCode"]),
-        customer_name=str(payload.get("CardName") or ""),
-        customer_tax_id=_text(payload.get("FederalTaxID")),
+        doc_entry=raw.doc_entry,
+        doc_num=raw.doc_num,
+        customer_code=raw.card_code,
+        customer_name=raw.card_name or "",
+        customer_tax_id=raw.federal_tax_id or None,
         posting_date=posted,
-        due_date=parse_date(payload.get("DocDueDate")) or posted,
-        document_date=parse_date(payload.get("TaxDate")) or posted,
+        due_date=parse_date(raw.doc_due_date) or posted,
+        document_date=parse_date(raw.tax_date) or posted,
         currency=currency,
         net_total=Money(total - tax, currency),
         tax_total=Money(tax, currency),
         total=Money(total, currency),
-        paid_to_date=Money(decimal(payload.get("PaidToDate")), currency),
+        paid_to_date=Money(paid, currency),
         sap_status=(
-            SapDocumentStatus.OPEN
-            if payload.get("DocumentStatus") == OPEN
-            else SapDocumentStatus.CLOSED
+            SapDocumentStatus.OPEN if raw.document_status == OPEN else SapDocumentStatus.CLOSED
         ),
-        cancelled=payload.get("Cancelled") == YES,
-        customer_reference=_text(payload.get("NumAtCard")),
-        comments=_text(payload.get("Comments")),
-        lines=lines,
+        cancelled=raw.cancelled == YES,
+        customer_reference=raw.num_at_card or None,
+        comments=raw.comments or None,
+        lines=tuple(_invoice_line(index, line) for index, line in enumerate(raw.lines)),
     )
-    return Pulled(invoice, _updated_at(payload), _data_version(payload))
+    updated_at = _updated_at(raw.update_date, raw.update_time)
+    return Pulled(invoice, updated_at, raw.data_version)
 
 
-def _invoice_line(index: int, line: Payload) -> InvoiceLine:
-    get = line.get
+def _invoice_line(index: int, line: SapInvoiceLine) -> InvoiceLine:
+    zero = _ZERO
     return InvoiceLine(
-        int(get("LineNum", index)),
-        get("ItemCode") or None,
-        get("ItemDescription") or "",
-        decimal(get("Quantity")),
-        decimal(get("UnitPrice")),
-        decimal(get("DiscountPercent")),
-        get("TaxCode") or get("VatGroup") or None,
-        decimal(get("TaxPercentagePerRow")),
-        decimal(get("TaxTotal")),
-        decimal(get("LineTotal")),
+        index if line.line_num is None else line.line_num,
+        line.item_code or None,
+        line.description or "",
+        zero if line.quantity is None else line.quantity,
+        zero if line.unit_price is None else line.unit_price,
+        zero if line.discount_percent is None else line.discount_percent,
+        line.tax_code or line.vat_group or None,
+        zero if line.tax_percent is None else line.tax_percent,
+        zero if line.tax_total is None else line.tax_total,
+        zero if line.line_total is None else line.line_total,
     )
 
 
@@ -181,7 +227,8 @@ def business_partner_from_payload(
         BillingChannel(raw_channel) if raw_channel in BillingChannel._value2member_map_ else None
     )
     sap_customer = SapCustomer(customer, channel, _text(payload.get(email_field)))
-    return Pulled(sap_customer, _updated_at(payload), _data_version(payload))
+    updated_at = _updated_at(payload.get("UpdateDate"), payload.get("UpdateTime"))
+    return Pulled(sap_customer, updated_at, _data_version(payload))
 
 
 def payment_from_payload(payload: Payload, *, local_currency: str) -> IncomingPayment:

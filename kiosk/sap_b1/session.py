@@ -10,8 +10,9 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
 import requests
 import urllib3
 
@@ -20,6 +21,7 @@ from kiosk.sap_b1.errors import error_for, error_for_transport, is_session_expir
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 
 logger = logging.getLogger(__name__)
+Decoded = TypeVar("Decoded")
 
 # Log in again this long before SAP's idle timeout would end the session.
 RELOGIN_MARGIN_SECONDS = 60.0
@@ -146,6 +148,22 @@ class ServiceLayerSession:
         try:
             return json.loads(response.content, parse_float=Decimal)
         except ValueError:
+            raise ExternalUnavailable(
+                f"SAP Service Layer answered {action} with something that is not JSON"
+            ) from None
+
+    def decode(
+        self, response: requests.Response, decoder: msgspec.json.Decoder[Decoded], action: str
+    ) -> Decoded:
+        """The answer read straight into typed records; a value of the wrong type is named."""
+        try:
+            return decoder.decode(response.content)
+        except msgspec.ValidationError as error:
+            raise ExternalRejected(
+                f"SAP Service Layer answered {action} with an unexpected value: {error}",
+                code="unexpected-answer",
+            ) from None
+        except msgspec.DecodeError:
             raise ExternalUnavailable(
                 f"SAP Service Layer answered {action} with something that is not JSON"
             ) from None
