@@ -22,30 +22,30 @@ from kiosk.ui.texts import Texts
 logger = logging.getLogger(__name__)
 
 
+# Errors that always read the same, by the text key that says them.
+_FIXED_WORDS: tuple[tuple[type[Exception], str], ...] = (
+    (LoginFailed, "login_failed"),
+    (NotAllowed, "not_allowed"),
+    (IdentificationIncomplete, "identify_incomplete"),
+    (IdentificationFailed, "not_found"),
+    (ConsentMissing, "consent_missing"),
+    (EmailRequired, "email_required"),
+    (ReasonRequired, "reason_required"),
+    (NoEmailOnFile, "no_email"),
+)
+
+
 def notice_for(error: Exception, texts: Texts) -> str:
     """Plain words for an error; a bug is logged with its traceback and shown as an apology."""
+    for kind, key in _FIXED_WORDS:
+        if isinstance(error, kind):
+            return texts[key]
     if isinstance(error, TooManyAttempts):
         return texts.format("too_many", seconds=error.seconds_left)
-    if isinstance(error, LoginFailed):
-        return texts["login_failed"]
     if isinstance(error, AccountLocked):
         return texts.format("locked", minutes=error.minutes_left)
-    if isinstance(error, NotAllowed):
-        return texts["not_allowed"]
-    if isinstance(error, IdentificationIncomplete):
-        return texts["identify_incomplete"]
-    if isinstance(error, ConsentMissing):
-        return texts["consent_missing"]
     if isinstance(error, InvalidEmailAddress):
         return texts.format("invalid_email", address=error.address)
-    if isinstance(error, EmailRequired):
-        return texts["email_required"]
-    if isinstance(error, ReasonRequired):
-        return texts["reason_required"]
-    if isinstance(error, NoEmailOnFile):
-        return texts["no_email"]
-    if isinstance(error, IdentificationFailed):
-        return texts["not_found"]
     if isinstance(error, DomainError):
         return texts.format("invalid", detail=str(error))
     if isinstance(error, ExternalUnavailable):

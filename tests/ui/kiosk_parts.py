@@ -12,6 +12,7 @@ from kiosk.services.ports import Clock, InvoiceStore
 from kiosk.ui.background import ImmediateExecutor, TaskRunner
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.screens.identify_screen import IdentifyScreen
+from kiosk.ui.screens.staff_customers_tab import StaffCustomersTab
 from kiosk.ui.widgets.onscreen_keys import OnScreenKeys
 
 
@@ -88,3 +89,15 @@ def log_in_staff(qtbot: QtBot, window: KioskWindow, name: str, pin: str) -> None
     window.staff_login.pin.setText(pin)
     tap(qtbot, window.staff_login.login_button)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
+
+
+def choose_customer(qtbot: QtBot, customers: StaffCustomersTab, code: str) -> None:
+    """Type a customer code in the staff search and tap the one customer found."""
+    qtbot.keyClicks(customers.search, code)
+    qtbot.waitUntil(lambda: customers.results.count() == 1, timeout=5000)
+    item = customers.results.item(0)
+    qtbot.mouseClick(
+        customers.results.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=customers.results.visualItemRect(item).center(),
+    )

@@ -10,7 +10,6 @@ import pytest
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from kiosk.app.demo import Demo, start_demo
@@ -24,7 +23,7 @@ from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.widgets.pdf_pages import PAGE_WIDTH
 from tests.fixtures.delivery_parts import MailServer, cups_pdf_output, printed_pdf
 from tests.integration.documents.conftest import decode_qr
-from tests.ui.kiosk_parts import identify, log_in_staff, select_rows, tap
+from tests.ui.kiosk_parts import choose_customer, identify, log_in_staff, select_rows, tap
 
 
 @pytest.fixture
@@ -210,14 +209,7 @@ def test_a_clerk_sees_the_balance_and_prints_and_emails_any_invoice(
     log_in_staff(qtbot, window, "maria", "4821")
     assert window.staff is not None
     customers = window.staff.customers
-    qtbot.keyClicks(customers.search, code)
-    qtbot.waitUntil(lambda: customers.results.count() == 1, timeout=5000)
-    item = customers.results.item(0)
-    qtbot.mouseClick(
-        customers.results.viewport(),
-        Qt.MouseButton.LeftButton,
-        pos=customers.results.visualItemRect(item).center(),
-    )
+    choose_customer(qtbot, customers, code)
     qtbot.waitUntil(lambda: customers.invoices.rowCount() > 0, timeout=5000)
 
     open_invoices = demo.services.store.open_invoices_for_customer(code)

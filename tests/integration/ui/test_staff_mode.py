@@ -17,7 +17,7 @@ from kiosk.services.outbox import OutboxState
 from kiosk.services.staff_accounts import NotAllowed
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.screens.staff_sync_tab import StaffSyncTab
-from tests.ui.kiosk_parts import tap
+from tests.ui.kiosk_parts import choose_customer, tap
 
 
 @pytest.fixture
@@ -61,14 +61,7 @@ def test_a_clerk_registers_a_preference_and_it_waits_in_the_outbox(
     assert window.staff is not None
     customers = window.staff.customers
 
-    qtbot.keyClicks(customers.search, "C000007")
-    qtbot.waitUntil(lambda: customers.results.count() == 1, timeout=5000)
-    item = customers.results.item(0)
-    qtbot.mouseClick(
-        customers.results.viewport(),
-        Qt.MouseButton.LeftButton,
-        pos=customers.results.visualItemRect(item).center(),
-    )
+    choose_customer(qtbot, customers, "C000007")
     assert customers.chosen.text().endswith("(C000007)")
     tabs = customers.pages.tabBar()
     assert tabs.tabText(1) == "Preferencia de facturación"
