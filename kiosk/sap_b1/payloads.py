@@ -145,11 +145,6 @@ class SapInvoice(msgspec.Struct):
     lines: list[SapInvoiceLine] = field(name="DocumentLines", default_factory=list)
 
 
-def invoice_from_payload(payload: Payload, *, local_currency: str) -> Pulled[Invoice]:
-    """An invoice from SAP's JSON already read into a dict (numbers as Decimal or int)."""
-    return invoice_from_sap(msgspec.convert(payload, SapInvoice), local_currency=local_currency)
-
-
 def invoice_from_sap(raw: SapInvoice, *, local_currency: str) -> Pulled[Invoice]:
     """An invoice from SAP's JSON, with the sync facts (UpdateDate/Time, DataVersion)."""
     currency = _currency(raw.doc_currency, local_currency)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time
 from decimal import Decimal
 
+import msgspec
 import pytest
 
 from kiosk.domain.billing_preference import BillingChannel
@@ -26,12 +26,12 @@ V2_INVOICE = """{
 }"""
 
 
-def parse(text: str) -> dict:
-    return json.loads(text, parse_float=Decimal)
+def sap_invoice(text: str) -> payloads.SapInvoice:
+    return msgspec.json.decode(text, type=payloads.SapInvoice)
 
 
 def test_v2_invoice_maps_to_the_domain_exactly():
-    pulled = payloads.invoice_from_payload(parse(V2_INVOICE), local_currency="MXN")
+    pulled = payloads.invoice_from_sap(sap_invoice(V2_INVOICE), local_currency="MXN")
     invoice = pulled.value
 
     assert (invoice.doc_entry, invoice.doc_num, invoice.customer_code) == (512, 1000512, "C20000")
@@ -47,9 +47,9 @@ def test_v2_invoice_maps_to_the_domain_exactly():
 
 
 def test_v1_dates_read_the_same():
-    v1 = parse(V2_INVOICE.replace("T00:00:00Z", ""))
+    v1 = sap_invoice(V2_INVOICE.replace("T00:00:00Z", ""))
 
-    assert payloads.invoice_from_payload(v1, local_currency="MXN").value.posting_date == date(
+    assert payloads.invoice_from_sap(v1, local_currency="MXN").value.posting_date == date(
         2026, 3, 2
     )
 
