@@ -365,16 +365,18 @@ def _invoices_pdf(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _invoices_print(args: argparse.Namespace, settings: Settings) -> int:
-    delivery = delivery_service(settings, build_services(settings)).print(
-        args.doc_num, printer=args.printer, requested_by=args.by
+    services = build_services(settings)
+    invoice = services.documents.invoice_by_number(args.doc_num)
+    delivery = delivery_service(settings, services).print(
+        invoice, printer=args.printer, requested_by=args.by
     )
     return _delivery_outcome(delivery)
 
 
 def _invoices_email(args: argparse.Namespace, settings: Settings) -> int:
-    delivery = delivery_service(settings, build_services(settings)).email(
-        args.doc_num, to=args.to, requested_by=args.by
-    )
+    services = build_services(settings)
+    invoice = services.documents.invoice_by_number(args.doc_num)
+    delivery = delivery_service(settings, services).email(invoice, to=args.to, requested_by=args.by)
     return _delivery_outcome(delivery)
 
 

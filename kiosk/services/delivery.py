@@ -93,15 +93,13 @@ class DeliveryService:
 
     # --- on request --------------------------------------------------------------------------
 
-    def email(self, doc_num: int, *, to: str | None, requested_by: str) -> Delivery:
+    def email(self, invoice: Invoice, *, to: str | None, requested_by: str) -> Delivery:
         """E-mail an invoice now (to the address on the customer's preference by default)."""
-        invoice = self._documents.invoice_by_number(doc_num)
         address = to or self._preference_email(invoice)
         return self._request(invoice, DeliveryChannel.EMAIL, address, requested_by)
 
-    def print(self, doc_num: int, *, printer: str | None, requested_by: str) -> Delivery:
+    def print(self, invoice: Invoice, *, printer: str | None, requested_by: str) -> Delivery:
         """Print an invoice now on a named printer, or the configured or default one."""
-        invoice = self._documents.invoice_by_number(doc_num)
         destination = printer or self._options.auto_printer or ""
         return self._request(invoice, DeliveryChannel.PAPER, destination, requested_by)
 

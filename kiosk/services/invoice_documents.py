@@ -44,6 +44,13 @@ class InvoiceDocuments:
             raise InvalidValue(f"{len(found)} invoices have number {doc_num} (different series)")
         return found[0]
 
+    def with_lines(self, invoice: Invoice) -> Invoice:
+        """The same invoice as the cache holds it now, with its lines (lists carry none)."""
+        for cached in self._invoices.invoices_by_number(invoice.doc_num):
+            if cached.doc_entry == invoice.doc_entry:
+                return cached
+        raise NotFound(f"invoice {invoice.doc_num} is no longer in the local cache")
+
     def invoice_pdf(self, invoice: Invoice, *, language: str) -> bytes:
         """The invoice's PDF in the customer's document language."""
         qr = reference = None

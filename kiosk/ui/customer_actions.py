@@ -32,7 +32,7 @@ class CustomerActions:
 
     def invoice_pages(self, invoice: Invoice, language: str) -> list[QImage]:
         """The invoice's pages as it prints (the list holds invoices without their lines)."""
-        complete = self.documents.invoice_by_number(invoice.doc_num)
+        complete = self.documents.with_lines(invoice)
         return render_pages(self.documents.invoice_pdf(complete, language=language))
 
     def pay(self, invoices: list[Invoice]) -> tuple[PaymentRequest, QrCode]:
@@ -48,15 +48,10 @@ class CustomerActions:
         return self.printer_name
 
     def print(self, invoices: list[Invoice]) -> list[Delivery]:
-        return [
-            self.delivery.print(i.doc_num, printer=None, requested_by=REQUESTED_BY)
-            for i in invoices
-        ]
+        return [self.delivery.print(i, printer=None, requested_by=REQUESTED_BY) for i in invoices]
 
     def email(self, invoices: list[Invoice]) -> list[Delivery]:
-        return [
-            self.delivery.email(i.doc_num, to=None, requested_by=REQUESTED_BY) for i in invoices
-        ]
+        return [self.delivery.email(i, to=None, requested_by=REQUESTED_BY) for i in invoices]
 
 
 def outcome_lines(deliveries: list[Delivery], texts: Texts) -> list[str]:

@@ -8,6 +8,7 @@ from datetime import date
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
 from kiosk.domain.customer import Customer
 from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
+from kiosk.domain.invoice import Invoice
 from kiosk.domain.staff import StaffSession
 from kiosk.services.delivery import DeliveryReport, DeliveryService
 from kiosk.services.invoice_lookup import CustomerOverview, InvoiceLookup
@@ -43,16 +44,16 @@ class StaffServices:
         overview = self.lookup.customer_overview(customer_code, recent=CUSTOMER_INVOICES)
         return overview, self.clock.today()
 
-    def print_invoices(self, session: StaffSession, doc_nums: list[int]) -> list[Delivery]:
+    def print_invoices(self, session: StaffSession, invoices: list[Invoice]) -> list[Delivery]:
         return [
-            self.delivery.print(number, printer=None, requested_by=session.name)
-            for number in doc_nums
+            self.delivery.print(invoice, printer=None, requested_by=session.name)
+            for invoice in invoices
         ]
 
-    def email_invoices(self, session: StaffSession, doc_nums: list[int]) -> list[Delivery]:
+    def email_invoices(self, session: StaffSession, invoices: list[Invoice]) -> list[Delivery]:
         """E-mail to the address on the customer's billing preference, as the kiosk does."""
         return [
-            self.delivery.email(number, to=None, requested_by=session.name) for number in doc_nums
+            self.delivery.email(invoice, to=None, requested_by=session.name) for invoice in invoices
         ]
 
     def register(

@@ -23,6 +23,7 @@ from kiosk.domain.billing_preference import BillingChannel, BillingPreference, P
 from kiosk.domain.customer import Customer
 from kiosk.domain.delivery import Delivery
 from kiosk.domain.display_formats import format_date, format_money
+from kiosk.domain.invoice import Invoice
 from kiosk.domain.staff import StaffSession
 from kiosk.services.invoice_lookup import CustomerOverview
 from kiosk.ui.background import TaskRunner
@@ -193,11 +194,11 @@ class StaffCustomersTab(QWidget):
         fill_invoice_table(self.invoices, list(overview.recent_invoices), texts, self._today)
         self._invoice_selection_changed()
 
-    def _chosen_invoices(self) -> list[int]:
+    def _chosen_invoices(self) -> list[Invoice]:
         if self._overview is None:
             return []
         invoices = self._overview.recent_invoices
-        return [invoices[row].doc_num for row in selected_rows(self.invoices)]
+        return [invoices[row] for row in selected_rows(self.invoices)]
 
     def _invoice_selection_changed(self) -> None:
         chosen = bool(self._chosen_invoices())
@@ -205,14 +206,14 @@ class StaffCustomersTab(QWidget):
         self.email_button.setEnabled(chosen)
 
     def _deliver(self, action: str) -> None:
-        numbers, session = self._chosen_invoices(), self.session
-        if not numbers or session is None:
+        chosen, session = self._chosen_invoices(), self.session
+        if not chosen or session is None:
             return
         send = self._services.print_invoices if action == "print" else self._services.email_invoices
         self.outcome.setText(self._texts["busy"])
         self.print_button.setEnabled(False)
         self.email_button.setEnabled(False)
-        self._runner.run(lambda: send(session, numbers), self._delivered, self._delivery_failed)
+        self._runner.run(lambda: send(session, chosen), self._delivered, self._delivery_failed)
 
     def _delivered(self, deliveries: list[Delivery]) -> None:
         self._invoice_selection_changed()

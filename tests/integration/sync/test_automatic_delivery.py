@@ -126,7 +126,7 @@ def test_smtp_down_then_up_550_and_451(kiosk, emulator, unused_tcp_port, cups_qu
     invoice = kiosk.services.lookup.search("C000010")[0]
     service = delivery(kiosk, unused_tcp_port, cups_queue)
 
-    down = service.email(invoice.doc_num, to="a@cliente.mx", requested_by="rosa")
+    down = service.email(invoice, to="a@cliente.mx", requested_by="rosa")
     assert down.state is DeliveryState.QUEUED and "cannot be reached" in down.last_error
 
     refusals = {
@@ -139,8 +139,8 @@ def test_smtp_down_then_up_550_and_451(kiosk, emulator, unused_tcp_port, cups_qu
     try:
         kiosk.clock.advance(minutes=5)
         assert service.send_due().sent == 1
-        refused = service.email(invoice.doc_num, to="nadie@cliente.mx", requested_by="rosa")
-        full = service.email(invoice.doc_num, to="lleno@cliente.mx", requested_by="rosa")
+        refused = service.email(invoice, to="nadie@cliente.mx", requested_by="rosa")
+        full = service.email(invoice, to="lleno@cliente.mx", requested_by="rosa")
         kiosk.clock.advance(minutes=5)
         later = service.send_due()
     finally:
@@ -158,7 +158,7 @@ def test_deliveries_are_recorded_in_sap_once(kiosk, emulator, mail_server, cups_
     kiosk.sync()
     invoice = kiosk.services.lookup.search("C000010")[0]
     service = delivery(kiosk, mail_server.port, cups_queue, record_in_sap=True)
-    service.email(invoice.doc_num, to="a@cliente.mx", requested_by="rosa")
+    service.email(invoice, to="a@cliente.mx", requested_by="rosa")
     emulator.faults.write_then_drop_next(r"^Activities$")
 
     kiosk.sync()  # the POST lands but its answer is lost

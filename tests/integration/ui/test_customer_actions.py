@@ -21,6 +21,7 @@ from kiosk.domain.money import Money
 from kiosk.domain.staff import Role
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.widgets.pdf_pages import PAGE_WIDTH
+from tests.builders import make_invoice
 from tests.fixtures.delivery_parts import MailServer, cups_pdf_output, printed_pdf
 from tests.integration.documents.conftest import decode_qr
 from tests.ui.kiosk_parts import choose_customer, identify, log_in_staff, select_rows, tap
@@ -269,3 +270,26 @@ def test_the_paper_list_prints_in_one_go_on_the_real_queue(
 def _customer_with_open_invoices(demo: Demo) -> str:
     tax_id = demo.hint.removeprefix("RFC ").split(" + ")[0]
     return demo.services.store.customers_by_tax_id(tax_id)[0].code
+
+
+def test_a_number_another_series_also_uses_still_views_and_prints_the_customers_own(
+    qtbot: QtBot, window: KioskWindow, demo: Demo, delivery_settings: str
+) -> None:
+    number = int(demo.hint.split(" + ")[1])
+    [own] = demo.services.store.invoices_by_number(number)
+    other_series = make_invoice(900_001, doc_num=number, customer_code="C000002", total="77.00")
+    demo.services.store.upsert_invoices([other_series])
+    _identify_demo_customer(qtbot, window, demo)
+    table = window.invoices.open_table
+    [row] = [r for r in range(table.rowCount()) if table.item(r, 0).text() == str(number)]
+    select_rows(qtbot, table, [row])
+
+    tap(qtbot, window.invoices.action_buttons["view"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.detail, timeout=10000)
+    assert window.detail.view.pages and window.detail.view.pages[0].isVisible()
+    tap(qtbot, window.detail.action_buttons["print"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=30000)
+
+    assert window.done.message.text() == f"Factura {number} impresa en {delivery_settings}."
+    logged = demo.services.deliveries.deliveries(state=DeliveryState.SENT, channel=None)
+    assert [d.doc_entry for d in logged if d.doc_num == number] == [own.doc_entry]
