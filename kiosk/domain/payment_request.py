@@ -46,6 +46,14 @@ class PaymentRequest:
         return tuple(invoice.doc_num for invoice in self.invoices)
 
 
+class MixedCurrencies(InvalidValue):
+    """Invoices in different currencies were chosen for one payment."""
+
+    def __init__(self, currencies: list[str]) -> None:
+        super().__init__(f"one payment cannot mix currencies ({', '.join(currencies)})")
+        self.currencies = currencies
+
+
 def requested_invoices(invoices: Sequence[Invoice]) -> tuple[tuple[RequestedInvoice, ...], Money]:
     """Check that invoices can be paid together and return them oldest due first, with the total."""
     if not invoices:
@@ -55,7 +63,7 @@ def requested_invoices(invoices: Sequence[Invoice]) -> tuple[tuple[RequestedInvo
         raise InvalidValue("one payment can only cover invoices of one customer")
     currencies = {invoice.currency for invoice in invoices}
     if len(currencies) > 1:
-        raise InvalidValue(f"one payment cannot mix currencies ({', '.join(sorted(currencies))})")
+        raise MixedCurrencies(sorted(currencies))
     for invoice in invoices:
         if not invoice.amount_due.is_positive():
             raise InvalidValue(f"invoice {invoice.doc_num} has nothing left to pay")

@@ -7,6 +7,7 @@ import logging
 from kiosk.domain.billing_preference import EmailRequired
 from kiosk.domain.email_address import InvalidEmailAddress
 from kiosk.domain.errors import DomainError
+from kiosk.domain.payment_request import MixedCurrencies
 from kiosk.services.customer_identification import (
     IdentificationFailed,
     IdentificationIncomplete,
@@ -46,6 +47,8 @@ def notice_for(error: Exception, texts: Texts) -> str:
         return texts.format("locked", minutes=error.minutes_left)
     if isinstance(error, InvalidEmailAddress):
         return texts.format("invalid_email", address=error.address)
+    if isinstance(error, MixedCurrencies):
+        return texts.format("mixed_currencies", currencies=", ".join(error.currencies))
     if isinstance(error, DomainError):
         return texts.format("invalid", detail=str(error))
     if isinstance(error, ExternalUnavailable):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -293,3 +294,24 @@ def test_a_number_another_series_also_uses_still_views_and_prints_the_customers_
     assert window.done.message.text() == f"Factura {number} impresa en {delivery_settings}."
     logged = demo.services.deliveries.deliveries(state=DeliveryState.SENT, channel=None)
     assert [d.doc_entry for d in logged if d.doc_num == number] == [own.doc_entry]
+
+
+def test_paying_invoices_in_two_currencies_at_once_is_explained(
+    qtbot: QtBot, window: KioskWindow, demo: Demo
+) -> None:
+    code = _customer_with_open_invoices(demo)
+    in_dollars = make_invoice(
+        900_002, doc_num=900_002, customer_code=code, currency="USD", due_date=date(2099, 1, 1)
+    )
+    demo.services.store.upsert_invoices([in_dollars])
+    _identify_demo_customer(qtbot, window, demo)
+    table = window.invoices.open_table
+    [dollars] = [r for r in range(table.rowCount()) if table.item(r, 0).text() == "900002"]
+    assert table.item(dollars, 3).text() == "US$232.00"
+    select_rows(qtbot, table, [0 if dollars else 1, dollars])
+
+    tap(qtbot, window.invoices.action_buttons["pay"])
+
+    expected = "Un pago no puede mezclar monedas (MXN, USD). Elija facturas de una sola moneda."
+    qtbot.waitUntil(lambda: window.invoices.status.text() == expected, timeout=10000)
+    assert window.stack.currentWidget() is window.invoices
