@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -153,6 +154,7 @@ def run_gui(settings: Settings, *, demo: bool = False, smoke_test: bool = False)
         driver = build_sync_driver(settings, services, runner)
         window.watch_sync(driver)
         driver.start()
+    gc.freeze()  # the window lives as long as the process, like start-up's imports (main.run)
     if smoke_test:
         window.show()
         QTimer.singleShot(0, app.quit)

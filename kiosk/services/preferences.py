@@ -92,6 +92,8 @@ def reconcile_with_sap(
     if sap_values == base and state is not None:
         return None
     if sap.billing_channel is None:
+        if state is None:
+            return None  # nothing here and nothing in SAP: no row to remember a base on
         # SAP holds no preference (or one we cannot read): nothing to adopt; remember the base.
         return PreferenceDecision(code, None, None)
     sap_preference = BillingPreference(

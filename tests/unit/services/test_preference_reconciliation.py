@@ -39,6 +39,18 @@ def test_an_unchanged_sap_value_is_left_for_the_push():
     assert reconcile_with_sap(pulled(BillingChannel.PAPER, None, NOW), state, NOW) is None
 
 
+def test_no_preference_on_either_side_writes_nothing():
+    assert reconcile_with_sap(pulled(None, None, NOW), None, NOW) is None
+
+
+def test_sap_clearing_a_known_value_moves_the_base():
+    decision = reconcile_with_sap(
+        pulled(None, None, NOW), kiosk_state((BillingChannel.EMAIL, "k@c1.mx")), NOW
+    )
+
+    assert decision is not None and decision.sap_channel is None and decision.new_current is None
+
+
 def test_sap_holding_the_kiosk_value_only_moves_the_base():
     decision = reconcile_with_sap(pulled(BillingChannel.EMAIL, "k@c1.mx", NOW), kiosk_state(), NOW)
 
