@@ -497,10 +497,15 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
         return _fail("sap.base_url is not set: configure SAP first", EXIT_USAGE)
     services = build_services(settings)
     gateway = sap_client(settings)
+    progress = _TerminalProgress() if not args.json and sys.stderr.isatty() else None
     try:
-        report = sync_service(settings, services, gateway).run_once(full=args.full)
+        report = sync_service(settings, services, gateway).run_once(
+            full=args.full, progress=progress
+        )
     finally:
         gateway.close()
+        if progress is not None:
+            progress.finish()
     delivered = None
     if not report.error and not args.no_deliver:
         # Every new invoice goes out by its customer's preference right after the pull.
@@ -517,6 +522,22 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
         kept = report.pending + report.parked
         return _fail(f"{report.error}; {kept} change(s) kept in the outbox", EXIT_UNAVAILABLE)
     return EXIT_OK
+
+
+class _TerminalProgress:
+    """One line on the terminal that a long first sync keeps rewriting, so it is seen working."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, entity: str, count: int) -> None:
+        # Carriage return and erase-to-end-of-line: the line is rewritten, never scrolled.
+        print(f"\r{entity}: {count:,} received\x1b[K", end="", file=sys.stderr, flush=True)
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            print(file=sys.stderr)
 
 
 def _status(args: argparse.Namespace, settings: Settings) -> int:

@@ -23,7 +23,7 @@ from kiosk.app.wiring import (
 )
 from kiosk.bundled_files import resource_path
 from kiosk.services.customer_identification import CustomerIdentification
-from kiosk.services.sync import SyncReport
+from kiosk.services.sync import Progress, SyncReport
 from kiosk.services.sync_schedule import SyncSchedule
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.customer_actions import CustomerActions
@@ -39,7 +39,9 @@ def build_window(
     settings: Settings, services: Services, runner: TaskRunner, *, demo_hint: str = ""
 ) -> KioskWindow:
     """The kiosk window over the given services."""
-    identification = CustomerIdentification(services.store, services.clock)
+    # Without SAP there is no first download to wait for: the cache is all there is.
+    cursors = services.cursors if settings.sap.is_configured else None
+    identification = CustomerIdentification(services.store, services.clock, cursors)
     delivery = delivery_service(settings, services)
     actions = CustomerActions(
         services.payments,
@@ -77,8 +79,8 @@ def build_sync_driver(settings: Settings, services: Services, runner: TaskRunner
     sync = sync_service(settings, services, gateway)
     delivery = delivery_service(settings, services)
 
-    def run_sync() -> SyncReport:
-        report = sync.run_once()
+    def run_sync(progress: Progress) -> SyncReport:
+        report = sync.run_once(progress=progress)
         if report.error is None:
             delivery.deliver_new_invoices()
         return report

@@ -4,7 +4,8 @@ Both can also come at once from the kiosk code printed on an earlier invoice, re
 that types into whichever field has the focus.
 
 Failed attempts are counted per kiosk; after too many, identification pauses for a while, so
-invoice numbers cannot be guessed by trying.
+invoice numbers cannot be guessed by trying. Until the first download of invoices from SAP has
+finished, nobody is identified: a half-filled cache would show a wrong balance.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from kiosk.domain.customer import Customer
 from kiosk.domain.errors import DomainError, InvalidValue
 from kiosk.domain.invoice import Invoice, InvoiceStatus
 from kiosk.domain.kiosk_code import read_kiosk_code
-from kiosk.services.ports import Clock, InvoiceStore
+from kiosk.services.errors import ExternalUnavailable
+from kiosk.services.ports import Clock, InvoiceStore, SyncCursorStore
+from kiosk.services.sync import INVOICES
 
 MAX_FAILURES = 3
 COOLDOWN = timedelta(seconds=60)
@@ -29,6 +32,10 @@ class IdentificationIncomplete(InvalidValue):
 
 class IdentificationFailed(DomainError):
     """The customer and invoice number do not go together (said without telling which is wrong)."""
+
+
+class InvoicesNotDownloadedYet(ExternalUnavailable):
+    """This kiosk has not finished its first download of invoices from SAP."""
 
 
 class TooManyAttempts(DomainError):
@@ -48,11 +55,17 @@ class IdentifiedCustomer:
 
 
 class CustomerIdentification:
-    """Identifies walk-in customers; one instance per kiosk screen session."""
+    """Identifies walk-in customers; one instance per kiosk screen session.
 
-    def __init__(self, store: InvoiceStore, clock: Clock) -> None:
+    `cursors` is where the sync with SAP stands; None when this kiosk does not sync with SAP.
+    """
+
+    def __init__(
+        self, store: InvoiceStore, clock: Clock, cursors: SyncCursorStore | None = None
+    ) -> None:
         self._store = store
         self._clock = clock
+        self._cursors = cursors
         self._failures = 0
         self._paused_until: datetime | None = None
 
@@ -68,6 +81,10 @@ class CustomerIdentification:
         if not who or not number.isdigit():
             raise IdentificationIncomplete(
                 "enter your tax ID or customer code, and an invoice number"
+            )
+        if not self._invoices_downloaded():
+            raise InvoicesNotDownloadedYet(
+                "this kiosk has not finished its first download of invoices from SAP"
             )
         customer = self._customer(who)
         owned = customer is not None and any(
@@ -87,6 +104,12 @@ class CustomerIdentification:
         today = self._clock.today()
         ordered = sorted(invoices, key=lambda i: (_rank(i.status_on(today)), i.due_date))
         return IdentifiedCustomer(customer, tuple(ordered))
+
+    def _invoices_downloaded(self) -> bool:
+        if self._cursors is None:
+            return True
+        cursor = self._cursors.cursor(INVOICES)
+        return cursor is not None and cursor.last_success_at is not None
 
     def _customer(self, who: str) -> Customer | None:
         exact = self._store.customer(who) or self._store.customer(who.upper())

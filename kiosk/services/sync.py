@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -43,6 +44,12 @@ INVOICES = "invoices"
 PAYMENTS = "payments"
 ENTITIES = (CUSTOMERS, INVOICES, PAYMENTS)
 T = TypeVar("T")
+Progress = Callable[[str, int], None]
+"""Told after each stored page: the entity and how many of it this pass has pulled so far."""
+
+
+def _no_progress(_entity: str, _pulled: int) -> None:
+    return None
 
 
 @dataclass
@@ -99,19 +106,20 @@ class SyncService:
         self._requests = requests
         self._pusher = OutboxPusher(outbox, gateway, clock)
 
-    def run_once(self, *, full: bool = False) -> SyncReport:
+    def run_once(self, *, full: bool = False, progress: Progress | None = None) -> SyncReport:
         """Push, then pull; SAP being unreachable ends the pass with `error` set, losing nothing."""
         started = time.perf_counter()
         report = SyncReport(started_at=self._clock.now(), full=full)
+        progress = progress or _no_progress
         try:
             # A push that could not finish still lets the pull try: if SAP is really down, the
             # pull says so; if one write failed, the cache still catches up.
             report.push = self._pusher.push_due()
             seen_pass = int(time.time()) if full else None
-            self._pull_customers(report, seen_pass)
+            self._pull_customers(report, seen_pass, progress)
             balances_before = self._cache.open_balances() if full else {}
             counts_before = self._cache.invoice_counts() if full else {}
-            sap_side = self._pull_invoices(report, seen_pass)
+            sap_side = self._pull_invoices(report, seen_pass, progress)
             self._pull_payments(report, full)
             if full and seen_pass is not None:
                 report.reconciliation = self._reconcile(
@@ -129,7 +137,9 @@ class SyncService:
 
     # --- pulls -----------------------------------------------------------------------------
 
-    def _pull_customers(self, report: SyncReport, seen_pass: int | None) -> None:
+    def _pull_customers(
+        self, report: SyncReport, seen_pass: int | None, progress: Progress
+    ) -> None:
         cursor = self._cursor(CUSTOMERS)
         since = None if seen_pass else self._since(cursor)
         newest = cursor.watermark
@@ -143,6 +153,7 @@ class SyncService:
             if seen_pass is not None:
                 self._cache.mark_seen(CUSTOMERS, [p.value.customer.code for p in page], seen_pass)
             self._reconcile_preferences(changed)
+            progress(CUSTOMERS, report.pulled[CUSTOMERS])
         self._finish(cursor, newest, None)
 
     def _reconcile_preferences(self, changed: list[Pulled[SapCustomer]]) -> None:
@@ -159,7 +170,7 @@ class SyncService:
             self._preferences.apply_decisions(decisions, now)
 
     def _pull_invoices(
-        self, report: SyncReport, seen_pass: int | None
+        self, report: SyncReport, seen_pass: int | None, progress: Progress
     ) -> dict[str, tuple[int, dict[str, Decimal]]]:
         cursor = self._cursor(INVOICES)
         since = None if seen_pass else self._since(cursor)
@@ -171,6 +182,7 @@ class SyncService:
             report.stored[INVOICES] += self._store_invoices(page, seen_pass)
             if seen_pass is not None:
                 _add_to_totals(sap_side, page)
+            progress(INVOICES, report.pulled[INVOICES])
         self._finish(cursor, newest, None)
         return sap_side
 

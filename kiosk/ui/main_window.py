@@ -153,6 +153,11 @@ class KioskWindow(QMainWindow):
         """Show the offline banner while the background sync cannot reach SAP."""
         self._driver = driver
         driver.online_changed.connect(lambda online: self.set_offline(not online))
+        driver.progressed.connect(self._sync_progressed)
+
+    def _sync_progressed(self, entity: str, count: int) -> None:
+        if self.staff is not None:
+            self.staff.sync.show_progress(entity, count)
 
     def open_staff_login(self) -> None:
         """The hidden way into staff mode: Ctrl+Alt+S, or five quick taps on the company name."""

@@ -11,6 +11,7 @@ from kiosk.domain.payment_request import MixedCurrencies
 from kiosk.services.customer_identification import (
     IdentificationFailed,
     IdentificationIncomplete,
+    InvoicesNotDownloadedYet,
     TooManyAttempts,
 )
 from kiosk.services.delivery import NoEmailOnFile
@@ -29,6 +30,7 @@ _FIXED_WORDS: tuple[tuple[type[Exception], str], ...] = (
     (NotAllowed, "not_allowed"),
     (IdentificationIncomplete, "identify_incomplete"),
     (IdentificationFailed, "not_found"),
+    (InvoicesNotDownloadedYet, "not_ready"),
     (ConsentMissing, "consent_missing"),
     (EmailRequired, "email_required"),
     (ReasonRequired, "reason_required"),

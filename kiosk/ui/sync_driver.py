@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.services.ports import Clock
-from kiosk.services.sync import SyncReport
+from kiosk.services.sync import Progress, SyncReport
 from kiosk.services.sync_schedule import SyncSchedule
 from kiosk.ui.background import TaskRunner
 
@@ -20,10 +20,13 @@ class SyncDriver(QObject):
 
     online_changed = Signal(bool)
     """True after a sync that reached SAP, False after one that could not."""
+    progressed = Signal(str, int)
+    """How far the running pass got: an entity and how many of it were received (GUI thread)."""
+    _progressed_in_worker = Signal(str, int)
 
     def __init__(
         self,
-        run_sync: Callable[[], SyncReport],
+        run_sync: Callable[[Progress], SyncReport],
         schedule: SyncSchedule,
         clock: Clock,
         runner: TaskRunner,
@@ -40,6 +43,9 @@ class SyncDriver(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
         self._timer.timeout.connect(self.tick)
+        # Emitted in the sync lane; the driver lives in the GUI thread, so Qt queues the relay
+        # and `progressed` always reaches its listeners there.
+        self._progressed_in_worker.connect(self._relay_progress)
 
     def start(self) -> None:
         self._schedule.start(self._clock.now())
@@ -61,7 +67,15 @@ class SyncDriver(QObject):
         if self.running or not self._schedule.is_due(self._clock.now()):
             return
         self.running = True
-        self._runner.run(self._run_sync, self._finished, self._crashed, sync=True)
+        self._runner.run(
+            lambda: self._run_sync(self._progressed_in_worker.emit),
+            self._finished,
+            self._crashed,
+            sync=True,
+        )
+
+    def _relay_progress(self, entity: str, count: int) -> None:
+        self.progressed.emit(entity, count)
 
     def _finished(self, report: SyncReport) -> None:
         self.running = False

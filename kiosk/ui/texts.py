@@ -31,6 +31,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "status_overdue": "Vencida",
         "status_cancelled": "Cancelada",
         "not_found": "No encontramos facturas con esos datos. Revíselos e intente de nuevo.",
+        "not_ready": (
+            "Este quiosco todavía está descargando las facturas de SAP. "
+            "Intente de nuevo en unos minutos o pida ayuda en caja."
+        ),
         "identify_incomplete": "Escriba su RFC o número de cliente y el número de una de sus facturas.",
         "consent_missing": "Marque que el cliente acepta recibir sus facturas así.",
         "too_many": "Demasiados intentos. Espere {seconds} segundos.",
@@ -86,6 +90,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "entity_payments": "pagos",
         "staff_online": "Conectado con SAP",
         "staff_offline": "Sin conexión con SAP",
+        "staff_syncing": "Sincronizando con SAP… {entity}: {count}",
         "staff_change": "Cambio",
         "staff_customer": "Cliente",
         "staff_sap_said": "Respuesta de SAP",
@@ -152,6 +157,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "status_overdue": "Overdue",
         "status_cancelled": "Cancelled",
         "not_found": "We found no invoices with those details. Please check them and try again.",
+        "not_ready": (
+            "This kiosk is still downloading invoices from SAP. "
+            "Please try again in a few minutes, or ask at the counter."
+        ),
         "identify_incomplete": "Enter your tax ID or customer code, and the number of one of your invoices.",
         "consent_missing": "Tick that the customer agrees to receive invoices this way.",
         "too_many": "Too many attempts. Please wait {seconds} seconds.",
@@ -207,6 +216,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "entity_payments": "payments",
         "staff_online": "Connected to SAP",
         "staff_offline": "SAP is offline",
+        "staff_syncing": "Syncing with SAP… {entity}: {count}",
         "staff_change": "Change",
         "staff_customer": "Customer",
         "staff_sap_said": "SAP said",

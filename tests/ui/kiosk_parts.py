@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QTableWidget
 
 from kiosk.services.customer_identification import CustomerIdentification
-from kiosk.services.ports import Clock, InvoiceStore
+from kiosk.services.ports import Clock, InvoiceStore, SyncCursorStore
 from kiosk.ui.background import ImmediateExecutor, TaskRunner
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.screens.identify_screen import IdentifyScreen
@@ -23,13 +23,14 @@ def kiosk_window(
     *,
     runner: TaskRunner | None = None,
     idle_seconds: int = 90,
+    cursors: SyncCursorStore | None = None,
 ) -> KioskWindow:
     runner = runner or TaskRunner(ImmediateExecutor(), ImmediateExecutor())
     window = KioskWindow(
         company="Ferretería La Esperanza",
         language="es",
         idle_seconds=idle_seconds,
-        identify=IdentifyScreen(CustomerIdentification(store, clock), runner),
+        identify=IdentifyScreen(CustomerIdentification(store, clock, cursors), runner),
         clock=clock,
         runner=runner,
     )

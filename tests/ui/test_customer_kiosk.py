@@ -19,6 +19,7 @@ from kiosk.domain.kiosk_code import make_kiosk_code
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.screens.welcome_screen import WelcomeScreen
 from tests.builders import make_customer, make_invoice
+from tests.fakes.in_memory_cursor_store import InMemoryCursorStore
 from tests.fakes.in_memory_invoice_store import InMemoryInvoiceStore
 from tests.fakes.mutable_clock import MutableClock
 from tests.ui.kiosk_parts import identify, kiosk_window, select_rows, table_texts, tap
@@ -85,6 +86,20 @@ def test_wrong_second_factor_says_so_and_clears_the_number(
     assert "No encontramos facturas" in window.identify.message.text()
     assert window.identify.invoice_number.text() == ""
     assert window.identify.who.text() == "CPN010101AB1"
+
+
+def test_before_the_first_download_the_customer_is_asked_to_come_back(
+    qtbot: QtBot, store: InMemoryInvoiceStore
+) -> None:
+    window = kiosk_window(qtbot, store, MutableClock(NOW), cursors=InMemoryCursorStore())
+
+    identify(qtbot, window, "C001", "1001")
+
+    assert window.stack.currentWidget() is window.identify
+    assert window.identify.message.text() == (
+        "Este quiosco todavía está descargando las facturas de SAP. "
+        "Intente de nuevo en unos minutos o pida ayuda en caja."
+    )
 
 
 def test_third_failure_makes_the_customer_wait(qtbot: QtBot, store: InMemoryInvoiceStore) -> None:

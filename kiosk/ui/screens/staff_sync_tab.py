@@ -103,6 +103,15 @@ class StaffSyncTab(QWidget):
     def set_online(self, online: bool) -> None:
         self.status.setText(self._texts["staff_online" if online else "staff_offline"])
 
+    def show_progress(self, entity: str, count: int) -> None:
+        """A pass is running: say how much of what it has received so far."""
+        texts = self._texts
+        self.status.setText(
+            texts.format(
+                "staff_syncing", count=f"{count:,}", entity=texts.get(f"entity_{entity}", entity)
+            )
+        )
+
     def clear(self) -> None:
         self.session = None
         self.entries = []

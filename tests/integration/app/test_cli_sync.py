@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
+import sys
 
 import pytest
 
@@ -104,3 +108,31 @@ def test_staff_retry_and_discard_parked_entries(sap, capsys):
     assert "the outbox is empty" in run(capsys, "outbox")[1]
     code, _, err = run(capsys, "outbox", "retry", str(entry["id"]))
     assert code == 1 and "already discarded" in err
+
+
+def test_on_a_terminal_sync_shows_how_far_it_got(sap, capsys, monkeypatch):
+    leader, follower = pty.openpty()
+    terminal = os.fdopen(follower, "w")
+    monkeypatch.setattr(sys, "stderr", terminal)
+
+    code, out, _ = run(capsys, "sync")
+
+    terminal.close()
+    shown = _read_all(leader).decode()
+    assert code == 0 and "pulled 60 invoices" in out
+    assert "\rcustomers: 10 received\x1b[K" in shown
+    assert shown.endswith("\rinvoices: 60 received\x1b[K\r\n")  # the terminal adds the \r
+
+
+def _read_all(descriptor: int) -> bytes:
+    chunks = []
+    while select.select([descriptor], [], [], 0.5)[0]:
+        try:
+            chunk = os.read(descriptor, 4096)
+        except OSError:  # the other side is closed: everything was read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(descriptor)
+    return b"".join(chunks)

@@ -24,7 +24,7 @@ from kiosk.sap_b1.emulator.server import (
 )
 from kiosk.services.outbox import OutboxPusher
 from kiosk.services.preferences import PreferenceService
-from kiosk.services.sync import SyncReport, SyncService
+from kiosk.services.sync import Progress, SyncReport, SyncService
 from tests.fakes.mutable_clock import MutableClock
 
 SAP_NOW = datetime(2026, 11, 20, 10, 30, 0)
@@ -56,14 +56,14 @@ class Kiosk:
         self.clients.append(client)
         return client
 
-    def sync(self, *, full: bool = False) -> SyncReport:
+    def sync(self, *, full: bool = False, progress: Progress | None = None) -> SyncReport:
         """One pass with a fresh client, as `kiosk sync` does."""
         service = SyncService(
             self.client(), self.services.store, self.services.cursors,
             self.services.outbox_store, self.services.preference_store, self.clock,
             requests=self.services.payment_requests,
         )  # fmt: skip
-        return service.run_once(full=full)
+        return service.run_once(full=full, progress=progress)
 
     def pusher(self) -> OutboxPusher:
         return OutboxPusher(self.services.outbox_store, self.client(), self.clock)

@@ -35,6 +35,22 @@ def test_initial_sync_fills_the_cache_exactly(kiosk, emulator):
     assert cursors["payments"].last_key == emulator.data.count("IncomingPayments")
 
 
+def test_progress_is_told_after_every_stored_page(kiosk):
+    told: list[tuple[str, int]] = []
+
+    def note(entity: str, pulled: int) -> None:
+        told.append((entity, pulled))
+        if entity == "invoices":  # what was told is already in the cache
+            assert kiosk.services.store.counts()["invoices"] == pulled
+
+    report = kiosk.sync(progress=note)
+
+    invoices = [pulled for entity, pulled in told if entity == "invoices"]
+    assert len(invoices) >= INVOICES // 50  # the kiosk fixture reads pages of 50
+    assert invoices == sorted(invoices) and invoices[-1] == report.pulled["invoices"] == INVOICES
+    assert [pulled for entity, pulled in told if entity == "customers"][-1] == CUSTOMERS
+
+
 def test_preferences_registered_in_sap_are_adopted(kiosk, emulator):
     kiosk.sync()
 

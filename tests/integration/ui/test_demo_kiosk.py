@@ -17,8 +17,10 @@ from PySide6.QtTest import QTest
 from kiosk.app.demo import Demo, start_demo
 from kiosk.app.gui import build_sync_driver, build_window
 from kiosk.app.settings import load_settings
+from kiosk.domain.staff import Role
 from kiosk.ui.background import TaskRunner
-from tests.ui.kiosk_parts import identify, table_texts, tap
+from kiosk.ui.main_window import KioskWindow
+from tests.ui.kiosk_parts import identify, log_in_staff, table_texts, tap
 
 
 @pytest.fixture
@@ -78,6 +80,27 @@ def test_offline_banner_appears_when_sap_stops_answering(
         driver.sync_now()
     assert second.args == [True]
     assert not window.offline.isVisible()
+
+
+def test_staff_see_how_far_a_running_sync_got(
+    qtbot: QtBot, window: KioskWindow, demo: Demo, runner: TaskRunner
+) -> None:
+    driver = build_sync_driver(demo.settings, demo.services, runner)
+    window.watch_sync(driver)
+    demo.services.staff.add("sofia", Role.CLERK, "9150")
+    log_in_staff(qtbot, window, "sofia", "9150")
+    assert window.staff is not None
+    shown: list[str] = []
+    driver.progressed.connect(lambda _entity, _count: shown.append(window.staff.sync.status.text()))
+
+    with qtbot.waitSignal(driver.online_changed, timeout=20000):
+        driver.sync_now()
+
+    assert driver.last_report is not None
+    pulled = driver.last_report.pulled
+    assert shown[-1] == f"Sincronizando con SAP… facturas: {pulled['invoices']:,}"
+    assert f"Sincronizando con SAP… clientes: {pulled['customers']:,}" in shown
+    assert window.staff.sync.status.text() == "Conectado con SAP"
 
 
 KIOSK = str(Path(sys.executable).with_name("kiosk"))

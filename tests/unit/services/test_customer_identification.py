@@ -12,9 +12,12 @@ from kiosk.domain.kiosk_code import make_kiosk_code
 from kiosk.services.customer_identification import (
     CustomerIdentification,
     IdentificationFailed,
+    InvoicesNotDownloadedYet,
     TooManyAttempts,
 )
+from kiosk.services.ports import SyncCursor
 from tests.builders import make_customer, make_invoice
+from tests.fakes.in_memory_cursor_store import InMemoryCursorStore
 from tests.fakes.in_memory_invoice_store import InMemoryInvoiceStore
 from tests.fakes.mutable_clock import MutableClock
 
@@ -100,3 +103,28 @@ def test_a_made_up_kiosk_code_counts_as_a_failure(store: InMemoryInvoiceStore) -
 
     with pytest.raises(TooManyAttempts):
         identification.identify(make_kiosk_code(1004, "C002"), "")
+
+
+def test_nobody_is_identified_before_the_first_download_of_invoices_finished(
+    store: InMemoryInvoiceStore,
+):
+    cursors = InMemoryCursorStore()
+    identification = CustomerIdentification(store, MutableClock(TODAY), cursors)
+    cursors.save_cursor(SyncCursor("customers", last_success_at=TODAY))
+    cursors.save_cursor(SyncCursor("invoices", last_error="SAP unreachable"))
+
+    for _attempt in range(4):  # not the customer's fault: it never pauses identification
+        with pytest.raises(InvoicesNotDownloadedYet):
+            identification.identify("C001", "1001")
+
+    cursors.save_cursor(SyncCursor("invoices", last_success_at=TODAY))
+    assert identification.identify("C001", "1001").customer.code == "C001"
+
+
+def test_an_empty_field_is_explained_before_waiting_for_the_download(
+    store: InMemoryInvoiceStore,
+):
+    identification = CustomerIdentification(store, MutableClock(TODAY), InMemoryCursorStore())
+
+    with pytest.raises(InvalidValue):
+        identification.identify("", "1001")
