@@ -101,7 +101,10 @@ class StaffSyncTab(QWidget):
         self.refresh()
 
     def set_online(self, online: bool) -> None:
+        """A pass ended: say whether it reached SAP, and show what it left in the outbox."""
         self.status.setText(self._texts["staff_online" if online else "staff_offline"])
+        if self.session is not None:
+            self.refresh()
 
     def show_progress(self, entity: str, count: int) -> None:
         """A pass is running: say how much of what it has received so far."""

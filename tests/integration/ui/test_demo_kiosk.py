@@ -17,6 +17,7 @@ from PySide6.QtTest import QTest
 from kiosk.app.demo import Demo, start_demo
 from kiosk.app.gui import build_sync_driver, build_window
 from kiosk.app.settings import load_settings
+from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.staff import Role
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.main_window import KioskWindow
@@ -87,9 +88,13 @@ def test_staff_see_how_far_a_running_sync_got(
 ) -> None:
     driver = build_sync_driver(demo.settings, demo.services, runner)
     window.watch_sync(driver)
+    demo.services.preferences.register(
+        "C000001", BillingChannel.PAPER, None, clerk="sofia", consent_given=True
+    )
     demo.services.staff.add("sofia", Role.CLERK, "9150")
     log_in_staff(qtbot, window, "sofia", "9150")
     assert window.staff is not None
+    qtbot.waitUntil(lambda: window.staff.sync.table.rowCount() == 1)  # waiting for SAP
     shown: list[str] = []
     driver.progressed.connect(lambda _entity, _count: shown.append(window.staff.sync.status.text()))
 
@@ -101,6 +106,7 @@ def test_staff_see_how_far_a_running_sync_got(
     assert shown[-1] == f"Sincronizando con SAP… facturas: {pulled['invoices']:,}"
     assert f"Sincronizando con SAP… clientes: {pulled['customers']:,}" in shown
     assert window.staff.sync.status.text() == "Conectado con SAP"
+    qtbot.waitUntil(lambda: window.staff.sync.table.rowCount() == 0)  # pushed, so gone
 
 
 KIOSK = str(Path(sys.executable).with_name("kiosk"))
