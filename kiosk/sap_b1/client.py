@@ -45,6 +45,16 @@ class ServiceLayerClient:
         for page in self._invoice_pages(options, "read invoices"):
             yield [self._invoice(raw) for raw in page]
 
+    def invoices_after(self, doc_entry: int) -> Iterator[list[Pulled[Invoice]]]:
+        """Pages of every invoice with a higher DocEntry, in DocEntry order."""
+        options = {
+            "$select": payloads.select(payloads.INVOICE_FIELDS),
+            "$filter": payloads.entry_above(doc_entry),
+            "$orderby": "DocEntry",
+        }
+        for page in self._invoice_pages(options, "read invoices"):
+            yield [self._invoice(raw) for raw in page]
+
     def changed_business_partners(self, since: date | None) -> Iterator[list[Pulled[SapCustomer]]]:
         """Pages of customers updated on or after a day; all customers for None."""
         condition = payloads.CUSTOMERS_ONLY

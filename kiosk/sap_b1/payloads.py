@@ -62,6 +62,10 @@ def updated_since(day: date) -> str:
     return f"UpdateDate ge '{day.isoformat()}'"
 
 
+def entry_above(doc_entry: int) -> str:
+    return f"DocEntry gt {int(doc_entry)}"
+
+
 def parse_date(value: Any) -> date | None:
     """'2024-01-31' (v1) or '2024-01-31T00:00:00Z' (v2); the Z is cosmetic, dates are local."""
     if not value:

@@ -105,7 +105,12 @@ class SapCustomer:
 
 @dataclass(frozen=True, slots=True)
 class SyncCursor:
-    """Where the last complete pull of one entity stopped: SAP's own time, or its last key."""
+    """Where the pull of one entity stands: SAP's own time (watermark), or its last key.
+
+    Without `last_success_at`, the cursor belongs to a first download that has not finished:
+    for invoices, `last_key` is the last DocEntry stored and `watermark` the newest UpdateDate
+    seen before the download was first interrupted.
+    """
 
     entity: str
     watermark: datetime | None = None
@@ -140,6 +145,8 @@ class SapGateway(Protocol):
     """SAP Business One as sync and the outbox need it."""
 
     def changed_invoices(self, since: date | None) -> Iterator[list[Pulled[Invoice]]]: ...
+
+    def invoices_after(self, doc_entry: int) -> Iterator[list[Pulled[Invoice]]]: ...
 
     def invoices_by_entries(self, doc_entries: list[int]) -> Iterator[list[Pulled[Invoice]]]: ...
 

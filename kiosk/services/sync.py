@@ -117,10 +117,11 @@ class SyncService:
             report.push = self._pusher.push_due()
             seen_pass = int(time.time()) if full else None
             self._pull_customers(report, seen_pass, progress)
+            payments_after = self._payments_start()
             balances_before = self._cache.open_balances() if full else {}
             counts_before = self._cache.invoice_counts() if full else {}
             sap_side = self._pull_invoices(report, seen_pass, progress)
-            self._pull_payments(report, full)
+            self._pull_payments(report, payments_after)
             if full and seen_pass is not None:
                 report.reconciliation = self._reconcile(
                     seen_pass, sap_side, balances_before, counts_before
@@ -173,17 +174,33 @@ class SyncService:
         self, report: SyncReport, seen_pass: int | None, progress: Progress
     ) -> dict[str, tuple[int, dict[str, Decimal]]]:
         cursor = self._cursor(INVOICES)
-        since = None if seen_pass else self._since(cursor)
+        first_download = seen_pass is None and cursor.last_success_at is None
+        resume_after = cursor.last_key if first_download else None
+        if resume_after is not None:
+            pages = self._gateway.invoices_after(resume_after)
+        else:
+            since = None if seen_pass or first_download else self._since(cursor)
+            pages = self._gateway.changed_invoices(since)
         newest = cursor.watermark
         sap_side: dict[str, tuple[int, dict[str, Decimal]]] = {}
-        for page in self._gateway.changed_invoices(since):
+        for page in pages:
             report.pulled[INVOICES] += len(page)
-            newest = _newest(newest, page)
+            if resume_after is None:
+                # A resumed download keeps the watermark of its first part: what SAP changed
+                # meanwhile in invoices already stored is newer than that, so the next delta
+                # reads it.
+                newest = _newest(newest, page)
             report.stored[INVOICES] += self._store_invoices(page, seen_pass)
+            if first_download and page:
+                # A first download can take hours over a slow line: an interrupted one goes on
+                # after the last invoice it stored instead of starting again.
+                last = max(pulled.value.doc_entry for pulled in page)
+                cursor = replace(cursor, watermark=newest, last_key=last)
+                self._cursors.save_cursor(cursor)
             if seen_pass is not None:
                 _add_to_totals(sap_side, page)
             progress(INVOICES, report.pulled[INVOICES])
-        self._finish(cursor, newest, None)
+        self._finish(replace(cursor, last_key=None), newest, None)
         return sap_side
 
     def _store_invoices(self, page: list[Pulled[Invoice]], seen_pass: int | None) -> int:
@@ -194,16 +211,26 @@ class SyncService:
             self._cache.mark_seen(INVOICES, [p.value.doc_entry for p in page], seen_pass)
         return stored
 
-    def _pull_payments(self, report: SyncReport, full: bool) -> None:
+    def _payments_start(self) -> int:
+        """The payment DocEntry this pass reads payments after, taken before it reads invoices.
+
+        A payment SAP records while the invoices are being read can change one already stored
+        without touching its UpdateDate; reading from a mark taken before catches it. The first
+        mark is kept at once, so a first download resumed days later still catches those.
+        """
+        cursor = self._cursor(PAYMENTS)
+        if cursor.last_key is not None:
+            return cursor.last_key
+        mark = self._gateway.latest_payment_entry()
+        self._cursors.save_cursor(replace(cursor, last_key=mark))
+        return mark
+
+    def _pull_payments(self, report: SyncReport, after: int) -> None:
         """New payments change what invoices owe even when SAP leaves their UpdateDate alone."""
         cursor = self._cursor(PAYMENTS)
-        if cursor.last_key is None or full:
-            # The invoices were just read whole: only remember where payments stand now.
-            self._finish(cursor, None, self._gateway.latest_payment_entry())
-            return
-        last_key = cursor.last_key
+        last_key = after
         paid: set[int] = set()
-        for page in self._gateway.incoming_payments_after(cursor.last_key):
+        for page in self._gateway.incoming_payments_after(after):
             report.pulled[PAYMENTS] += len(page)
             for payment in page:
                 last_key = max(last_key, payment.doc_entry)
