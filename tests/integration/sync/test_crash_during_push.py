@@ -1,4 +1,4 @@
-"""A `kiosk sync` process killed in the middle of a push: the restart loses and repeats nothing."""
+"""A `kiosk sync` process killed mid-push or mid-download: the restart loses and repeats nothing."""
 
 from __future__ import annotations
 
@@ -7,11 +7,16 @@ import signal
 import subprocess
 import sys
 import time
+from urllib.parse import unquote
 
 import pytest
 
 from kiosk.app.cli import main
+from kiosk.app.settings import load_settings
+from kiosk.app.wiring import build_services
 from kiosk.sap_b1.emulator.server import DEMO_COMPANY, DEMO_PASSWORD, DEMO_USER
+from kiosk.sap_b1.payloads import CUSTOMERS_ONLY
+from kiosk.services.ports import SyncCursor
 
 PATCH_PATH = r"^BusinessPartners\('C000002'\)"
 
@@ -72,3 +77,30 @@ def test_killed_sync_restarts_without_loss_or_duplicate(emulator, sap_environmen
     capsys.readouterr()
     main(["outbox"])
     assert "the outbox is empty" in capsys.readouterr().out
+
+
+def test_a_sync_killed_in_its_first_download_goes_on_where_it_stopped(
+    emulator, sap_environment, monkeypatch
+):
+    monkeypatch.setenv("KIOSK_SAP__PAGE_SIZE", "50")
+    emulator.faults.delay_next(r"^Invoices\?.*skip=200\b", seconds=5)  # hold the fifth page
+    cursors = build_services(load_settings(None)).cursors
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sync"], env=os.environ.copy(),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    wait_for(lambda: (cursors.cursor("invoices") or SyncCursor("invoices")).last_key == 200)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    emulator.faults.seen.clear()
+
+    assert main(["sync"]) == 0
+
+    asked = [unquote(path) for _method, path in emulator.faults.seen if path.startswith("Invoices")]
+    assert "DocEntry gt 200" in asked[0]
+    store = build_services(load_settings(None)).store
+    assert store.counts() == {
+        "invoices": emulator.data.count("Invoices"),
+        "customers": len(emulator.data.query("BusinessPartners", CUSTOMERS_ONLY, [], False)),
+    }
