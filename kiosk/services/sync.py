@@ -4,7 +4,8 @@ Pulls are streamed: each page is stored in its own short transaction as it arriv
 page is fetched meanwhile), and a cursor moves only after its whole pass is stored. SAP filters
 UpdateDate by day and UpdateTime by minute, so the pull re-reads from the day before its
 watermark and drops rows it already holds by DataVersion: same-minute and same-second changes
-are never missed.
+are never missed. Only a first download notes its progress page by page, so that an
+interrupted one goes on where it stopped.
 """
 
 from __future__ import annotations
