@@ -50,16 +50,7 @@ def _measure(root: str, folder: Path, invoices: int, changed: int) -> dict[str, 
     _bare_pass(root, PAGE_SIZE, parse=True)
     bare_rate = invoices / (time.perf_counter() - started)
 
-    environment = {
-        **os.environ,
-        "KIOSK_DATABASE__URL": f"sqlite:///{folder / 'cache.sqlite3'}",
-        "KIOSK_LOGGING__DIRECTORY": str(folder / "logs"),
-        "KIOSK_SAP__BASE_URL": root,
-        "KIOSK_SAP__COMPANY_DB": DEMO_COMPANY,
-        "KIOSK_SAP__USERNAME": DEMO_USER,
-        "KIOSK_SAP__PASSWORD": DEMO_PASSWORD,
-        "KIOSK_SAP__PAGE_SIZE": str(PAGE_SIZE),
-    }
+    environment = sync_environment(root, folder)
     subprocess.run([sys.executable, "-m", "kiosk", "db", "upgrade"], env=environment, check=True,
                    capture_output=True)  # fmt: skip
     initial, initial_rss, initial_wall = _sync(environment)
@@ -85,6 +76,20 @@ def _measure(root: str, folder: Path, invoices: int, changed: int) -> dict[str, 
         "delta_seconds": round(delta["seconds"], 2),
         "delta_process_seconds": round(delta_wall, 2),
         "delta_peak_rss_mb": round(delta_rss, 1),
+    }
+
+
+def sync_environment(root: str, folder: Path) -> dict[str, str]:
+    """Settings for a `kiosk sync` child: a cache in `folder`, the emulator at `root`."""
+    return {
+        **os.environ,
+        "KIOSK_DATABASE__URL": f"sqlite:///{folder / 'cache.sqlite3'}",
+        "KIOSK_LOGGING__DIRECTORY": str(folder / "logs"),
+        "KIOSK_SAP__BASE_URL": root,
+        "KIOSK_SAP__COMPANY_DB": DEMO_COMPANY,
+        "KIOSK_SAP__USERNAME": DEMO_USER,
+        "KIOSK_SAP__PASSWORD": DEMO_PASSWORD,
+        "KIOSK_SAP__PAGE_SIZE": str(PAGE_SIZE),
     }
 
 
