@@ -82,7 +82,7 @@ class CustomerIdentification:
             raise IdentificationIncomplete(
                 "enter your tax ID or customer code, and an invoice number"
             )
-        if not self._invoices_downloaded():
+        if not self.invoices_downloaded():
             raise InvoicesNotDownloadedYet(
                 "this kiosk has not finished its first download of invoices from SAP"
             )
@@ -105,7 +105,8 @@ class CustomerIdentification:
         ordered = sorted(invoices, key=lambda i: (_rank(i.status_on(today)), i.due_date))
         return IdentifiedCustomer(customer, tuple(ordered))
 
-    def _invoices_downloaded(self) -> bool:
+    def invoices_downloaded(self) -> bool:
+        """Whether the first download of invoices from SAP has finished (or is not needed)."""
         if self._cursors is None:
             return True
         cursor = self._cursors.cursor(INVOICES)

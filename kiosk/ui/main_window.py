@@ -52,6 +52,8 @@ QPushButton[primary="true"] { font-size: 32px; font-weight: bold; color: white;
                               background: #0B5394; border: none; }
 QPushButton#view, QPushButton#pay, QPushButton#print, QPushButton#email { font-size: 24px; }
 QPushButton:disabled { color: #9AA5B1; }
+QPushButton[primary="true"]:disabled { color: white; background: #AEBBC8; }
+QLabel#preparing { font-size: 26px; color: #0B5394; padding: 12px; }
 QLineEdit { min-height: 64px; font-size: 30px; padding: 0 12px; }
 QScrollBar:vertical { width: 40px; }
 """
@@ -154,6 +156,11 @@ class KioskWindow(QMainWindow):
         self._driver = driver
         driver.online_changed.connect(lambda online: self.set_offline(not online))
         driver.progressed.connect(self._sync_progressed)
+        driver.online_changed.connect(lambda _online: self._check_ready())
+        self._check_ready()
+
+    def _check_ready(self) -> None:
+        self.identify.check_ready(self.welcome.set_ready)
 
     def _sync_progressed(self, entity: str, count: int) -> None:
         if self.staff is not None:

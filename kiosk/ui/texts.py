@@ -7,6 +7,10 @@ from __future__ import annotations
 TEXTS: dict[str, dict[str, str]] = {
     "es": {
         "find": "Consultar mis facturas",
+        "preparing": (
+            "Este quiosco todavía no termina de descargar las facturas de SAP. "
+            "Mientras tanto, pida ayuda en caja."
+        ),
         "language": "English",
         "demo": "DEMO",
         "identify_title": "Identifíquese",
@@ -32,7 +36,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "status_cancelled": "Cancelada",
         "not_found": "No encontramos facturas con esos datos. Revíselos e intente de nuevo.",
         "not_ready": (
-            "Este quiosco todavía está descargando las facturas de SAP. "
+            "Este quiosco todavía no termina de descargar las facturas de SAP. "
             "Intente de nuevo en unos minutos o pida ayuda en caja."
         ),
         "identify_incomplete": "Escriba su RFC o número de cliente y el número de una de sus facturas.",
@@ -133,6 +137,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "find": "Find my invoices",
+        "preparing": (
+            "This kiosk has not finished downloading invoices from SAP yet. "
+            "Meanwhile, please ask at the counter."
+        ),
         "language": "Español",
         "demo": "DEMO",
         "identify_title": "Who are you?",
@@ -158,7 +166,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "status_cancelled": "Cancelled",
         "not_found": "We found no invoices with those details. Please check them and try again.",
         "not_ready": (
-            "This kiosk is still downloading invoices from SAP. "
+            "This kiosk has not finished downloading invoices from SAP yet. "
             "Please try again in a few minutes, or ask at the counter."
         ),
         "identify_incomplete": "Enter your tax ID or customer code, and the number of one of your invoices.",

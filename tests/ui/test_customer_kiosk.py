@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,12 @@ from PySide6.QtWidgets import QPushButton
 
 from kiosk.domain.invoice import SapDocumentStatus
 from kiosk.domain.kiosk_code import make_kiosk_code
-from kiosk.ui.background import TaskRunner
+from kiosk.services.ports import SyncCursor
+from kiosk.services.sync import Progress, SyncReport
+from kiosk.services.sync_schedule import SyncSchedule
+from kiosk.ui.background import ImmediateExecutor, TaskRunner
 from kiosk.ui.screens.welcome_screen import WelcomeScreen
+from kiosk.ui.sync_driver import SyncDriver
 from tests.builders import make_customer, make_invoice
 from tests.fakes.in_memory_cursor_store import InMemoryCursorStore
 from tests.fakes.in_memory_invoice_store import InMemoryInvoiceStore
@@ -97,9 +101,35 @@ def test_before_the_first_download_the_customer_is_asked_to_come_back(
 
     assert window.stack.currentWidget() is window.identify
     assert window.identify.message.text() == (
-        "Este quiosco todavía está descargando las facturas de SAP. "
+        "Este quiosco todavía no termina de descargar las facturas de SAP. "
         "Intente de nuevo en unos minutos o pida ayuda en caja."
     )
+
+
+def test_the_welcome_screen_says_the_kiosk_is_getting_ready_until_invoices_are_in(
+    qtbot: QtBot, store: InMemoryInvoiceStore
+) -> None:
+    clock, cursors = MutableClock(NOW), InMemoryCursorStore()
+    window = kiosk_window(qtbot, store, clock, cursors=cursors)
+
+    def first_download(progress: Progress) -> SyncReport:
+        progress("invoices", 500)
+        cursors.save_cursor(SyncCursor("invoices", last_success_at=clock.now()))
+        return SyncReport(started_at=clock.now(), full=False)
+
+    runner = TaskRunner(ImmediateExecutor(), ImmediateExecutor())
+    minute = timedelta(minutes=1)
+    schedule = SyncSchedule(
+        interval=minute, after_change=minute, retry_min=minute, retry_max=minute
+    )
+    driver = SyncDriver(first_download, schedule, clock, runner)
+    window.watch_sync(driver)
+
+    assert not window.welcome.find_button.isEnabled()
+    assert window.welcome.preparing.isVisible()
+    assert window.welcome.preparing.text().startswith("Este quiosco todavía no termina")
+    driver.sync_now()
+    assert window.welcome.find_button.isEnabled() and not window.welcome.preparing.isVisible()
 
 
 def test_third_failure_makes_the_customer_wait(qtbot: QtBot, store: InMemoryInvoiceStore) -> None:

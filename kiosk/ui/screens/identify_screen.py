@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -12,6 +15,8 @@ from kiosk.ui.notices import notice_for
 from kiosk.ui.texts import Texts
 from kiosk.ui.widgets.onscreen_keys import KeysFollowFocus, letters_keyboard, numeric_keypad
 from kiosk.ui.widgets.touch_button import TouchButton
+
+logger = logging.getLogger(__name__)
 
 
 class IdentifyScreen(QWidget):
@@ -94,6 +99,10 @@ class IdentifyScreen(QWidget):
         else:
             self.invoice_number.setFocus()
 
+    def check_ready(self, done: Callable[[bool], None]) -> None:
+        """Find out in the background whether customers can be identified yet."""
+        self._runner.run(self._identification.invoices_downloaded, done, _not_known)
+
     def submit(self) -> None:
         who, number = self.who.text(), self.invoice_number.text()
         self.message.setText(self._texts["busy"])
@@ -111,3 +120,8 @@ class IdentifyScreen(QWidget):
         self.continue_button.setEnabled(True)
         self.invoice_number.clear()
         self.message.setText(notice_for(error, self._texts))
+
+
+def _not_known(error: Exception) -> None:
+    # The screens stay as they are; identifying will say what is wrong, if anything still is.
+    logger.warning("could not tell whether the first download has finished: %s", error)

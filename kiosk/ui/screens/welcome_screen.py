@@ -46,6 +46,11 @@ class WelcomeScreen(QWidget):
         self.demo_hint.setObjectName("demo_hint")
         self.demo_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.demo_hint.setVisible(bool(demo_hint))
+        self.preparing = QLabel()
+        self.preparing.setObjectName("preparing")
+        self.preparing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preparing.setWordWrap(True)
+        self.preparing.setVisible(False)
         self.find_button = TouchButton("", primary=True)
         self.find_button.setObjectName("find")
         self.find_button.clicked.connect(self.find_requested)
@@ -59,6 +64,7 @@ class WelcomeScreen(QWidget):
         layout.addWidget(self.company)
         layout.addSpacing(40)
         layout.addWidget(self.find_button)
+        layout.addWidget(self.preparing)
         layout.addWidget(self.demo_hint)
         layout.addStretch(1)
         layout.addWidget(self.language, alignment=Qt.AlignmentFlag.AlignRight)
@@ -72,7 +78,13 @@ class WelcomeScreen(QWidget):
                 self.staff_requested.emit()
         return False
 
+    def set_ready(self, ready: bool) -> None:
+        """Before the first download of invoices has finished, nobody can look theirs up."""
+        self.find_button.setEnabled(ready)
+        self.preparing.setVisible(not ready)
+
     def retranslate(self, texts: Texts) -> None:
         self.find_button.setText(texts["find"])
+        self.preparing.setText(texts["preparing"])
         self.language.setText(texts["language"])
         self.demo.setText(texts["demo"])
