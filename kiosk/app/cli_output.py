@@ -321,6 +321,7 @@ def status_record(status: SyncStatus) -> dict[str, Any]:
         },
         "outbox_pending": status.pending,
         "outbox_parked": status.parked,
+        "first_download_stored_up_to": status.first_download_stored_up_to,
     }
 
 
@@ -332,6 +333,11 @@ def sync_status_text(status: SyncStatus) -> str:
             f"last pull of {entity}: {moment:%Y-%m-%d %H:%M:%S}" if moment else f"{entity}: never"
             for entity, moment in status.last_success.items()
         ]
+    if status.first_download_stored_up_to is not None:
+        lines.append(
+            "first download of invoices unfinished: stored up to DocEntry "
+            f"{status.first_download_stored_up_to}; `kiosk sync` goes on from there"
+        )
     lines.append(f"outbox: {status.pending} pending, {status.parked} parked (see `kiosk outbox`)")
     return "\n".join(lines)
 

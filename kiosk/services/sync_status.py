@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.services.ports import OutboxStore, SyncCursorStore
-from kiosk.services.sync import SyncReport
+from kiosk.services.sync import INVOICES, SyncReport
 
 
 class Connection(enum.Enum):
@@ -27,6 +27,8 @@ class SyncStatus:
     parked: int
     last_error: str | None
     last_attempt_at: datetime | None
+    first_download_stored_up_to: int | None = None
+    """The last invoice DocEntry an unfinished first download stored; the next pass goes on."""
 
 
 def current_status(
@@ -44,11 +46,14 @@ def current_status(
         connection = Connection.UNKNOWN
     else:
         connection = Connection.OFFLINE if last_report.error else Connection.ONLINE
+    stored = cursors.cursors()
+    unfinished = [c.last_key for c in stored if c.entity == INVOICES and not c.last_success_at]
     return SyncStatus(
         connection=connection,
-        last_success={cursor.entity: cursor.last_success_at for cursor in cursors.cursors()},
+        last_success={cursor.entity: cursor.last_success_at for cursor in stored},
         pending=counts.get("pending", 0),
         parked=counts.get("parked", 0),
         last_error=last_report.error if last_report else None,
         last_attempt_at=last_report.started_at if last_report else None,
+        first_download_stored_up_to=unfinished[0] if unfinished else None,
     )

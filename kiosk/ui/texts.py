@@ -89,6 +89,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff_last_pull": "Última descarga de SAP —",
         "staff_never_synced": "Todavía no se ha sincronizado con SAP.",
         "staff_never": "nunca",
+        "staff_first_download_unfinished": (
+            "la primera descarga de facturas quedó a medias; la próxima sincronización la continúa"
+        ),
         "entity_invoices": "facturas",
         "entity_customers": "clientes",
         "entity_payments": "pagos",
@@ -219,6 +222,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff_last_pull": "Last pull from SAP —",
         "staff_never_synced": "Not synced with SAP yet.",
         "staff_never": "never",
+        "staff_first_download_unfinished": (
+            "the first download of invoices is unfinished; the next sync goes on with it"
+        ),
         "entity_invoices": "invoices",
         "entity_customers": "customers",
         "entity_payments": "payments",

@@ -155,6 +155,8 @@ class StaffSyncTab(QWidget):
                 else texts["staff_never"]
             )
             parts.append(f"{texts.get(f'entity_{entity}', entity)}: {when}")
+        if status.first_download_stored_up_to is not None:
+            parts.append(texts["staff_first_download_unfinished"])
         return f"{texts['staff_last_pull']} " + " · ".join(parts)
 
     def _chosen(self) -> OutboxEntry | None:

@@ -8,6 +8,8 @@ from urllib.parse import unquote
 
 import pytest
 
+from kiosk.app.cli_output import sync_status_text
+from kiosk.services.sync_status import current_status
 from tests.integration.sync.conftest import INVOICES, SAP_NOW
 
 PAGE = 50  # the kiosk fixture reads pages of 50
@@ -32,6 +34,11 @@ def test_the_next_pass_goes_on_after_the_last_stored_invoice(kiosk, emulator, in
     last_stored = stored_entries(emulator)[STORED_BEFORE - 1]
     assert kiosk.services.store.counts()["invoices"] == STORED_BEFORE
     assert interrupted.last_key == last_stored and interrupted.last_success_at is None
+    status = current_status(kiosk.services.cursors, kiosk.services.outbox_store, None)
+    assert (
+        f"first download of invoices unfinished: stored up to DocEntry {last_stored}; "
+        "`kiosk sync` goes on from there"
+    ) in sync_status_text(status)
     emulator.faults.seen.clear()
 
     report = kiosk.sync()
@@ -43,6 +50,8 @@ def test_the_next_pass_goes_on_after_the_last_stored_invoice(kiosk, emulator, in
     done = kiosk.services.cursors.cursor("invoices")
     assert done.last_success_at is not None and done.last_key is None
     assert done.watermark == interrupted.watermark
+    status = current_status(kiosk.services.cursors, kiosk.services.outbox_store, None)
+    assert status.first_download_stored_up_to is None
 
 
 def test_what_sap_changed_meanwhile_in_stored_invoices_comes_with_the_next_delta(

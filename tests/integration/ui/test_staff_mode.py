@@ -14,6 +14,7 @@ from kiosk.app.settings import load_settings
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.staff import Role, StaffSession
 from kiosk.services.outbox import OutboxState
+from kiosk.services.ports import SyncCursor
 from kiosk.services.staff_accounts import NotAllowed
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.screens.staff_sync_tab import StaffSyncTab
@@ -172,3 +173,21 @@ def test_idle_timeout_logs_staff_out(qtbot: QtBot, window: KioskWindow) -> None:
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.welcome, timeout=3000)
     assert window.staff is not None and window.staff.session is None
     assert window.staff.sync.session is None and window.staff.customers.session is None
+
+
+def test_the_sync_panel_says_when_the_first_download_is_unfinished(
+    qtbot: QtBot, window: KioskWindow, demo: Demo
+) -> None:
+    # What an interrupted first download leaves: invoices stored up to one DocEntry, no success.
+    demo.services.cursors.save_cursor(SyncCursor("invoices", last_key=120))
+
+    log_in(qtbot, window, "maria", "4821")
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
+    assert window.staff is not None
+    window.staff.tabs.setCurrentWidget(window.staff.sync)
+    sync = window.staff.sync
+
+    qtbot.waitUntil(lambda: "facturas: nunca" in sync.last_pulls.text(), timeout=5000)
+    assert sync.last_pulls.text().endswith(
+        " · la primera descarga de facturas quedó a medias; la próxima sincronización la continúa"
+    )
