@@ -47,7 +47,9 @@ def current_status(
     else:
         connection = Connection.OFFLINE if last_report.error else Connection.ONLINE
     stored = cursors.cursors()
-    unfinished = [c.last_key for c in stored if c.entity == INVOICES and not c.last_success_at]
+    unfinished = next(
+        (c.last_key for c in stored if c.entity == INVOICES and not c.last_success_at), None
+    )
     return SyncStatus(
         connection=connection,
         last_success={cursor.entity: cursor.last_success_at for cursor in stored},
@@ -55,5 +57,5 @@ def current_status(
         parked=counts.get("parked", 0),
         last_error=last_report.error if last_report else None,
         last_attempt_at=last_report.started_at if last_report else None,
-        first_download_stored_up_to=unfinished[0] if unfinished else None,
+        first_download_stored_up_to=unfinished,
     )
