@@ -116,4 +116,5 @@ def _add_history(connection: Connection, change: PreferenceChange) -> None:
         "recorded_at": change.recorded_at,
         "note": change.note,
     }
-    connection.execute(insert(history).values(**values))
+    # Parameters apart from the statement: SQLAlchemy compiles it once for every customer.
+    connection.execute(insert(history), values)
