@@ -39,21 +39,12 @@ class ServiceLayerClient:
 
     def changed_invoices(self, since: date | None) -> Iterator[list[Pulled[Invoice]]]:
         """Pages of invoices (with lines) updated on or after a day; all of them for None."""
-        options = {"$select": payloads.select(payloads.INVOICE_FIELDS), "$orderby": "DocEntry"}
-        if since is not None:
-            options["$filter"] = payloads.updated_since(since)
-        for page in self._invoice_pages(options, "read invoices"):
-            yield [self._invoice(raw) for raw in page]
+        condition = None if since is None else payloads.updated_since(since)
+        return self._invoices_where(condition, "read invoices")
 
     def invoices_after(self, doc_entry: int) -> Iterator[list[Pulled[Invoice]]]:
         """Pages of every invoice with a higher DocEntry, in DocEntry order."""
-        options = {
-            "$select": payloads.select(payloads.INVOICE_FIELDS),
-            "$filter": payloads.entry_above(doc_entry),
-            "$orderby": "DocEntry",
-        }
-        for page in self._invoice_pages(options, "read invoices"):
-            yield [self._invoice(raw) for raw in page]
+        return self._invoices_where(payloads.entry_above(doc_entry), "read invoices")
 
     def changed_business_partners(self, since: date | None) -> Iterator[list[Pulled[SapCustomer]]]:
         """Pages of customers updated on or after a day; all customers for None."""
@@ -67,7 +58,7 @@ class ServiceLayerClient:
                 self.config.billing_email_field,
             ),
             "$filter": condition,
-            "$orderby": "CardCode",
+            "$orderby": payloads.ORDER_BY_KEY[payloads.BUSINESS_PARTNERS],
         }
         for page in self._pages(payloads.BUSINESS_PARTNERS, options, "read business partners"):
             yield [self._business_partner(payload) for payload in page]
@@ -76,29 +67,24 @@ class ServiceLayerClient:
         """Pages of the invoices with these DocEntries, asked for a few dozen at a time."""
         for start in range(0, len(doc_entries), ENTRIES_PER_QUERY):
             chunk = doc_entries[start : start + ENTRIES_PER_QUERY]
-            options = {
-                "$select": payloads.select(payloads.INVOICE_FIELDS),
-                "$filter": " or ".join(f"DocEntry eq {int(entry)}" for entry in chunk),
-                "$orderby": "DocEntry",
-            }
-            for page in self._invoice_pages(options, "read paid invoices"):
-                yield [self._invoice(raw) for raw in page]
+            yield from self._invoices_where(payloads.entry_is_one_of(chunk), "read paid invoices")
 
     def latest_payment_entry(self) -> int:
         """The DocEntry of SAP's newest incoming payment (0 when there is none)."""
-        options = {"$select": "DocEntry", "$orderby": "DocEntry desc", "$top": "1"}
+        key = payloads.ORDER_BY_KEY[payloads.INCOMING_PAYMENTS]
+        options = {"$select": key, "$orderby": f"{key} desc", "$top": "1"}
         url = f"{self.session.root}{payloads.INCOMING_PAYMENTS}?{query_string(options)}"
         action = "read the newest incoming payment"
         response = self.session.request("GET", url, action=action)
         rows = self.session.json(response, action).get("value", [])
-        return int(rows[0]["DocEntry"]) if rows else 0
+        return int(rows[0][key]) if rows else 0
 
     def incoming_payments_after(self, doc_entry: int) -> Iterator[list[IncomingPayment]]:
         """Pages of payments newer than a DocEntry (SAP's payments carry no UpdateDate)."""
         options = {
             "$select": payloads.select(payloads.PAYMENT_FIELDS),
-            "$filter": f"DocEntry gt {int(doc_entry)}",
-            "$orderby": "DocEntry",
+            "$filter": payloads.entry_above(doc_entry),
+            "$orderby": payloads.ORDER_BY_KEY[payloads.INCOMING_PAYMENTS],
         }
         for page in self._pages(payloads.INCOMING_PAYMENTS, options, "read incoming payments"):
             yield [
@@ -193,10 +179,17 @@ class ServiceLayerClient:
             self.session, resource, options, page_size=self.config.page_size, action=action
         )
 
-    def _invoice_pages(
-        self, options: Mapping[str, str], action: str
-    ) -> Iterator[list[payloads.SapInvoice]]:
-        return iterate_pages(
+    def _invoices_where(
+        self, condition: str | None, action: str
+    ) -> Iterator[list[Pulled[Invoice]]]:
+        """Pages of the invoices (with lines) matching a $filter, or all, in DocEntry order."""
+        options = {
+            "$select": payloads.select(payloads.INVOICE_FIELDS),
+            "$orderby": payloads.ORDER_BY_KEY[payloads.INVOICES],
+        }
+        if condition is not None:
+            options["$filter"] = condition
+        pages = iterate_pages(
             self.session,
             payloads.INVOICES,
             options,
@@ -204,6 +197,8 @@ class ServiceLayerClient:
             action=action,
             decoder=_INVOICE_PAGE,
         )
+        for page in pages:
+            yield [self._invoice(raw) for raw in page]
 
     def _get(self, resource: str, options: Mapping[str, str], action: str) -> dict[str, Any]:
         url = f"{self.session.root}{resource}?{query_string(options)}"

@@ -66,6 +66,10 @@ def entry_above(doc_entry: int) -> str:
     return f"DocEntry gt {int(doc_entry)}"
 
 
+def entry_is_one_of(doc_entries: list[int]) -> str:
+    return " or ".join(f"DocEntry eq {int(entry)}" for entry in doc_entries)
+
+
 def parse_date(value: Any) -> date | None:
     """'2024-01-31' (v1) or '2024-01-31T00:00:00Z' (v2); the Z is cosmetic, dates are local."""
     if not value:
