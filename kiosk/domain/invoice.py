@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from kiosk.domain.errors import InvalidValue
 from kiosk.domain.money import Money
@@ -28,9 +29,11 @@ class InvoiceStatus(enum.Enum):
     CANCELLED = "cancelled"
 
 
-@dataclass(frozen=True, slots=True)
-class InvoiceLine:
-    """One line of an invoice; amounts are in the invoice's currency, before tax."""
+class InvoiceLine(NamedTuple):
+    """One line of an invoice; amounts are in the invoice's currency, before tax.
+
+    A named tuple rather than a dataclass: a sync builds millions of them, at a third the cost.
+    """
 
     line_number: int
     item_code: str | None
@@ -82,10 +85,9 @@ class Invoice:
     @property
     def amount_due(self) -> Money:
         """What the customer still owes: nothing once SAP closed or cancelled the invoice."""
-        if self.cancelled or self.sap_status is SapDocumentStatus.CLOSED:
-            return Money.zero(self.currency)
-        remaining = self.total - self.paid_to_date
-        return remaining if remaining.is_positive() else Money.zero(self.currency)
+        settled = self.cancelled or self.sap_status is SapDocumentStatus.CLOSED
+        due = owed(self.total.amount, self.paid_to_date.amount, settled=settled)
+        return Money(due, self.currency)
 
     def status_on(self, today: date) -> InvoiceStatus:
         """Derive the status a customer sees on the given day."""
@@ -104,3 +106,11 @@ class Invoice:
         if self.status_on(today) is not InvoiceStatus.OVERDUE:
             return 0
         return (today - self.due_date).days
+
+
+def owed(total: Decimal, paid_to_date: Decimal, *, settled: bool) -> Decimal:
+    """What is still owed on a document: nothing once settled (closed or cancelled) or overpaid."""
+    if settled:
+        return Decimal(0)
+    remaining = total - paid_to_date
+    return remaining if remaining > 0 else Decimal(0)

@@ -11,7 +11,7 @@ import msgspec
 
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.incoming_payment import IncomingPayment
-from kiosk.domain.invoice import Invoice
+from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.sap_b1 import payloads
 from kiosk.sap_b1.config import ServiceLayerConfig
 from kiosk.sap_b1.paging import iterate_pages, page_decoder, query_string
@@ -37,12 +37,12 @@ class ServiceLayerClient:
 
     # --- reads -----------------------------------------------------------------------------
 
-    def changed_invoices(self, since: date | None) -> Iterator[list[Pulled[Invoice]]]:
+    def changed_invoices(self, since: date | None) -> Iterator[list[Pulled[InvoiceRecord]]]:
         """Pages of invoices (with lines) updated on or after a day; all of them for None."""
         condition = None if since is None else payloads.updated_since(since)
         return self._invoices_where(condition, "read invoices")
 
-    def invoices_after(self, doc_entry: int) -> Iterator[list[Pulled[Invoice]]]:
+    def invoices_after(self, doc_entry: int) -> Iterator[list[Pulled[InvoiceRecord]]]:
         """Pages of every invoice with a higher DocEntry, in DocEntry order."""
         return self._invoices_where(payloads.entry_above(doc_entry), "read invoices")
 
@@ -63,7 +63,7 @@ class ServiceLayerClient:
         for page in self._pages(payloads.BUSINESS_PARTNERS, options, "read business partners"):
             yield [self._business_partner(payload) for payload in page]
 
-    def invoices_by_entries(self, doc_entries: list[int]) -> Iterator[list[Pulled[Invoice]]]:
+    def invoices_by_entries(self, doc_entries: list[int]) -> Iterator[list[Pulled[InvoiceRecord]]]:
         """Pages of the invoices with these DocEntries, asked for a few dozen at a time."""
         for start in range(0, len(doc_entries), ENTRIES_PER_QUERY):
             chunk = doc_entries[start : start + ENTRIES_PER_QUERY]
@@ -92,7 +92,7 @@ class ServiceLayerClient:
                 for p in page
             ]
 
-    def invoice(self, doc_entry: int) -> Pulled[Invoice]:
+    def invoice(self, doc_entry: int) -> Pulled[InvoiceRecord]:
         """One invoice by its DocEntry."""
         options = {"$select": payloads.select(payloads.INVOICE_FIELDS)}
         url = f"{self.session.root}{payloads.INVOICES}({int(doc_entry)})?{query_string(options)}"
@@ -181,7 +181,7 @@ class ServiceLayerClient:
 
     def _invoices_where(
         self, condition: str | None, action: str
-    ) -> Iterator[list[Pulled[Invoice]]]:
+    ) -> Iterator[list[Pulled[InvoiceRecord]]]:
         """Pages of the invoices (with lines) matching a $filter, or all, in DocEntry order."""
         options = {
             "$select": payloads.select(payloads.INVOICE_FIELDS),
@@ -206,7 +206,7 @@ class ServiceLayerClient:
         payload: dict[str, Any] = self.session.json(response, action)
         return payload
 
-    def _invoice(self, raw: payloads.SapInvoice) -> Pulled[Invoice]:
+    def _invoice(self, raw: payloads.SapInvoice) -> Pulled[InvoiceRecord]:
         return payloads.invoice_from_sap(raw, local_currency=self.config.local_currency)
 
     def _business_partner(self, payload: dict[str, Any]) -> Pulled[SapCustomer]:

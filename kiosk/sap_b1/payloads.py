@@ -13,7 +13,8 @@ from msgspec import field
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.customer import Address, Customer
 from kiosk.domain.incoming_payment import IncomingPayment, PaymentAllocation
-from kiosk.domain.invoice import Invoice, InvoiceLine, SapDocumentStatus
+from kiosk.domain.invoice import InvoiceLine, SapDocumentStatus
+from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.domain.money import Money
 from kiosk.services.ports import Pulled, SapCustomer
 
@@ -153,39 +154,34 @@ class SapInvoice(msgspec.Struct):
     lines: list[SapInvoiceLine] = field(name="DocumentLines", default_factory=list)
 
 
-def invoice_from_sap(raw: SapInvoice, *, local_currency: str) -> Pulled[Invoice]:
+def invoice_from_sap(raw: SapInvoice, *, local_currency: str) -> Pulled[InvoiceRecord]:
     """An invoice from SAP's JSON, with the sync facts (UpdateDate/Time, DataVersion)."""
-    currency = _currency(raw.doc_currency, local_currency)
     total = _ZERO if raw.doc_total is None else raw.doc_total
     tax = _ZERO if raw.vat_sum is None else raw.vat_sum
-    paid = _ZERO if raw.paid_to_date is None else raw.paid_to_date
     posted = parse_date(raw.doc_date)
     if posted is None:
         raise ValueError(f"invoice {raw.doc_entry} has no DocDate")
-    invoice = Invoice(
-        doc_entry=raw.doc_entry,
-        doc_num=raw.doc_num,
-        customer_code=raw.card_code,
-        customer_name=raw.card_name or "",
-        customer_tax_id=raw.federal_tax_id or None,
-        posting_date=posted,
-        due_date=parse_date(raw.doc_due_date) or posted,
-        document_date=parse_date(raw.tax_date) or posted,
-        currency=currency,
-        net_total=Money(total - tax, currency),
-        tax_total=Money(tax, currency),
-        total=Money(total, currency),
-        paid_to_date=Money(paid, currency),
-        sap_status=(
-            SapDocumentStatus.OPEN if raw.document_status == OPEN else SapDocumentStatus.CLOSED
-        ),
-        cancelled=raw.cancelled == YES,
-        customer_reference=raw.num_at_card or None,
-        comments=raw.comments or None,
-        lines=tuple(_invoice_line(index, line) for index, line in enumerate(raw.lines)),
+    invoice = InvoiceRecord(
+        raw.doc_entry,
+        raw.doc_num,
+        raw.card_code,
+        raw.card_name or "",
+        raw.federal_tax_id or None,
+        posted,
+        parse_date(raw.doc_due_date) or posted,
+        parse_date(raw.tax_date) or posted,
+        _currency(raw.doc_currency, local_currency),
+        total - tax,
+        tax,
+        total,
+        _ZERO if raw.paid_to_date is None else raw.paid_to_date,
+        SapDocumentStatus.OPEN if raw.document_status == OPEN else SapDocumentStatus.CLOSED,
+        raw.cancelled == YES,
+        raw.num_at_card or None,
+        raw.comments or None,
+        tuple([_invoice_line(index, line) for index, line in enumerate(raw.lines)]),
     )
-    updated_at = _updated_at(raw.update_date, raw.update_time)
-    return Pulled(invoice, updated_at, raw.data_version)
+    return Pulled(invoice, _updated_at(raw.update_date, raw.update_time), raw.data_version)
 
 
 def _invoice_line(index: int, line: SapInvoiceLine) -> InvoiceLine:

@@ -19,6 +19,7 @@ from kiosk.domain.delivery import (
 )
 from kiosk.domain.incoming_payment import IncomingPayment
 from kiosk.domain.invoice import Invoice
+from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.domain.payment_request import PaymentRequest
 
 if TYPE_CHECKING:
@@ -144,11 +145,13 @@ class PreferenceDecision:
 class SapGateway(Protocol):
     """SAP Business One as sync and the outbox need it."""
 
-    def changed_invoices(self, since: date | None) -> Iterator[list[Pulled[Invoice]]]: ...
+    def changed_invoices(self, since: date | None) -> Iterator[list[Pulled[InvoiceRecord]]]: ...
 
-    def invoices_after(self, doc_entry: int) -> Iterator[list[Pulled[Invoice]]]: ...
+    def invoices_after(self, doc_entry: int) -> Iterator[list[Pulled[InvoiceRecord]]]: ...
 
-    def invoices_by_entries(self, doc_entries: list[int]) -> Iterator[list[Pulled[Invoice]]]: ...
+    def invoices_by_entries(
+        self, doc_entries: list[int]
+    ) -> Iterator[list[Pulled[InvoiceRecord]]]: ...
 
     def changed_business_partners(
         self, since: date | None
@@ -225,7 +228,7 @@ class CacheSyncStore(Protocol):
     def customer_versions(self, codes: list[str]) -> dict[str, int | None]: ...
 
     def store_pulled_invoices(
-        self, pulled: list[Pulled[Invoice]], seen_pass: int | None
+        self, pulled: list[Pulled[InvoiceRecord]], seen_pass: int | None
     ) -> int: ...
 
     def store_pulled_customers(

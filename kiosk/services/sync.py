@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from kiosk.domain.incoming_payment import IncomingPayment
-from kiosk.domain.invoice import Invoice
+from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.domain.payment_reference import is_valid_reference
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.outbox import OutboxPusher, PushReport
@@ -204,7 +204,7 @@ class SyncService:
         self._finish(replace(cursor, last_key=None), newest, None)
         return sap_side
 
-    def _store_invoices(self, page: list[Pulled[Invoice]], seen_pass: int | None) -> int:
+    def _store_invoices(self, page: list[Pulled[InvoiceRecord]], seen_pass: int | None) -> int:
         known = self._cache.invoice_versions([p.value.doc_entry for p in page])
         changed = [p for p in page if _is_new(p, known.get(p.value.doc_entry))]
         stored = self._cache.store_pulled_invoices(changed, seen_pass)
@@ -301,13 +301,12 @@ def _newest(current: datetime | None, page: list[Pulled[T]]) -> datetime | None:
 
 
 def _add_to_totals(
-    totals: dict[str, tuple[int, dict[str, Decimal]]], page: list[Pulled[Invoice]]
+    totals: dict[str, tuple[int, dict[str, Decimal]]], page: list[Pulled[InvoiceRecord]]
 ) -> None:
     for pulled in page:
         invoice = pulled.value
         count, balance = totals.get(invoice.customer_code, (0, defaultdict(Decimal)))
-        due = invoice.amount_due
-        balance[due.currency] += due.amount
+        balance[invoice.currency] += invoice.amount_due()
         totals[invoice.customer_code] = (count + 1, balance)
 
 

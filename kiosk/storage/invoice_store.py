@@ -27,6 +27,7 @@ from sqlalchemy import (
 from kiosk.domain.billing_preference import BillingPreference
 from kiosk.domain.customer import Customer
 from kiosk.domain.invoice import Invoice, SapDocumentStatus
+from kiosk.domain.invoice_record import InvoiceRecord, record_of
 from kiosk.domain.search_text import name_words, tax_id_key
 from kiosk.services.ports import Pulled
 from kiosk.storage.bulk_upsert import BulkUpsert
@@ -171,10 +172,11 @@ class SqlInvoiceStore:
     # --- writes ------------------------------------------------------------------------------
 
     def upsert_invoices(self, new_invoices: Iterable[Invoice]) -> int:
-        return self.store_pulled_invoices((Pulled(i, None, None) for i in new_invoices), None)
+        records = (Pulled(record_of(invoice), None, None) for invoice in new_invoices)
+        return self.store_pulled_invoices(records, None)
 
     def store_pulled_invoices(
-        self, pulled: Iterable[Pulled[Invoice]], seen_pass: int | None
+        self, pulled: Iterable[Pulled[InvoiceRecord]], seen_pass: int | None
     ) -> int:
         """Upsert invoices with SAP's UpdateDate/Time and DataVersion, replacing their lines."""
         written = 0

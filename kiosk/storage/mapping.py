@@ -16,6 +16,7 @@ from sqlalchemy import Row
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference
 from kiosk.domain.customer import Address, Customer
 from kiosk.domain.invoice import Invoice, InvoiceLine, SapDocumentStatus
+from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.domain.money import Money
 from kiosk.domain.search_text import name_words, tax_id_key
 from kiosk.storage.scaled_decimal import from_scaled, to_scaled
@@ -24,7 +25,7 @@ Values = tuple[Any, ...]
 
 
 def invoice_values(
-    invoice: Invoice,
+    invoice: InvoiceRecord,
     updated_at: datetime | None = None,
     data_version: int | None = None,
     seen_pass: int | None = None,
@@ -40,10 +41,10 @@ def invoice_values(
         invoice.due_date.isoformat(),
         invoice.document_date.isoformat(),
         invoice.currency,
-        to_scaled(invoice.net_total.amount),
-        to_scaled(invoice.tax_total.amount),
-        to_scaled(invoice.total.amount),
-        to_scaled(invoice.paid_to_date.amount),
+        to_scaled(invoice.net_total),
+        to_scaled(invoice.tax_total),
+        to_scaled(invoice.total),
+        to_scaled(invoice.paid_to_date),
         invoice.sap_status.value,
         invoice.cancelled,
         invoice.customer_reference,
@@ -55,7 +56,7 @@ def invoice_values(
     )
 
 
-def invoice_line_values(invoice: Invoice) -> list[Values]:
+def invoice_line_values(invoice: InvoiceRecord) -> list[Values]:
     """An invoice's lines as bulk rows, in the invoice_lines table's column order."""
     return [
         (
