@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -220,6 +221,21 @@ class PreferenceStore(Protocol):
     def history(self, customer_code: str) -> list[PreferenceChange]: ...
 
 
+class InvoiceWriter(Protocol):
+    """Stores pulled pages of invoices, the next page's mapping overlapping this one's commit."""
+
+    def write(self, invoices: list[Pulled[InvoiceRecord]], seen: list[int]) -> None:
+        """Store a page (and, in a full pass, note `seen` as still in SAP).
+
+        Returns once every page written before this one is stored.
+        """
+        ...
+
+    def wait(self) -> None:
+        """Return once every page written is stored."""
+        ...
+
+
 class CacheSyncStore(Protocol):
     """The cache as sync writes it: versions to skip unchanged rows, passes to find lost ones."""
 
@@ -227,9 +243,11 @@ class CacheSyncStore(Protocol):
 
     def customer_versions(self, codes: list[str]) -> dict[str, int | None]: ...
 
-    def store_pulled_invoices(
-        self, pulled: list[Pulled[InvoiceRecord]], seen_pass: int | None
-    ) -> int: ...
+    def invoice_writer(
+        self, seen_pass: int | None, *, bulk: bool
+    ) -> AbstractContextManager[InvoiceWriter]:
+        """A writer for one pass's pages of invoices; `bulk` for a first download or full pass."""
+        ...
 
     def store_pulled_customers(
         self, pulled: list[Pulled[Customer]], seen_pass: int | None

@@ -27,6 +27,7 @@ from kiosk.services.outbox import OutboxPusher, PushReport
 from kiosk.services.ports import (
     CacheSyncStore,
     Clock,
+    InvoiceWriter,
     OutboxStore,
     PaymentRequestStore,
     PreferenceStore,
@@ -184,33 +185,50 @@ class SyncService:
             pages = self._gateway.changed_invoices(since)
         newest = cursor.watermark
         sap_side: dict[str, tuple[int, dict[str, Decimal]]] = {}
-        for page in pages:
-            report.pulled[INVOICES] += len(page)
-            if resume_after is None:
-                # A resumed download keeps the watermark of its first part: what SAP changed
-                # meanwhile in invoices already stored is newer than that, so the next delta
-                # reads it.
-                newest = _newest(newest, page)
-            report.stored[INVOICES] += self._store_invoices(page, seen_pass)
-            if first_download and page:
-                # A first download can take hours over a slow line: an interrupted one goes on
-                # after the last invoice it stored instead of starting again.
-                last = max(pulled.value.doc_entry for pulled in page)
-                cursor = replace(cursor, watermark=newest, last_key=last)
-                self._cursors.save_cursor(cursor)
-            if seen_pass is not None:
-                _add_to_totals(sap_side, page)
-            progress(INVOICES, report.pulled[INVOICES])
+        bulk = first_download or seen_pass is not None
+        in_flight: SyncCursor | None = None
+        with self._cache.invoice_writer(seen_pass, bulk=bulk) as writer:
+            try:
+                for page in pages:
+                    stored_before = report.pulled[INVOICES]
+                    report.pulled[INVOICES] += len(page)
+                    if resume_after is None:
+                        # A resumed download keeps the watermark of its first part: what SAP
+                        # changed meanwhile in invoices already stored is newer than that, so
+                        # the next delta reads it.
+                        newest = _newest(newest, page)
+                    report.stored[INVOICES] += self._write_invoices(writer, page, seen_pass)
+                    # `write` returns once the page before this one is stored.
+                    self._confirm(in_flight, stored_before, progress)
+                    if first_download and page:
+                        # A first download can take hours over a slow line: an interrupted one
+                        # goes on after the last page it stored instead of starting again.
+                        last = max(pulled.value.doc_entry for pulled in page)
+                        in_flight = replace(cursor, watermark=newest, last_key=last)
+                    if seen_pass is not None:
+                        _add_to_totals(sap_side, page)
+            finally:
+                # Also when SAP failed mid-download: the pages handed over still count.
+                writer.wait()
+                self._confirm(in_flight, report.pulled[INVOICES], progress)
         self._finish(replace(cursor, last_key=None), newest, None)
         return sap_side
 
-    def _store_invoices(self, page: list[Pulled[InvoiceRecord]], seen_pass: int | None) -> int:
+    def _confirm(self, cursor: SyncCursor | None, stored: int, progress: Progress) -> None:
+        """Note how far the invoices stored so far go, for a resumed download and the user."""
+        if cursor is not None:
+            self._cursors.save_cursor(cursor)
+        if stored:
+            progress(INVOICES, stored)
+
+    def _write_invoices(
+        self, writer: InvoiceWriter, page: list[Pulled[InvoiceRecord]], seen_pass: int | None
+    ) -> int:
         known = self._cache.invoice_versions([p.value.doc_entry for p in page])
         changed = [p for p in page if _is_new(p, known.get(p.value.doc_entry))]
-        stored = self._cache.store_pulled_invoices(changed, seen_pass)
-        if seen_pass is not None:
-            self._cache.mark_seen(INVOICES, [p.value.doc_entry for p in page], seen_pass)
-        return stored
+        seen = [p.value.doc_entry for p in page] if seen_pass is not None else []
+        writer.write(changed, seen)
+        return len(changed)
 
     def _payments_start(self) -> int:
         """The payment DocEntry this pass reads payments after, taken before it reads invoices.
@@ -238,8 +256,9 @@ class SyncService:
                 paid.update(payment.invoice_doc_entries)
                 self._settle_request(payment, report)
         if paid:
-            for invoices in self._gateway.invoices_by_entries(sorted(paid)):
-                report.refreshed_by_payments += self._store_invoices(invoices, None)
+            with self._cache.invoice_writer(None, bulk=False) as writer:
+                for invoices in self._gateway.invoices_by_entries(sorted(paid)):
+                    report.refreshed_by_payments += self._write_invoices(writer, invoices, None)
         self._finish(cursor, None, last_key)
 
     def _settle_request(self, payment: IncomingPayment, report: SyncReport) -> None:

@@ -22,6 +22,7 @@ class BulkUpsert:
         quote = engine.dialect.identifier_preparer.quote
         columns = [column.name for column in table.c]
         placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+        self.placeholder = placeholder
         updates = ", ".join(
             f"{quote(name)} = excluded.{quote(name)}" for name in columns if name not in keys
         )

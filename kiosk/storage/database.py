@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
+from kiosk.storage.sqlite_writer_process import WriterProcessFailed
 
 logger = logging.getLogger(__name__)
 
@@ -32,20 +33,39 @@ def create_database_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
             ) from error
     engine = create_engine(parsed, connect_args={"timeout": busy_timeout_ms / 1000})
 
+    pragmas = _sqlite_pragmas(busy_timeout_ms)
+
     @event.listens_for(engine, "connect")
     def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        # NORMAL is durable across application crashes in WAL mode; only a power cut can
-        # lose the last transactions, never corrupt the file.
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        # 16 MB of page cache per connection (the default is 2 MB) keeps hot index pages close.
-        cursor.execute("PRAGMA cache_size=-16384")
+        for pragma in pragmas:
+            cursor.execute(pragma)
         cursor.close()
 
     return engine
+
+
+def sqlite_file(engine: Engine) -> tuple[str, list[str]] | None:
+    """The file behind a SQLite engine and the pragmas its connections start with, else None."""
+    path = engine.url.database
+    if engine.dialect.name != "sqlite" or not path or path == ":memory:":
+        return None
+    with unavailable_on_driver_error(engine), engine.connect() as connection:
+        busy_timeout_ms = connection.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
+    return path, _sqlite_pragmas(int(busy_timeout_ms))
+
+
+def _sqlite_pragmas(busy_timeout_ms: int) -> list[str]:
+    return [
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA foreign_keys=ON",
+        f"PRAGMA busy_timeout={int(busy_timeout_ms)}",
+        # NORMAL is durable across application crashes in WAL mode; only a power cut can
+        # lose the last transactions, never corrupt the file.
+        "PRAGMA synchronous=NORMAL",
+        # 16 MB of page cache per connection (the default is 2 MB) keeps hot index pages close.
+        "PRAGMA cache_size=-16384",
+    ]
 
 
 def describe(engine: Engine) -> str:
@@ -63,21 +83,35 @@ _DAMAGED_SQLITE_CODES = {11, 26}
 @contextmanager
 def unavailable_on_driver_error(engine: Engine) -> Iterator[None]:
     """Turn 'cannot open', 'locked', 'disk full' and lost connections into ExternalUnavailable,
-    and a file that is no database into ExternalRejected."""
+    and a file that is no database into ExternalRejected; the cache writer process's too."""
     try:
         yield
     except DBAPIError as error:
         reason = str(error.orig).splitlines()[0] if error.orig else str(error)
         if getattr(error.orig, "sqlite_errorcode", 0) & 0xFF in _DAMAGED_SQLITE_CODES:
-            raise ExternalRejected(
-                f"database {describe(engine)} is not a SQLite database or is damaged ({reason}); "
-                "restore it from a backup or point database.url at another file",
-                code="database-damaged",
-            ) from error
+            raise _damaged(engine, reason) from error
         if not _is_unavailability(error):
             raise
-        logger.info("database %s unavailable: %s", describe(engine), reason)
-        raise ExternalUnavailable(f"database {describe(engine)} unavailable: {reason}") from error
+        raise _unavailable(engine, reason) from error
+    except WriterProcessFailed as error:
+        if error.sqlite_code & 0xFF in _DAMAGED_SQLITE_CODES:
+            raise _damaged(engine, str(error)) from error
+        if error.sqlite_code != -1 and error.sqlite_code & 0xFF not in _UNAVAILABLE_SQLITE_CODES:
+            raise
+        raise _unavailable(engine, str(error)) from error
+
+
+def _damaged(engine: Engine, reason: str) -> ExternalRejected:
+    return ExternalRejected(
+        f"database {describe(engine)} is not a SQLite database or is damaged ({reason}); "
+        "restore it from a backup or point database.url at another file",
+        code="database-damaged",
+    )
+
+
+def _unavailable(engine: Engine, reason: str) -> ExternalUnavailable:
+    logger.info("database %s unavailable: %s", describe(engine), reason)
+    return ExternalUnavailable(f"database {describe(engine)} unavailable: {reason}")
 
 
 def _is_unavailability(error: DBAPIError) -> bool:
@@ -90,4 +124,10 @@ def _is_unavailability(error: DBAPIError) -> bool:
     return isinstance(error, OperationalError)
 
 
-__all__ = ["Engine", "create_database_engine", "describe", "unavailable_on_driver_error"]
+__all__ = [
+    "Engine",
+    "create_database_engine",
+    "describe",
+    "sqlite_file",
+    "unavailable_on_driver_error",
+]

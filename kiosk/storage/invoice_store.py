@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
@@ -27,18 +27,17 @@ from sqlalchemy import (
 from kiosk.domain.billing_preference import BillingPreference
 from kiosk.domain.customer import Customer
 from kiosk.domain.invoice import Invoice, SapDocumentStatus
-from kiosk.domain.invoice_record import InvoiceRecord, record_of
+from kiosk.domain.invoice_record import record_of
 from kiosk.domain.search_text import name_words, tax_id_key
 from kiosk.services.ports import Pulled
 from kiosk.storage.bulk_upsert import BulkUpsert
 from kiosk.storage.database import unavailable_on_driver_error
+from kiosk.storage.invoice_page_writer import InvoicePageWriter, invoice_page_writer
 from kiosk.storage.mapping import (
     customer_from_row,
     customer_name_word_values,
     customer_values,
     invoice_from_row,
-    invoice_line_values,
-    invoice_values,
     preference_from_row,
 )
 from kiosk.storage.scaled_decimal import from_scaled
@@ -172,28 +171,20 @@ class SqlInvoiceStore:
     # --- writes ------------------------------------------------------------------------------
 
     def upsert_invoices(self, new_invoices: Iterable[Invoice]) -> int:
-        records = (Pulled(record_of(invoice), None, None) for invoice in new_invoices)
-        return self.store_pulled_invoices(records, None)
-
-    def store_pulled_invoices(
-        self, pulled: Iterable[Pulled[InvoiceRecord]], seen_pass: int | None
-    ) -> int:
-        """Upsert invoices with SAP's UpdateDate/Time and DataVersion, replacing their lines."""
         written = 0
-        for batch in _batches(pulled):
-            headers = [
-                invoice_values(p.value, p.updated_at, p.data_version, seen_pass) for p in batch
-            ]
-            lines = [line for p in batch for line in invoice_line_values(p.value)]
-            entries = [p.value.doc_entry for p in batch]
-            with self._begin() as connection:
-                self._invoice_rows.execute(connection, headers)
-                connection.execute(
-                    delete(invoice_lines).where(invoice_lines.c.doc_entry.in_(entries))
-                )
-                self._invoice_line_rows.execute(connection, lines)
-            written += len(batch)
+        with self.invoice_writer(None, bulk=False) as writer:
+            for batch in _batches(new_invoices):
+                writer.write([Pulled(record_of(invoice), None, None) for invoice in batch], [])
+                written += len(batch)
         return written
+
+    def invoice_writer(
+        self, seen_pass: int | None, *, bulk: bool
+    ) -> AbstractContextManager[InvoicePageWriter]:
+        """A writer of pulled invoice pages for one pass (see invoice_page_writer.py)."""
+        return invoice_page_writer(
+            self._engine, self._invoice_rows, self._invoice_line_rows, seen_pass, bulk=bulk
+        )
 
     def upsert_customers(self, new_customers: Iterable[Customer]) -> int:
         return self.store_pulled_customers((Pulled(c, None, None) for c in new_customers), None)

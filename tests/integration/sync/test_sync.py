@@ -40,8 +40,8 @@ def test_progress_is_told_after_every_stored_page(kiosk):
 
     def note(entity: str, pulled: int) -> None:
         told.append((entity, pulled))
-        if entity == "invoices":  # what was told is already in the cache
-            assert kiosk.services.store.counts()["invoices"] == pulled
+        if entity == "invoices":  # what was told is already in the cache (the next page may be)
+            assert kiosk.services.store.counts()["invoices"] >= pulled
 
     report = kiosk.sync(progress=note)
 

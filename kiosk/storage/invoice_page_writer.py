@@ -1,0 +1,113 @@
+"""Storing pulled pages of invoices: in a helper process for bulk loads into SQLite, else in line.
+
+Each page is one transaction: headers upserted, their old lines replaced, and (in a full pass)
+every invoice SAP listed noted as seen. The caller builds the rows while the helper commits
+the page before, so mapping and SQLite run on two cores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Protocol
+
+from sqlalchemy import Engine
+
+from kiosk.domain.invoice_record import InvoiceRecord
+from kiosk.services.ports import Pulled
+from kiosk.storage.bulk_upsert import BulkUpsert
+from kiosk.storage.database import sqlite_file, unavailable_on_driver_error
+from kiosk.storage.mapping import invoice_line_values, invoice_values
+from kiosk.storage.sqlite_writer_process import SqliteWriterProcess, Statement
+
+
+class _Committer(Protocol):
+    def submit(self, statements: Sequence[Statement]) -> None: ...
+
+    def wait(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class _InlineCommitter:
+    """Commits each batch at once, through the engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def submit(self, statements: Sequence[Statement]) -> None:
+        with self._engine.begin() as connection:
+            for sql, rows in statements:
+                if rows:
+                    connection.exec_driver_sql(sql, list(rows))
+
+    def wait(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+class InvoicePageWriter:
+    """Writes pages of pulled invoices for one pass; `write` returns once the page before is in."""
+
+    def __init__(
+        self,
+        committer: _Committer,
+        invoice_rows: BulkUpsert,
+        line_rows: BulkUpsert,
+        seen_pass: int | None,
+    ) -> None:
+        self._committer = committer
+        self._invoice_rows = invoice_rows
+        self._line_rows = line_rows
+        self._seen_pass = seen_pass
+        mark = invoice_rows.placeholder
+        self._delete_lines = f"DELETE FROM invoice_lines WHERE doc_entry = {mark}"
+        self._mark_seen = (
+            f"UPDATE invoices SET last_seen_pass = {mark}, missing_in_sap = {mark} "
+            f"WHERE doc_entry = {mark}"
+        )
+
+    def write(self, invoices: list[Pulled[InvoiceRecord]], seen: list[int]) -> None:
+        """Store these invoices and, in a full pass, note each invoice in `seen` as still in SAP."""
+        seen_pass = self._seen_pass
+        headers = [
+            invoice_values(p.value, p.updated_at, p.data_version, seen_pass) for p in invoices
+        ]
+        lines = [line for p in invoices for line in invoice_line_values(p.value)]
+        statements: list[Statement] = [
+            (self._invoice_rows.sql, headers),
+            (self._delete_lines, [(p.value.doc_entry,) for p in invoices]),
+            (self._line_rows.sql, lines),
+        ]
+        if seen_pass is not None:
+            statements.append((self._mark_seen, [(seen_pass, False, entry) for entry in seen]))
+        self._committer.submit(statements)
+
+    def wait(self) -> None:
+        """Return once every page written is stored."""
+        self._committer.wait()
+
+
+@contextmanager
+def invoice_page_writer(
+    engine: Engine,
+    invoice_rows: BulkUpsert,
+    line_rows: BulkUpsert,
+    seen_pass: int | None,
+    *,
+    bulk: bool,
+) -> Iterator[InvoicePageWriter]:
+    """A writer for one pass; a bulk pass into a SQLite file gets the helper process."""
+    with unavailable_on_driver_error(engine):
+        target = sqlite_file(engine) if bulk else None
+        committer: _Committer = (
+            SqliteWriterProcess(*target) if target is not None else _InlineCommitter(engine)
+        )
+        try:
+            writer = InvoicePageWriter(committer, invoice_rows, line_rows, seen_pass)
+            yield writer
+            writer.wait()
+        finally:
+            committer.close()
