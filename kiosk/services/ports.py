@@ -224,8 +224,10 @@ class PreferenceStore(Protocol):
 class InvoiceWriter(Protocol):
     """Stores pulled pages of invoices, the next page's mapping overlapping this one's commit."""
 
-    def write(self, invoices: list[Pulled[InvoiceRecord]], seen: list[int]) -> None:
-        """Store a page (and, in a full pass, note `seen` as still in SAP).
+    def write(
+        self, invoices: list[Pulled[InvoiceRecord]], seen: list[int], cursor: SyncCursor | None
+    ) -> None:
+        """Store a page, note `seen` as still in SAP (a full pass) and move `cursor`, at once.
 
         Returns once every page written before this one is stored.
         """

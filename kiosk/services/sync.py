@@ -10,10 +10,12 @@ interrupted one goes on where it stopped.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -117,17 +119,8 @@ class SyncService:
             # A push that could not finish still lets the pull try: if SAP is really down, the
             # pull says so; if one write failed, the cache still catches up.
             report.push = self._pusher.push_due()
-            seen_pass = int(time.time()) if full else None
-            self._pull_customers(report, seen_pass, progress)
-            payments_after = self._payments_start()
-            balances_before = self._cache.open_balances() if full else {}
-            counts_before = self._cache.invoice_counts() if full else {}
-            sap_side = self._pull_invoices(report, seen_pass, progress)
-            self._pull_payments(report, payments_after)
-            if full and seen_pass is not None:
-                report.reconciliation = self._reconcile(
-                    seen_pass, sap_side, balances_before, counts_before
-                )
+            with _fewer_collections():
+                self._pull(report, full, progress)
         except (ExternalUnavailable, ExternalRejected) as error:
             report.error = str(error)
             logger.info("sync pass stopped: %s", error)
@@ -139,6 +132,19 @@ class SyncService:
         return report
 
     # --- pulls -----------------------------------------------------------------------------
+
+    def _pull(self, report: SyncReport, full: bool, progress: Progress) -> None:
+        seen_pass = int(time.time()) if full else None
+        self._pull_customers(report, seen_pass, progress)
+        payments_after = self._payments_start()
+        balances_before = self._cache.open_balances() if full else {}
+        counts_before = self._cache.invoice_counts() if full else {}
+        sap_side = self._pull_invoices(report, seen_pass, progress)
+        self._pull_payments(report, payments_after)
+        if full and seen_pass is not None:
+            report.reconciliation = self._reconcile(
+                seen_pass, sap_side, balances_before, counts_before
+            )
 
     def _pull_customers(
         self, report: SyncReport, seen_pass: int | None, progress: Progress
@@ -186,48 +192,50 @@ class SyncService:
         newest = cursor.watermark
         sap_side: dict[str, tuple[int, dict[str, Decimal]]] = {}
         bulk = first_download or seen_pass is not None
-        in_flight: SyncCursor | None = None
         with self._cache.invoice_writer(seen_pass, bulk=bulk) as writer:
-            try:
-                for page in pages:
-                    stored_before = report.pulled[INVOICES]
-                    report.pulled[INVOICES] += len(page)
-                    if resume_after is None:
-                        # A resumed download keeps the watermark of its first part: what SAP
-                        # changed meanwhile in invoices already stored is newer than that, so
-                        # the next delta reads it.
-                        newest = _newest(newest, page)
-                    report.stored[INVOICES] += self._write_invoices(writer, page, seen_pass)
-                    # `write` returns once the page before this one is stored.
-                    self._confirm(in_flight, stored_before, progress)
-                    if first_download and page:
-                        # A first download can take hours over a slow line: an interrupted one
-                        # goes on after the last page it stored instead of starting again.
-                        last = max(pulled.value.doc_entry for pulled in page)
-                        in_flight = replace(cursor, watermark=newest, last_key=last)
-                    if seen_pass is not None:
-                        _add_to_totals(sap_side, page)
-            finally:
-                # Also when SAP failed mid-download: the pages handed over still count.
-                writer.wait()
-                self._confirm(in_flight, report.pulled[INVOICES], progress)
+            for page in pages:
+                stored_before = report.pulled[INVOICES]
+                report.pulled[INVOICES] += len(page)
+                if resume_after is None:
+                    # A resumed download keeps the watermark of its first part: what SAP changed
+                    # meanwhile in invoices already stored is newer than that, so the next delta
+                    # reads it.
+                    newest = _newest(newest, page)
+                moved = None
+                if first_download and page:
+                    # A first download can take hours over a slow line: an interrupted one goes
+                    # on after the last page it stored instead of starting again.
+                    last = max(pulled.value.doc_entry for pulled in page)
+                    moved = replace(cursor, watermark=newest, last_key=last)
+                report.stored[INVOICES] += self._write_invoices(
+                    writer, page, seen_pass, moved, cached=not first_download
+                )
+                if stored_before:  # `write` returns once the page before is stored
+                    progress(INVOICES, stored_before)
+                if seen_pass is not None:
+                    _add_to_totals(sap_side, page)
+            writer.wait()
+        progress(INVOICES, report.pulled[INVOICES])
         self._finish(replace(cursor, last_key=None), newest, None)
         return sap_side
 
-    def _confirm(self, cursor: SyncCursor | None, stored: int, progress: Progress) -> None:
-        """Note how far the invoices stored so far go, for a resumed download and the user."""
-        if cursor is not None:
-            self._cursors.save_cursor(cursor)
-        if stored:
-            progress(INVOICES, stored)
-
     def _write_invoices(
-        self, writer: InvoiceWriter, page: list[Pulled[InvoiceRecord]], seen_pass: int | None
+        self,
+        writer: InvoiceWriter,
+        page: list[Pulled[InvoiceRecord]],
+        seen_pass: int | None,
+        cursor: SyncCursor | None = None,
+        *,
+        cached: bool = True,
     ) -> int:
-        known = self._cache.invoice_versions([p.value.doc_entry for p in page])
-        changed = [p for p in page if _is_new(p, known.get(p.value.doc_entry))]
+        """Hand over what changed in a page; `cached` False skips asking (a first download)."""
+        if cached:
+            known = self._cache.invoice_versions([p.value.doc_entry for p in page])
+            changed = [p for p in page if _is_new(p, known.get(p.value.doc_entry))]
+        else:
+            changed = page
         seen = [p.value.doc_entry for p in page] if seen_pass is not None else []
-        writer.write(changed, seen)
+        writer.write(changed, seen, cursor)
         return len(changed)
 
     def _payments_start(self) -> int:
@@ -305,6 +313,21 @@ class SyncService:
             if _nonzero(balances_before.get(code, {})) != _nonzero(sap_balance):
                 result.customers_with_different_balance.append(code)
         return result
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect young objects every 50,000 allocations instead of 700 while a pass pulls.
+
+    A first download allocates tens of millions of short-lived tuples, none of them in a
+    cycle; at the default threshold the collector walks them every few invoices.
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def _is_new(pulled: Pulled[T], known_version: int | None) -> bool:

@@ -1,8 +1,9 @@
 """Storing pulled pages of invoices: in a helper process for bulk loads into SQLite, else in line.
 
-Each page is one transaction: headers upserted, their old lines replaced, and (in a full pass)
-every invoice SAP listed noted as seen. The caller builds the rows while the helper commits
-the page before, so mapping and SQLite run on two cores.
+Each page is one transaction: headers upserted, their old lines replaced, (in a full pass)
+every invoice SAP listed noted as seen, and (in a first download) the cursor moved past it.
+The caller builds the next page's rows while the helper commits this one, so mapping and
+SQLite run on two cores.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Protocol
 from sqlalchemy import Engine
 
 from kiosk.domain.invoice_record import InvoiceRecord
-from kiosk.services.ports import Pulled
+from kiosk.services.ports import Pulled, SyncCursor
 from kiosk.storage.bulk_upsert import BulkUpsert
 from kiosk.storage.database import sqlite_file, unavailable_on_driver_error
-from kiosk.storage.mapping import invoice_line_values, invoice_values
+from kiosk.storage.mapping import cursor_values, invoice_line_values, invoice_values
 from kiosk.storage.sqlite_writer_process import SqliteWriterProcess, Statement
 
 
@@ -56,11 +57,13 @@ class InvoicePageWriter:
         committer: _Committer,
         invoice_rows: BulkUpsert,
         line_rows: BulkUpsert,
+        cursor_rows: BulkUpsert,
         seen_pass: int | None,
     ) -> None:
         self._committer = committer
         self._invoice_rows = invoice_rows
         self._line_rows = line_rows
+        self._cursor_rows = cursor_rows
         self._seen_pass = seen_pass
         mark = invoice_rows.placeholder
         self._delete_lines = f"DELETE FROM invoice_lines WHERE doc_entry = {mark}"
@@ -69,8 +72,10 @@ class InvoicePageWriter:
             f"WHERE doc_entry = {mark}"
         )
 
-    def write(self, invoices: list[Pulled[InvoiceRecord]], seen: list[int]) -> None:
-        """Store these invoices and, in a full pass, note each invoice in `seen` as still in SAP."""
+    def write(
+        self, invoices: list[Pulled[InvoiceRecord]], seen: list[int], cursor: SyncCursor | None
+    ) -> None:
+        """Store these invoices, note `seen` as still in SAP (a full pass), move `cursor`."""
         seen_pass = self._seen_pass
         headers = [
             invoice_values(p.value, p.updated_at, p.data_version, seen_pass) for p in invoices
@@ -83,6 +88,8 @@ class InvoicePageWriter:
         ]
         if seen_pass is not None:
             statements.append((self._mark_seen, [(seen_pass, False, entry) for entry in seen]))
+        if cursor is not None:
+            statements.append((self._cursor_rows.sql, [cursor_values(cursor)]))
         self._committer.submit(statements)
 
     def wait(self) -> None:
@@ -95,6 +102,7 @@ def invoice_page_writer(
     engine: Engine,
     invoice_rows: BulkUpsert,
     line_rows: BulkUpsert,
+    cursor_rows: BulkUpsert,
     seen_pass: int | None,
     *,
     bulk: bool,
@@ -106,7 +114,7 @@ def invoice_page_writer(
             SqliteWriterProcess(*target) if target is not None else _InlineCommitter(engine)
         )
         try:
-            writer = InvoicePageWriter(committer, invoice_rows, line_rows, seen_pass)
+            writer = InvoicePageWriter(committer, invoice_rows, line_rows, cursor_rows, seen_pass)
             yield writer
             writer.wait()
         finally:

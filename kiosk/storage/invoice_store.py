@@ -47,6 +47,7 @@ from kiosk.storage.tables import (
     CustomerRow,
     InvoiceLineRow,
     InvoiceRow,
+    SyncCursorRow,
 )
 
 BATCH_SIZE = 1000
@@ -69,6 +70,7 @@ class SqlInvoiceStore:
         self._invoice_line_rows = BulkUpsert(engine, invoice_lines, ["doc_entry", "line_number"])
         self._customer_rows = BulkUpsert(engine, customers, ["code"])
         self._name_word_rows = BulkUpsert(engine, name_word_rows, ["word", "customer_code"])
+        self._cursor_rows = BulkUpsert(engine, cast(Table, SyncCursorRow.__table__), ["entity"])
 
     # --- reads -------------------------------------------------------------------------------
 
@@ -174,7 +176,8 @@ class SqlInvoiceStore:
         written = 0
         with self.invoice_writer(None, bulk=False) as writer:
             for batch in _batches(new_invoices):
-                writer.write([Pulled(record_of(invoice), None, None) for invoice in batch], [])
+                records = [Pulled(record_of(invoice), None, None) for invoice in batch]
+                writer.write(records, [], None)
                 written += len(batch)
         return written
 
@@ -183,7 +186,12 @@ class SqlInvoiceStore:
     ) -> AbstractContextManager[InvoicePageWriter]:
         """A writer of pulled invoice pages for one pass (see invoice_page_writer.py)."""
         return invoice_page_writer(
-            self._engine, self._invoice_rows, self._invoice_line_rows, seen_pass, bulk=bulk
+            self._engine,
+            self._invoice_rows,
+            self._invoice_line_rows,
+            self._cursor_rows,
+            seen_pass,
+            bulk=bulk,
         )
 
     def upsert_customers(self, new_customers: Iterable[Customer]) -> int:

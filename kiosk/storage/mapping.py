@@ -19,6 +19,7 @@ from kiosk.domain.invoice import Invoice, InvoiceLine, SapDocumentStatus
 from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.domain.money import Money
 from kiosk.domain.search_text import name_words, tax_id_key
+from kiosk.services.ports import SyncCursor
 from kiosk.storage.scaled_decimal import from_scaled, to_scaled
 
 Values = tuple[Any, ...]
@@ -58,22 +59,48 @@ def invoice_values(
 
 def invoice_line_values(invoice: InvoiceRecord) -> list[Values]:
     """An invoice's lines as bulk rows, in the invoice_lines table's column order."""
+    entry = invoice.doc_entry
+    # Unpacked rather than read by name: a first download maps millions of lines.
     return [
         (
-            invoice.doc_entry,
-            line.line_number,
-            line.item_code,
-            line.description,
-            to_scaled(line.quantity),
-            to_scaled(line.unit_price),
-            to_scaled(line.discount_percent),
-            line.tax_code,
-            to_scaled(line.tax_percent),
-            to_scaled(line.tax_amount),
-            to_scaled(line.line_total),
+            entry,
+            number,
+            item_code,
+            description,
+            to_scaled(quantity),
+            to_scaled(unit_price),
+            to_scaled(discount_percent),
+            tax_code,
+            to_scaled(tax_percent),
+            to_scaled(tax_amount),
+            to_scaled(line_total),
         )
-        for line in invoice.lines
+        for (
+            number,
+            item_code,
+            description,
+            quantity,
+            unit_price,
+            discount_percent,
+            tax_code,
+            tax_percent,
+            tax_amount,
+            line_total,
+        ) in invoice.lines
     ]
+
+
+def cursor_values(cursor: SyncCursor) -> Values:
+    """A sync cursor as a bulk row: its watermark split into SAP's date and time."""
+    watermark = cursor.watermark
+    return (
+        cursor.entity,
+        watermark.date().isoformat() if watermark else None,
+        watermark.time().isoformat(timespec="microseconds") if watermark else None,
+        cursor.last_key,
+        timestamp(cursor.last_success_at),
+        cursor.last_error,
+    )
 
 
 def timestamp(moment: datetime | None) -> str | None:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, Row, Table, select
 from kiosk.services.ports import SyncCursor
 from kiosk.storage.bulk_upsert import BulkUpsert
 from kiosk.storage.database import unavailable_on_driver_error
-from kiosk.storage.mapping import timestamp
+from kiosk.storage.mapping import cursor_values
 from kiosk.storage.tables import SyncCursorRow
 
 cursors = cast(Table, SyncCursorRow.__table__)
@@ -33,17 +33,8 @@ class SqlSyncCursorStore:
             return [_cursor(row) for row in connection.execute(select(cursors).order_by("entity"))]
 
     def save_cursor(self, cursor: SyncCursor) -> None:
-        watermark = cursor.watermark
-        values = (
-            cursor.entity,
-            watermark.date().isoformat() if watermark else None,
-            watermark.time().isoformat(timespec="microseconds") if watermark else None,
-            cursor.last_key,
-            timestamp(cursor.last_success_at),
-            cursor.last_error,
-        )
         with unavailable_on_driver_error(self._engine), self._engine.begin() as connection:
-            self._rows.execute(connection, [values])
+            self._rows.execute(connection, [cursor_values(cursor)])
 
 
 def _cursor(row: Row[Any]) -> SyncCursor:

@@ -90,9 +90,7 @@ def test_a_sync_killed_in_its_first_download_goes_on_where_it_stopped(
         [sys.executable, "-m", "kiosk", "sync"], env=os.environ.copy(),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    # The fourth page is handed to the writer when the third is confirmed stored: the cursor
-    # says 150, and a restart reads the page in flight again rather than trust it.
-    wait_for(lambda: (cursors.cursor("invoices") or SyncCursor("invoices")).last_key == 150)
+    wait_for(lambda: (cursors.cursor("invoices") or SyncCursor("invoices")).last_key == 200)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
     emulator.faults.seen.clear()
@@ -100,7 +98,7 @@ def test_a_sync_killed_in_its_first_download_goes_on_where_it_stopped(
     assert main(["sync"]) == 0
 
     asked = [unquote(path) for _method, path in emulator.faults.seen if path.startswith("Invoices")]
-    assert "DocEntry gt 150" in asked[0]
+    assert "DocEntry gt 200" in asked[0]
     store = build_services(load_settings(None)).store
     assert store.counts() == {
         "invoices": emulator.data.count("Invoices"),
