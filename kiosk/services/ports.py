@@ -222,15 +222,19 @@ class PreferenceStore(Protocol):
 
 
 class InvoiceWriter(Protocol):
-    """Stores pulled pages of invoices, the next page's mapping overlapping this one's commit."""
+    """Stores pulled pages of invoices, in order, while the caller maps the next ones."""
 
     def write(
         self, invoices: list[Pulled[InvoiceRecord]], seen: list[int], cursor: SyncCursor | None
     ) -> None:
         """Store a page, note `seen` as still in SAP (a full pass) and move `cursor`, at once.
 
-        Returns once every page written before this one is stored.
+        May return before the page is stored; a failure to store it is raised by a later call.
         """
+        ...
+
+    def stored_pages(self) -> int:
+        """How many of the pages written are known to be stored."""
         ...
 
     def wait(self) -> None:

@@ -8,6 +8,7 @@ SQLite run on two cores.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
@@ -25,6 +26,8 @@ from kiosk.storage.sqlite_writer_process import SqliteWriterProcess, Statement
 class _Committer(Protocol):
     def submit(self, statements: Sequence[Statement]) -> None: ...
 
+    def committed(self) -> int: ...
+
     def wait(self) -> None: ...
 
     def close(self) -> None: ...
@@ -35,12 +38,17 @@ class _InlineCommitter:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._committed = 0
 
     def submit(self, statements: Sequence[Statement]) -> None:
         with self._engine.begin() as connection:
             for sql, rows in statements:
                 if rows:
                     connection.exec_driver_sql(sql, list(rows))
+        self._committed += 1
+
+    def committed(self) -> int:
+        return self._committed
 
     def wait(self) -> None:
         return None
@@ -50,7 +58,7 @@ class _InlineCommitter:
 
 
 class InvoicePageWriter:
-    """Writes pages of pulled invoices for one pass; `write` returns once the page before is in."""
+    """Writes pages of pulled invoices for one pass, in order; a page may still be in flight."""
 
     def __init__(
         self,
@@ -96,6 +104,10 @@ class InvoicePageWriter:
         """Return once every page written is stored."""
         self._committer.wait()
 
+    def stored_pages(self) -> int:
+        """How many of the pages written are known to be stored."""
+        return self._committer.committed()
+
 
 @contextmanager
 def invoice_page_writer(
@@ -114,8 +126,14 @@ def invoice_page_writer(
             SqliteWriterProcess(*target) if target is not None else _InlineCommitter(engine)
         )
         try:
-            writer = InvoicePageWriter(committer, invoice_rows, line_rows, cursor_rows, seen_pass)
-            yield writer
-            writer.wait()
+            yield InvoicePageWriter(committer, invoice_rows, line_rows, cursor_rows, seen_pass)
+        except BaseException:
+            # The pass failed elsewhere (SAP, most likely): the pages handed over still count,
+            # and that failure is the one to report.
+            with contextlib.suppress(Exception):
+                committer.wait()
+            raise
+        else:
+            committer.wait()
         finally:
             committer.close()

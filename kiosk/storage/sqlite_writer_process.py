@@ -8,6 +8,7 @@ and it commits each batch in one transaction before it acknowledges it.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import pickle
 import sqlite3
@@ -20,6 +21,12 @@ Statement = tuple[str, Rows]
 """SQL with `?` placeholders and the rows it runs for; a statement without rows is skipped."""
 
 _COMMITTED = b""
+# Batches handed over but not yet acknowledged: one being committed, one waiting behind it, so
+# a slow commit (a checkpoint) does not stall the caller.
+_IN_FLIGHT = 2
+# A page of rows is a few hundred kilobytes; with a pipe that holds it whole, handing it over
+# is one copy and never waits for the helper to read.
+_PIPE_BYTES = 1 << 20
 
 
 class WriterProcessFailed(Exception):
@@ -31,52 +38,70 @@ class WriterProcessFailed(Exception):
 
 
 class SqliteWriterProcess:
-    """One helper process writing to one SQLite file; one batch in flight at a time."""
+    """One helper process writing to one SQLite file, in the order batches were submitted."""
 
     def __init__(self, path: str, pragmas: Sequence[str]) -> None:
         # A fresh interpreter rather than a fork: the kiosk forks from a thread of a Qt
         # application, and a fork would copy locks other threads hold.
         context = multiprocessing.get_context("spawn")
-        self._pipe, child_end = context.Pipe()
+        batches_out, self._batches = context.Pipe(duplex=False)
+        self._answers, answers_in = context.Pipe(duplex=False)
+        _widen(self._batches)
         self._process = context.Process(
-            target=_serve, args=(child_end, path, list(pragmas)), name="kiosk-cache-writer",
-            daemon=True,
+            target=_serve, args=(batches_out, answers_in, path, list(pragmas)),
+            name="kiosk-cache-writer", daemon=True,
         )  # fmt: skip
         self._process.start()
-        child_end.close()
-        self._in_flight = False
+        batches_out.close()
+        answers_in.close()
+        self._in_flight = 0
+        self._committed = 0
 
     def submit(self, statements: Sequence[Statement]) -> None:
-        """Hand over one transaction; returns once the one before it is committed."""
-        self.wait()
+        """Hand over one transaction; returns once at most one batch before it is uncommitted."""
+        data = pickle.dumps(list(statements), pickle.HIGHEST_PROTOCOL)
+        while self._in_flight >= _IN_FLIGHT:
+            self._next_answer()
         try:
-            self._pipe.send_bytes(pickle.dumps(list(statements), pickle.HIGHEST_PROTOCOL))
+            self._batches.send_bytes(data)
         except OSError as error:
             raise self._died() from error
-        self._in_flight = True
+        self._in_flight += 1
+
+    def committed(self) -> int:
+        """How many batches the helper has committed so far, without waiting for more."""
+        while self._in_flight and self._answers.poll():
+            self._next_answer()
+        return self._committed
 
     def wait(self) -> None:
         """Return once everything submitted is committed; raise what stopped it otherwise."""
-        if not self._in_flight:
-            return
-        self._in_flight = False
-        try:
-            answer = self._pipe.recv_bytes()
-        except (EOFError, OSError) as error:
-            raise self._died() from error
-        if answer != _COMMITTED:
-            code, message = pickle.loads(answer)
-            raise WriterProcessFailed(code, message)
+        while self._in_flight:
+            self._next_answer()
 
     def close(self) -> None:
-        """Stop the helper; a batch still in flight is finished or rolled back, never halved."""
+        """Stop the helper; a batch it holds is finished or rolled back, never halved."""
         try:
-            self._pipe.close()
+            self._batches.close()
+            self._answers.close()
         finally:
             self._process.join(timeout=10)
             if self._process.is_alive():
                 self._process.kill()
                 self._process.join()
+
+    def _next_answer(self) -> None:
+        self._in_flight -= 1
+        try:
+            answer = self._answers.recv_bytes()
+        except (EOFError, OSError) as error:
+            raise self._died() from error
+        if answer != _COMMITTED:
+            # The batches behind a failed one are not written: the helper stops reading.
+            self._in_flight = 0
+            code, message = pickle.loads(answer)
+            raise WriterProcessFailed(code, message)
+        self._committed += 1
 
     def _died(self) -> WriterProcessFailed:
         self._process.join(timeout=1)
@@ -85,14 +110,27 @@ class SqliteWriterProcess:
         )
 
 
-def _serve(pipe: Connection, path: str, pragmas: list[str]) -> None:
-    """The helper's loop: run each batch in one transaction, answer, until the pipe closes."""
+def _widen(pipe: Connection) -> None:
+    # Not on Linux, or above the system's limit, handing over waits for the helper to read.
+    with contextlib.suppress(ImportError, AttributeError, OSError):
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+
+
+def _serve(batches: Connection, answers: Connection, path: str, pragmas: list[str]) -> None:
+    """The helper's loop: run each batch in one transaction and answer, until the pipe closes.
+
+    After a failed batch it stops: the batches behind it must not be written without it.
+    """
     database = sqlite3.connect(path, isolation_level=None)
     for pragma in pragmas:
         database.execute(pragma)
-    while True:
+    failed = False
+    listening = True
+    while not failed:
         try:
-            batch: list[Statement] = pickle.loads(pipe.recv_bytes())
+            batch: list[Statement] = pickle.loads(batches.recv_bytes())
         except EOFError:
             break
         try:
@@ -105,10 +143,14 @@ def _serve(pipe: Connection, path: str, pragmas: list[str]) -> None:
             if database.in_transaction:
                 database.execute("ROLLBACK")
             answer = pickle.dumps((getattr(error, "sqlite_errorcode", 1), str(error)))
+            failed = True
         else:
             answer = _COMMITTED
-        try:
-            pipe.send_bytes(answer)
-        except OSError:
-            break  # the caller is gone; what it handed over is committed or rolled back
+        if listening:
+            try:
+                answers.send_bytes(answer)
+            except OSError:
+                # The caller is gone. What it handed over is whole pages, each with the
+                # cursor that says it is stored: writing the rest in order loses nothing.
+                listening = False
     database.close()
