@@ -65,6 +65,7 @@ class SqliteWriterProcess:
         try:
             self._batches.send_bytes(data)
         except OSError as error:
+            self.wait()  # an answer that says why it stopped comes first
             raise self._died() from error
         self._in_flight += 1
 
@@ -97,7 +98,7 @@ class SqliteWriterProcess:
         except (EOFError, OSError) as error:
             raise self._died() from error
         if answer != _COMMITTED:
-            # The batches behind a failed one are not written: the helper stops reading.
+            # The batches behind a failed one are not written, nor answered.
             self._in_flight = 0
             code, message = pickle.loads(answer)
             raise WriterProcessFailed(code, message)
@@ -121,31 +122,32 @@ def _widen(pipe: Connection) -> None:
 def _serve(batches: Connection, answers: Connection, path: str, pragmas: list[str]) -> None:
     """The helper's loop: run each batch in one transaction and answer, until the pipe closes.
 
-    After a failed batch it stops: the batches behind it must not be written without it.
+    After a failure it answers once more, with the reason, then only reads: the batches behind
+    a failed one must not be written without it.
     """
-    database = sqlite3.connect(path, isolation_level=None)
-    for pragma in pragmas:
-        database.execute(pragma)
-    failed = False
+    database: sqlite3.Connection | None = None
+    failure: bytes | None = None
+    try:
+        database = sqlite3.connect(path, isolation_level=None)
+        for pragma in pragmas:
+            database.execute(pragma)
+    except sqlite3.Error as error:
+        failure = _failure(error)
+    failure_told = False
     listening = True
-    while not failed:
+    while True:
         try:
-            batch: list[Statement] = pickle.loads(batches.recv_bytes())
+            message = batches.recv_bytes()
         except EOFError:
             break
-        try:
-            database.execute("BEGIN IMMEDIATE")
-            for sql, rows in batch:
-                if rows:
-                    database.executemany(sql, rows)
-            database.execute("COMMIT")
-        except sqlite3.Error as error:
-            if database.in_transaction:
-                database.execute("ROLLBACK")
-            answer = pickle.dumps((getattr(error, "sqlite_errorcode", 1), str(error)))
-            failed = True
+        if failure is None and database is not None:
+            failure = _commit(database, pickle.loads(message))
+            answer = failure or _COMMITTED
+        elif failure_told:
+            continue
         else:
-            answer = _COMMITTED
+            answer = failure or _COMMITTED
+        failure_told = failure is not None
         if listening:
             try:
                 answers.send_bytes(answer)
@@ -153,4 +155,24 @@ def _serve(batches: Connection, answers: Connection, path: str, pragmas: list[st
                 # The caller is gone. What it handed over is whole pages, each with the
                 # cursor that says it is stored: writing the rest in order loses nothing.
                 listening = False
-    database.close()
+    if database is not None:
+        database.close()
+
+
+def _commit(database: sqlite3.Connection, batch: list[Statement]) -> bytes | None:
+    """Run one batch in one transaction; the failure to answer with, if it failed."""
+    try:
+        database.execute("BEGIN IMMEDIATE")
+        for sql, rows in batch:
+            if rows:
+                database.executemany(sql, rows)
+        database.execute("COMMIT")
+    except sqlite3.Error as error:
+        if database.in_transaction:
+            database.execute("ROLLBACK")
+        return _failure(error)
+    return None
+
+
+def _failure(error: sqlite3.Error) -> bytes:
+    return pickle.dumps((getattr(error, "sqlite_errorcode", 1), str(error)))

@@ -10,6 +10,7 @@ import pytest
 
 from kiosk.app.cli_output import sync_status_text
 from kiosk.services.sync_status import current_status
+from kiosk.storage import database
 from tests.integration.sync.conftest import INVOICES, SAP_NOW
 
 PAGE = 50  # the kiosk fixture reads pages of 50
@@ -97,3 +98,34 @@ def test_a_payment_made_meanwhile_for_a_stored_invoice_lowers_what_it_owes(
     assert report.error is None and report.refreshed_by_payments == 1
     cached = kiosk.services.lookup.invoices_by_number(invoice["DocNum"])
     assert [i.amount_due.amount for i in cached] == [invoice["DocTotal"] - half]
+
+
+def test_a_cache_disk_that_fills_up_mid_download_loses_no_page_and_repeats_none(
+    kiosk, emulator, monkeypatch
+):
+    engine = kiosk.services.store.engine
+    with engine.connect() as connection:
+        pages_now = connection.exec_driver_sql("PRAGMA page_count").scalar_one()
+    pragmas = database._sqlite_pragmas
+    # The writer process's connection may grow the file by a few dozen pages only: the
+    # customers fit, some pages of invoices do, then SQLite answers "database or disk is full".
+    monkeypatch.setattr(
+        database, "_sqlite_pragmas",
+        lambda timeout: [*pragmas(timeout), f"PRAGMA max_page_count={pages_now + 40}"],
+    )  # fmt: skip
+
+    report = kiosk.sync()
+
+    assert report.error is not None and "database or disk is full" in report.error
+    cursor = kiosk.services.cursors.cursor("invoices")
+    stored = [entry for entry in stored_entries(emulator) if entry <= cursor.last_key]
+    assert 0 < kiosk.services.store.counts()["invoices"] == len(stored) < INVOICES
+    monkeypatch.setattr(database, "_sqlite_pragmas", pragmas)
+    emulator.faults.seen.clear()
+
+    report = kiosk.sync()
+
+    assert report.error is None and report.pulled["invoices"] == INVOICES - len(stored)
+    assert kiosk.services.store.counts()["invoices"] == INVOICES
+    asked = [unquote(path) for method, path in emulator.faults.seen if path.startswith("Invoices")]
+    assert f"DocEntry gt {cursor.last_key}" in asked[0]
