@@ -234,11 +234,7 @@ class InvoiceWriter(Protocol):
         ...
 
     def stored_pages(self) -> int:
-        """How many of the pages written are known to be stored."""
-        ...
-
-    def wait(self) -> None:
-        """Return once every page written is stored."""
+        """How many of the pages written are known to be stored; leaving the writer waits."""
         ...
 
 

@@ -213,14 +213,10 @@ class SyncService:
                     writer, page, seen_pass, moved, cached=not first_download
                 )
                 handed_over.append(report.pulled[INVOICES])
-                stored = writer.stored_pages()
-                if stored and handed_over[stored - 1] > told:
-                    told = handed_over[stored - 1]
-                    progress(INVOICES, told)
+                told = _tell_stored(progress, handed_over, writer.stored_pages(), told)
                 if seen_pass is not None:
                     _add_to_totals(sap_side, page)
-            writer.wait()
-        progress(INVOICES, report.pulled[INVOICES])
+        progress(INVOICES, report.pulled[INVOICES])  # leaving the writer waited for the rest
         self._finish(replace(cursor, last_key=None), newest, None)
         return sap_side
 
@@ -339,6 +335,14 @@ def _tuned_for_bulk() -> Iterator[None]:
     finally:
         gc.set_threshold(*thresholds)
         sys.setswitchinterval(interval)
+
+
+def _tell_stored(progress: Progress, handed_over: list[int], stored_pages: int, told: int) -> int:
+    """Tell how many invoices the pages stored so far hold, if more than last told."""
+    stored = handed_over[stored_pages - 1] if stored_pages else 0
+    if stored > told:
+        progress(INVOICES, stored)
+    return max(stored, told)
 
 
 def _is_new(pulled: Pulled[T], known_version: int | None) -> bool:
