@@ -28,6 +28,7 @@ RELOGIN_MARGIN_SECONDS = 60.0
 # Only reads repeat by themselves; a write whose answer was lost goes back to its caller (the
 # outbox), which checks SAP before trying again.
 SAFE_METHODS = frozenset({"GET"})
+_BODY_PIECE_BYTES = 1 << 20
 
 
 class _NoCookies(http.cookiejar.DefaultCookiePolicy):
@@ -233,7 +234,7 @@ class ServiceLayerSession:
         if body is not None:
             headers["Content-Type"] = "application/json"
             payload = json.dumps(body, default=_exact_number).encode()
-        return self._http.request(
+        response = self._http.request(
             method,
             url,
             data=payload,
@@ -243,7 +244,14 @@ class ServiceLayerSession:
             if not isinstance(self.config.verify, bool)
             else self.config.verify,
             allow_redirects=False,
+            stream=True,
         )
+        # requests would read the body 10 KB at a time, taking the interpreter back after
+        # each piece. A page of invoices is a megabyte, read by the prefetch thread while the
+        # mapping thread holds the interpreter: in 1 MB pieces it waits a hundred times less.
+        # Read here, a dropped connection is still a requests error that request() retries.
+        response._content = b"".join(response.iter_content(_BODY_PIECE_BYTES))
+        return response
 
     def _back_off(self, attempt: int, why: str) -> None:
         ceiling = min(
