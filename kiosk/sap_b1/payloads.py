@@ -47,7 +47,6 @@ BILL_TO = "bo_BillTo"
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 _CHANNELS = {channel.value for channel in BillingChannel}
 _ZERO = Decimal(0)
-_new_tuple = tuple.__new__
 
 
 def select(fields: tuple[str, ...], *extra: str) -> str:
@@ -187,22 +186,17 @@ def invoice_from_sap(raw: SapInvoice, *, local_currency: str) -> Pulled[InvoiceR
 
 def _invoice_line(index: int, line: SapInvoiceLine) -> InvoiceLine:
     zero = _ZERO
-    # tuple.__new__ skips the named tuple's own __new__, a Python function: a first download
-    # builds millions of lines.
-    return _new_tuple(
-        InvoiceLine,
-        (
-            index if line.line_num is None else line.line_num,
-            line.item_code or None,
-            line.description or "",
-            zero if line.quantity is None else line.quantity,
-            zero if line.unit_price is None else line.unit_price,
-            zero if line.discount_percent is None else line.discount_percent,
-            line.tax_code or line.vat_group or None,
-            zero if line.tax_percent is None else line.tax_percent,
-            zero if line.tax_total is None else line.tax_total,
-            zero if line.line_total is None else line.line_total,
-        ),
+    return InvoiceLine(
+        index if line.line_num is None else line.line_num,
+        line.item_code or None,
+        line.description or "",
+        zero if line.quantity is None else line.quantity,
+        zero if line.unit_price is None else line.unit_price,
+        zero if line.discount_percent is None else line.discount_percent,
+        line.tax_code or line.vat_group or None,
+        zero if line.tax_percent is None else line.tax_percent,
+        zero if line.tax_total is None else line.tax_total,
+        zero if line.line_total is None else line.line_total,
     )
 
 

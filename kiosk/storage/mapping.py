@@ -32,45 +32,24 @@ def invoice_values(
     seen_pass: int | None = None,
 ) -> Values:
     """An invoice header as a bulk row, in the invoices table's column order."""
-    # Unpacked rather than read by name: a first download maps tens of thousands.
-    (
-        doc_entry,
-        doc_num,
-        customer_code,
-        customer_name,
-        customer_tax_id,
-        posting_date,
-        due_date,
-        document_date,
-        currency,
-        net_total,
-        tax_total,
-        total,
-        paid_to_date,
-        sap_status,
-        cancelled,
-        customer_reference,
-        comments,
-        _lines,
-    ) = invoice
     return (
-        doc_entry,
-        doc_num,
-        customer_code,
-        customer_name,
-        customer_tax_id,
-        posting_date.isoformat(),
-        due_date.isoformat(),
-        document_date.isoformat(),
-        currency,
-        to_scaled(net_total),
-        to_scaled(tax_total),
-        to_scaled(total),
-        to_scaled(paid_to_date),
-        sap_status.value,
-        cancelled,
-        customer_reference,
-        comments,
+        invoice.doc_entry,
+        invoice.doc_num,
+        invoice.customer_code,
+        invoice.customer_name,
+        invoice.customer_tax_id,
+        invoice.posting_date.isoformat(),
+        invoice.due_date.isoformat(),
+        invoice.document_date.isoformat(),
+        invoice.currency,
+        to_scaled(invoice.net_total),
+        to_scaled(invoice.tax_total),
+        to_scaled(invoice.total),
+        to_scaled(invoice.paid_to_date),
+        invoice.sap_status.value,
+        invoice.cancelled,
+        invoice.customer_reference,
+        invoice.comments,
         timestamp(updated_at),
         data_version,
         seen_pass,
@@ -80,34 +59,21 @@ def invoice_values(
 
 def invoice_line_values(invoice: InvoiceRecord) -> list[Values]:
     """An invoice's lines as bulk rows, in the invoice_lines table's column order."""
-    entry = invoice.doc_entry
-    # Unpacked rather than read by name: a first download maps millions of lines.
     return [
         (
-            entry,
-            number,
-            item_code,
-            description,
-            to_scaled(quantity),
-            to_scaled(unit_price),
-            to_scaled(discount_percent),
-            tax_code,
-            to_scaled(tax_percent),
-            to_scaled(tax_amount),
-            to_scaled(line_total),
+            invoice.doc_entry,
+            line.line_number,
+            line.item_code,
+            line.description,
+            to_scaled(line.quantity),
+            to_scaled(line.unit_price),
+            to_scaled(line.discount_percent),
+            line.tax_code,
+            to_scaled(line.tax_percent),
+            to_scaled(line.tax_amount),
+            to_scaled(line.line_total),
         )
-        for (
-            number,
-            item_code,
-            description,
-            quantity,
-            unit_price,
-            discount_percent,
-            tax_code,
-            tax_percent,
-            tax_amount,
-            line_total,
-        ) in invoice.lines
+        for line in invoice.lines
     ]
 
 
