@@ -4,7 +4,8 @@ Run from the project root:  .venv/bin/python -m bench.sync_benchmark [--invoices
 The emulator runs in its own process; each sync runs as `kiosk sync --json` in a child process.
 Each round measures a bare fetch+parse pass, then an initial sync into a fresh cache, so the
 ratio compares passes run moments apart; the median round is reported, with the spread. Peak
-RSS is that of the sync and its cache writer process together, sampled from /proc.
+RSS adds up the sync's process tree (the sync, its cache writer, multiprocessing's resource
+tracker), sampled from /proc every 10 ms.
 """
 
 from __future__ import annotations
