@@ -9,6 +9,7 @@ SQLite run on two cores.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
@@ -21,6 +22,8 @@ from kiosk.storage.bulk_upsert import BulkUpsert
 from kiosk.storage.database import sqlite_file, unavailable_on_driver_error
 from kiosk.storage.mapping import cursor_values, invoice_line_values, invoice_values
 from kiosk.storage.sqlite_writer_process import SqliteWriterProcess, Statement
+
+logger = logging.getLogger(__name__)
 
 
 class _Committer(Protocol):
@@ -109,6 +112,15 @@ class InvoicePageWriter:
         return self._committer.committed()
 
 
+def _helper_process(path: str, pragmas: list[str]) -> _Committer | None:
+    """The writer process, or None where none can start: the pass then commits in line."""
+    try:
+        return SqliteWriterProcess(path, pragmas)
+    except OSError as error:
+        logger.warning("cache writer process not started (%s); writing in line", error)
+        return None
+
+
 @contextmanager
 def invoice_page_writer(
     engine: Engine,
@@ -122,9 +134,8 @@ def invoice_page_writer(
     """A writer for one pass; a bulk pass into a SQLite file gets the helper process."""
     with unavailable_on_driver_error(engine):
         target = sqlite_file(engine) if bulk else None
-        committer: _Committer = (
-            SqliteWriterProcess(*target) if target is not None else _InlineCommitter(engine)
-        )
+        committer = _helper_process(*target) if target is not None else None
+        committer = committer or _InlineCommitter(engine)
         try:
             yield InvoicePageWriter(committer, invoice_rows, line_rows, cursor_rows, seen_pass)
         except BaseException:

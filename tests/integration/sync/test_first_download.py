@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.app.cli_output import sync_status_text
 from kiosk.services.sync_status import current_status
-from kiosk.storage import database
+from kiosk.storage import database, invoice_page_writer
 from tests.integration.sync.conftest import INVOICES, SAP_NOW
 
 PAGE = 50  # the kiosk fixture reads pages of 50
@@ -129,3 +129,15 @@ def test_a_cache_disk_that_fills_up_mid_download_loses_no_page_and_repeats_none(
     assert kiosk.services.store.counts()["invoices"] == INVOICES
     asked = [unquote(path) for method, path in emulator.faults.seen if path.startswith("Invoices")]
     assert f"DocEntry gt {cursor.last_key}" in asked[0]
+
+
+def test_a_machine_that_cannot_start_the_writer_process_still_downloads(kiosk, monkeypatch, caplog):
+    def refuse(*_arguments):
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(invoice_page_writer, "SqliteWriterProcess", refuse)
+
+    report = kiosk.sync()
+
+    assert report.error is None and kiosk.services.store.counts()["invoices"] == INVOICES
+    assert "cache writer process not started ([Errno 24] Too many open files)" in caplog.text
