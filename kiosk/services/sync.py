@@ -1,11 +1,11 @@
 """One sync pass: push the outbox, then pull what changed in SAP into the cache.
 
 Pulls are streamed: each page is stored in its own short transaction as it arrives (the next
-page is fetched meanwhile), and a cursor moves only after its whole pass is stored. SAP filters
-UpdateDate by day and UpdateTime by minute, so the pull re-reads from the day before its
-watermark and drops rows it already holds by DataVersion: same-minute and same-second changes
-are never missed. Only a first download notes its progress page by page, so that an
-interrupted one goes on where it stopped.
+page is fetched, and mapped, meanwhile), and a cursor moves only after its whole pass is
+stored. SAP filters UpdateDate by day and UpdateTime by minute, so the pull re-reads from the
+day before its watermark and drops rows it already holds by DataVersion: same-minute and
+same-second changes are never missed. Only a first download notes its progress page by page,
+in each page's own transaction, so that an interrupted one goes on where it stopped.
 """
 
 from __future__ import annotations
