@@ -500,7 +500,7 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
     progress = _TerminalProgress() if not args.json and sys.stderr.isatty() else None
     try:
         report = sync_service(settings, services, gateway).run_once(
-            full=args.full, progress=progress
+            full=args.full, progress=progress, asked=True
         )
     finally:
         gateway.close()

@@ -79,8 +79,8 @@ def build_sync_driver(settings: Settings, services: Services, runner: TaskRunner
     sync = sync_service(settings, services, gateway)
     delivery = delivery_service(settings, services)
 
-    def run_sync(progress: Progress) -> SyncReport:
-        report = sync.run_once(progress=progress)
+    def run_sync(progress: Progress, asked: bool) -> SyncReport:
+        report = sync.run_once(progress=progress, asked=asked)
         if report.error is None:
             delivery.deliver_new_invoices()
         return report

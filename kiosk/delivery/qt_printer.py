@@ -49,7 +49,7 @@ class QtPrinter:
         self, pdf: bytes, *, title: str, parent: QWidget | None = None
     ) -> str | None:
         """Let staff choose printer and options; None when they cancel."""
-        qprinter = self._printer(None)
+        qprinter = self._dialog_printer()
         qprinter.setDocName(title)
         dialog = QPrintDialog(qprinter, parent)
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
@@ -75,6 +75,19 @@ class QtPrinter:
                 f"unknown printer {name!r} (printers here: {names})", code="unknown-printer"
             )
         return QPrinter(info, QPrinter.PrinterMode.HighResolution)
+
+    def _dialog_printer(self) -> QPrinter:
+        """The default printer, or any printer: in the dialog staff choose without a default."""
+        _application()
+        default = QPrinterInfo.defaultPrinter()
+        if not default.isNull():
+            return QPrinter(default, QPrinter.PrinterMode.HighResolution)
+        available = QPrinterInfo.availablePrinters()
+        if not available:
+            raise ExternalRejected(
+                "no printer: this computer has no printer installed", code="no-printer"
+            )
+        return QPrinter(available[0], QPrinter.PrinterMode.HighResolution)
 
     def _paint(self, pdf: bytes, qprinter: QPrinter) -> None:
         document = QPdfDocument()

@@ -39,6 +39,7 @@ from kiosk.documents.pdf_layout import (
     header,
     numbered_canvas,
     register_fonts,
+    stamp_beneath,
     style,
 )
 from kiosk.documents.qr_drawing import draw_qr, qr_side
@@ -127,7 +128,11 @@ class InvoicePdf:
                 Paragraph(escape(invoice.comments), BODY),
             ]
         stamp = STAMPS[language].get(invoice.status_on(today), "")
-        document.build(story, canvasmaker=numbered_canvas(label(language, "page"), stamp))
+        document.build(
+            story,
+            onFirstPage=stamp_beneath(stamp),
+            canvasmaker=numbered_canvas(label(language, "page")),
+        )
         return buffer.getvalue()
 
     # --- blocks ----------------------------------------------------------------------------

@@ -22,6 +22,9 @@ MARGIN = 15 * mm
 INK = colors.HexColor("#1F2933")
 ACCENT = colors.HexColor("#0B5394")
 RULE = colors.HexColor("#C9D3DD")
+# Solid, not translucent: transparency makes CUPS rasterise the whole page (a 300 dpi image
+# instead of text). This is the tint the old 25% red over white gave.
+STAMP = colors.HexColor("#F0C8C8")
 
 
 def register_fonts(folder: Path) -> None:
@@ -46,7 +49,6 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hin
     """Holds pages back until the end so each footer can say "page X of N"."""
 
     page_label = "{page} / {pages}"
-    first_page_stamp = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,28 +68,32 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hin
             self.drawRightString(
                 width - MARGIN, MARGIN / 2, self.page_label.format(page=number, pages=total)
             )
-            if number == 1 and self.first_page_stamp:
-                self._stamp(self.first_page_stamp)
             super().showPage()
         super().save()
 
-    def _stamp(self, text: str) -> None:
-        """A PAID / CANCELLED / OVERDUE stamp across the first page, over its content."""
-        width, height = self._pagesize
-        self.saveState()
-        self.translate(width * 0.6, height * 0.6)
-        self.rotate(28)
-        self.setFont(BOLD, 46)
-        self.setFillColorRGB(0.75, 0.1, 0.1, alpha=0.25)
-        self.drawCentredString(0, 0, text)
-        self.restoreState()
 
-
-def numbered_canvas(label: str, stamp: str = "") -> type[NumberedCanvas]:
+def numbered_canvas(label: str) -> type[NumberedCanvas]:
     """A canvas class whose footer uses this label ("Página {page} de {pages}")."""
-    return type(
-        "LabelledCanvas", (NumberedCanvas,), {"page_label": label, "first_page_stamp": stamp}
-    )
+    return type("LabelledCanvas", (NumberedCanvas,), {"page_label": label})
+
+
+def stamp_beneath(text: str) -> Any:
+    """A page callback drawing a PAID / CANCELLED / OVERDUE stamp before the page's content,
+    so the text printed over it stays readable without any transparency."""
+
+    def draw(canvas: Canvas, _document: Any) -> None:
+        if not text:
+            return
+        width, height = canvas._pagesize
+        canvas.saveState()
+        canvas.translate(width * 0.6, height * 0.6)
+        canvas.rotate(28)
+        canvas.setFont(BOLD, 46)
+        canvas.setFillColor(STAMP)
+        canvas.drawCentredString(0, 0, text)
+        canvas.restoreState()
+
+    return draw
 
 
 def document_template(buffer: Any, paper: tuple[float, float], *, title: str, author: str) -> Any:

@@ -35,6 +35,10 @@ class ServiceLayerClient:
         """Log out and release connections; call on shutdown."""
         self.session.close()
 
+    def connect(self) -> None:
+        """Log in now (if not logged in), so a pass knows at once whether SAP answers."""
+        self.session.ensure_logged_in()
+
     # --- reads -----------------------------------------------------------------------------
 
     def changed_invoices(self, since: date | None) -> Iterator[list[Pulled[InvoiceRecord]]]:

@@ -8,6 +8,7 @@ import re
 import requests
 
 from kiosk.services.errors import (
+    NETWORK_TROUBLE,
     ExternalNotFound,
     ExternalOutcomeUnknown,
     ExternalRejected,
@@ -65,11 +66,13 @@ def error_for_transport(error: requests.RequestException, *, action: str, url: s
         )
     if _never_sent(error):
         return ExternalUnavailable(
-            f"SAP Service Layer unreachable at {url} ({reason}) while trying to {action}"
+            f"SAP Service Layer unreachable at {url} ({reason}) while trying to {action}",
+            code=NETWORK_TROUBLE,
         )
     return ExternalOutcomeUnknown(
         f"SAP Service Layer did not answer at {url} ({reason}) while trying to {action}; "
-        "it may or may not have done it"
+        "it may or may not have done it",
+        code=NETWORK_TROUBLE,
     )
 
 

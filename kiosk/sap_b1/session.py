@@ -87,6 +87,10 @@ class ServiceLayerSession:
         with self._login_lock:
             self._login()
 
+    def ensure_logged_in(self) -> None:
+        """Log in unless this object holds a live session; raises when SAP cannot be reached."""
+        self._ensure_session()
+
     def close(self) -> None:
         """Log out and release the connections."""
         self.logout()

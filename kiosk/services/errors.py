@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+NETWORK_TROUBLE = "network"
+"""The code of an `ExternalUnavailable` that got no answer at all: the system was not reached."""
+
 
 class ExternalUnavailable(Exception):
     """An outside system (SAP, a printer, the mail server, the database) cannot be reached now.

@@ -18,7 +18,12 @@ from typing import Any
 
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.errors import InvalidValue, NotFound
-from kiosk.services.errors import ExternalOutcomeUnknown, ExternalRejected, ExternalUnavailable
+from kiosk.services.errors import (
+    NETWORK_TROUBLE,
+    ExternalOutcomeUnknown,
+    ExternalRejected,
+    ExternalUnavailable,
+)
 from kiosk.services.ports import Clock, OutboxStore, SapGateway
 
 logger = logging.getLogger(__name__)
@@ -80,6 +85,18 @@ class OutboxEntry:
         return json.dumps(self.payload, sort_keys=True, ensure_ascii=False)
 
 
+class Due(enum.Enum):
+    """Which pending entries a push takes, by what the caller knows about SAP."""
+
+    ON_SCHEDULE = "on schedule"
+    """Only entries whose retry time has come (SAP not known to answer)."""
+    SAP_ANSWERS = "sap answers"
+    """Also entries held back by network trouble: the pass has just logged in, so the backoff
+    that protects an unreachable SAP has nothing left to protect."""
+    ALL_PENDING = "all pending"
+    """Every pending entry: someone asked for a sync now. Parked entries stay parked."""
+
+
 @dataclass
 class PushReport:
     """What one push pass did."""
@@ -109,8 +126,10 @@ class OutboxPusher:
             INVOICE_ACTIVITY: self._push_invoice_activity,
         }
 
-    def push_due(self) -> PushReport:
+    def push_due(self, due: Due = Due.ON_SCHEDULE) -> PushReport:
         """Push every due entry; stop early when SAP cannot be reached at all."""
+        now: datetime | None = None if due is Due.ALL_PENDING else self._clock.now()
+        waived = (NETWORK_TROUBLE,) if due is Due.SAP_ANSWERS else ()
         report = PushReport()
         attempted: set[int] = set()
         waiting_customers: set[str] = set()
@@ -119,7 +138,7 @@ class OutboxPusher:
             # of the same customer through.
             batch = [
                 entry
-                for entry in self._outbox.due_entries(self._clock.now())
+                for entry in self._outbox.due_entries(now, waived_codes=waived)
                 if entry.id not in attempted and entry.customer_code not in waiting_customers
             ]
             if not batch:
@@ -147,7 +166,7 @@ class OutboxPusher:
             return True
         except ExternalUnavailable as error:
             retry_at = self._clock.now() + retry_delay(entry.attempts + 1)
-            self._outbox.retry_later(entry.id, retry_at, None, str(error), self._clock.now())
+            self._outbox.retry_later(entry.id, retry_at, error.code, str(error), self._clock.now())
             report.deferred += 1
             if not isinstance(error, ExternalOutcomeUnknown):
                 report.stopped_by = str(error)

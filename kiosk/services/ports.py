@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -146,6 +146,8 @@ class PreferenceDecision:
 class SapGateway(Protocol):
     """SAP Business One as sync and the outbox need it."""
 
+    def connect(self) -> None: ...
+
     def changed_invoices(self, since: date | None) -> Iterator[list[Pulled[InvoiceRecord]]]: ...
 
     def invoices_after(self, doc_entry: int) -> Iterator[list[Pulled[InvoiceRecord]]]: ...
@@ -186,7 +188,9 @@ class SapGateway(Protocol):
 class OutboxStore(Protocol):
     """Durable outbox entries and their delivery state."""
 
-    def due_entries(self, now: datetime) -> list[OutboxEntry]: ...
+    def due_entries(
+        self, now: datetime | None, *, waived_codes: Collection[str] = ()
+    ) -> list[OutboxEntry]: ...
 
     def start_attempt(self, entry_id: int, now: datetime) -> None: ...
 

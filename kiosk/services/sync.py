@@ -26,7 +26,7 @@ from kiosk.domain.incoming_payment import IncomingPayment
 from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.domain.payment_reference import is_valid_reference
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
-from kiosk.services.outbox import OutboxPusher, PushReport
+from kiosk.services.outbox import Due, OutboxPusher, PushReport
 from kiosk.services.ports import (
     CacheSyncStore,
     Clock,
@@ -111,15 +111,24 @@ class SyncService:
         self._requests = requests
         self._pusher = OutboxPusher(outbox, gateway, clock)
 
-    def run_once(self, *, full: bool = False, progress: Progress | None = None) -> SyncReport:
-        """Push, then pull; SAP being unreachable ends the pass with `error` set, losing nothing."""
+    def run_once(
+        self, *, full: bool = False, progress: Progress | None = None, asked: bool = False
+    ) -> SyncReport:
+        """Push, then pull; SAP being unreachable ends the pass with `error` set, losing nothing.
+
+        `asked` is a sync someone asked for (`kiosk sync`, "Sync now"): it pushes every pending
+        change, not only those whose retry time has come.
+        """
         started = time.perf_counter()
         report = SyncReport(started_at=self._clock.now(), full=full)
         progress = progress or _no_progress
         try:
-            # A push that could not finish still lets the pull try: if SAP is really down, the
-            # pull says so; if one write failed, the cache still catches up.
-            report.push = self._pusher.push_due()
+            # Logged in first: the outbox's backoff is for an SAP that does not answer, and once
+            # it does, what network trouble held back goes in this pass.
+            self._gateway.connect()
+            # A push that could not finish still lets the pull try: if one write failed, the
+            # cache still catches up.
+            report.push = self._pusher.push_due(Due.ALL_PENDING if asked else Due.SAP_ANSWERS)
             with _tuned_for_bulk():
                 self._pull(report, full, progress)
         except (ExternalUnavailable, ExternalRejected) as error:

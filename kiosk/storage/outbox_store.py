@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Row, Table, and_, exists, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Table,
+    and_,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 
 from kiosk.services.outbox import OutboxEntry, OutboxState
 from kiosk.storage.database import unavailable_on_driver_error
@@ -39,15 +53,21 @@ class SqlOutboxStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def due_entries(self, now: datetime) -> list[OutboxEntry]:
-        """Pending entries due now, oldest first, leaving out any with an older pending
-        entry of the same customer still waiting (so each customer's changes stay in order)."""
+    def due_entries(
+        self, now: datetime | None, *, waived_codes: Collection[str] = ()
+    ) -> list[OutboxEntry]:
+        """Pending entries due by `now` (every one when None) or held back by an error whose
+        code is waived, oldest first, leaving out any with an older pending entry of the same
+        customer still waiting (so each customer's changes stay in order)."""
         earlier = outbox.alias("earlier")
+        due = true() if now is None else outbox.c.next_attempt_at <= now
+        if waived_codes:
+            due = or_(due, outbox.c.last_error_code.in_(list(waived_codes)))
         query = (
             select(outbox)
             .where(
                 outbox.c.state == OutboxState.PENDING.value,
-                outbox.c.next_attempt_at <= now,
+                due,
                 ~exists().where(
                     and_(
                         earlier.c.customer_code == outbox.c.customer_code,

@@ -26,7 +26,7 @@ class SyncDriver(QObject):
 
     def __init__(
         self,
-        run_sync: Callable[[Progress], SyncReport],
+        run_sync: Callable[[Progress, bool], SyncReport],
         schedule: SyncSchedule,
         clock: Clock,
         runner: TaskRunner,
@@ -39,6 +39,7 @@ class SyncDriver(QObject):
         self._clock = clock
         self._runner = runner
         self.running = False
+        self._asked = False
         self.last_report: SyncReport | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
@@ -56,6 +57,8 @@ class SyncDriver(QObject):
         self._timer.stop()
 
     def sync_now(self) -> None:
+        """Someone asked: the next pass starts as soon as it can and pushes every change."""
+        self._asked = True
         self._schedule.start(self._clock.now())
         self.tick()
 
@@ -67,8 +70,9 @@ class SyncDriver(QObject):
         if self.running or not self._schedule.is_due(self._clock.now()):
             return
         self.running = True
+        asked, self._asked = self._asked, False
         self._runner.run(
-            lambda: self._run_sync(self._progressed_in_worker.emit),
+            lambda: self._run_sync(self._progressed_in_worker.emit, asked),
             self._finished,
             self._crashed,
             sync=True,

@@ -112,7 +112,7 @@ def test_the_welcome_screen_says_the_kiosk_is_getting_ready_until_invoices_are_i
     clock, cursors = MutableClock(NOW), InMemoryCursorStore()
     window = kiosk_window(qtbot, store, clock, cursors=cursors)
 
-    def first_download(progress: Progress) -> SyncReport:
+    def first_download(progress: Progress, asked: bool) -> SyncReport:
         progress("invoices", 500)
         cursors.save_cursor(SyncCursor("invoices", last_success_at=clock.now()))
         return SyncReport(started_at=clock.now(), full=False)

@@ -73,6 +73,13 @@ def test_sap_down_fails_clearly_and_keeps_the_change(sap, capsys, monkeypatch):
     code, out, _ = run(capsys, "customers", "show", "C000001")
     assert "Billing       BOTH to facturas@c1.mx" in out  # visible offline
 
+    monkeypatch.setenv("KIOSK_SAP__BASE_URL", sap.service_root("v1"))
+    code, out, _ = run(capsys, "sync")  # at once, SAP back
+
+    assert code == 0 and "pushed 1, parked 0;" in out
+    assert sap.data.get("BusinessPartners", "C000001")["U_BillingEmail"] == "facturas@c1.mx"
+    assert "outbox: 0 pending, 0 parked" in run(capsys, "status")[1]
+
 
 def test_bad_preference_input_is_one_line(sap, capsys):
     run(capsys, "sync")

@@ -64,3 +64,21 @@ def decode_qr(pdf: bytes, tmp_path: Path, page: int = 1) -> list[str]:
         ["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True, check=False
     )
     return [line for line in result.stdout.splitlines() if line]
+
+
+def transparency(pdf: bytes) -> list[str]:
+    """Every translucent graphics state or soft mask in the PDF: what makes a spooler rasterise."""
+    found = []
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+        resources = page.get("/Resources") or {}
+        for name, state in (resources.get("/ExtGState") or {}).items():
+            state = state.get_object()
+            for key in ("/ca", "/CA"):
+                if key in state and float(state[key]) < 1:
+                    found.append(f"page {number} {name} {key} {state[key]}")
+            if state.get("/SMask") not in (None, "/None"):
+                found.append(f"page {number} {name} soft mask")
+        for name, image in (resources.get("/XObject") or {}).items():
+            if "/SMask" in image.get_object():
+                found.append(f"page {number} {name} image with a soft mask")
+    return found

@@ -11,7 +11,12 @@ from pypdf import PdfReader
 
 from kiosk.payments.qr_encoder import QrEncoder
 from tests.builders import make_customer, make_invoice, make_line
-from tests.integration.documents.conftest import TODAY, decode_qr, pages_text
+from tests.integration.documents.conftest import (
+    TODAY,
+    decode_qr,
+    pages_text,
+    transparency,
+)
 
 LINK = "https://pay.example.com/p/0000004253?amount=232.00"
 
@@ -169,10 +174,12 @@ def test_long_invoice_repeats_the_header_and_ends_with_the_totals(invoice_pdf):
     ],
 )
 def test_status_stamp(invoice_pdf, overrides, stamp):
-    text = pages_text(render(invoice_pdf, make_invoice(**overrides), "es", with_qr=False))[0]
+    pdf = render(invoice_pdf, make_invoice(**overrides), "es", with_qr=True)
+    text = pages_text(pdf)[0]
 
     for word in ("PAGADA", "CANCELADA", "VENCIDA"):
         assert (word in text) is (word == stamp)
+    assert transparency(pdf) == []  # a spooler would turn a translucent page into an image
 
 
 def test_same_input_gives_the_same_bytes(invoice_pdf):

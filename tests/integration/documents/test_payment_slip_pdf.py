@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from kiosk.domain.money import Money
 from kiosk.domain.payment_request import PaymentRequest, RequestedInvoice
 from kiosk.payments.qr_encoder import QrEncoder
-from tests.integration.documents.conftest import decode_qr, pages_text
+from tests.integration.documents.conftest import decode_qr, pages_text, transparency
 
 REQUEST = PaymentRequest(
     reference="0000000195",
@@ -36,6 +36,7 @@ def test_slip_shows_what_a_bank_counter_needs(slip_pdf, tmp_path):
                   "Transfiera por SPEI"):  # fmt: skip
         assert field in text, f"{field!r} missing on the slip"
     assert decode_qr(pdf, tmp_path) == [PAYLOAD]
+    assert transparency(pdf) == []
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
 

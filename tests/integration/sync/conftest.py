@@ -56,14 +56,16 @@ class Kiosk:
         self.clients.append(client)
         return client
 
-    def sync(self, *, full: bool = False, progress: Progress | None = None) -> SyncReport:
-        """One pass with a fresh client, as `kiosk sync` does."""
+    def sync(
+        self, *, full: bool = False, progress: Progress | None = None, asked: bool = False
+    ) -> SyncReport:
+        """One pass with a fresh client, scheduled, or `asked` for as `kiosk sync` is."""
         service = SyncService(
             self.client(), self.services.store, self.services.cursors,
             self.services.outbox_store, self.services.preference_store, self.clock,
             requests=self.services.payment_requests,
         )  # fmt: skip
-        return service.run_once(full=full, progress=progress)
+        return service.run_once(full=full, progress=progress, asked=asked)
 
     def pusher(self) -> OutboxPusher:
         return OutboxPusher(self.services.outbox_store, self.client(), self.clock)

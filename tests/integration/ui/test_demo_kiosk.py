@@ -109,6 +109,33 @@ def test_staff_see_how_far_a_running_sync_got(
     qtbot.waitUntil(lambda: window.staff.sync.table.rowCount() == 0)  # pushed, so gone
 
 
+def test_sync_now_sends_a_change_sap_failed_without_waiting_out_its_retry(
+    qtbot: QtBot, window: KioskWindow, demo: Demo, runner: TaskRunner
+) -> None:
+    driver = build_sync_driver(demo.settings, demo.services, runner)
+    window.watch_sync(driver)
+    demo.services.preferences.register(
+        "C000001", BillingChannel.PAPER, None, clerk="sofia", consent_given=True
+    )
+    demo.emulator.faults.fail_next(r"^BusinessPartners\('C000001'\)", method="PATCH", status=500)
+    with qtbot.waitSignal(driver.online_changed, timeout=20000):
+        driver.start()  # the pass at start: SAP fails the write, the change waits for its retry
+        driver.stop()  # no timer: the next pass is the one staff ask for
+    assert driver.last_report is not None and driver.last_report.pending == 1
+    demo.services.staff.add("sofia", Role.CLERK, "9150")
+    log_in_staff(qtbot, window, "sofia", "9150")
+    assert window.staff is not None
+    window.staff.tabs.setCurrentWidget(window.staff.sync)
+    qtbot.waitUntil(lambda: window.staff.sync.table.rowCount() == 1)
+
+    with qtbot.waitSignal(driver.online_changed, timeout=20000):
+        tap(qtbot, window.staff.sync.sync_now)
+
+    assert driver.last_report.push.pushed == 1 and driver.last_report.pending == 0
+    qtbot.waitUntil(lambda: window.staff.sync.table.rowCount() == 0)
+    assert demo.emulator.data.get("BusinessPartners", "C000001")["U_BillingChannel"] == "PAPER"
+
+
 KIOSK = str(Path(sys.executable).with_name("kiosk"))
 
 
