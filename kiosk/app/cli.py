@@ -493,8 +493,8 @@ def _new_pin(from_stdin: bool) -> str:
 
 
 def _sync(args: argparse.Namespace, settings: Settings) -> int:
-    if not settings.sap.is_configured:
-        return _fail("sap.base_url is not set: configure SAP first", EXIT_USAGE)
+    if missing := settings.sap.missing_keys():
+        return _fail(f"{', '.join(missing)} not set: configure SAP first", EXIT_USAGE)
     services = build_services(settings)
     gateway = sap_client(settings)
     progress = _TerminalProgress() if not args.json and sys.stderr.isatty() else None

@@ -232,6 +232,8 @@ def sync_record(report: SyncReport) -> dict[str, Any]:
         "pulled": report.pulled,
         "stored": report.stored,
         "refreshed_by_payments": report.refreshed_by_payments,
+        "settled_requests": report.settled_requests,
+        "mismatched_requests": report.mismatched_requests,
         "pushed": report.push.pushed,
         "parked": report.push.parked,
         "outbox_pending": report.pending,
@@ -263,6 +265,12 @@ def sync_summary(report: SyncReport) -> str:
         f" outbox now {report.pending} pending, {report.parked} parked",
     ]
     lines += [f"parked: {error}" for error in report.push.parked_errors]
+    if report.settled_requests or report.mismatched_requests:
+        lines.append(
+            f"payment requests: {report.settled_requests:,} settled,"
+            f" {report.mismatched_requests:,} left open (a payment quoted the reference with"
+            " another customer or amount; see the log)"
+        )
     found = report.reconciliation
     if found is not None:
         lines.append(

@@ -12,6 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from kiosk.app.qt_libraries import missing_libraries, missing_libraries_message, uses_xcb
 from kiosk.app.settings import Settings
 from kiosk.app.wiring import (
     Services,
@@ -111,7 +112,7 @@ STARTUP_ERROR = (
 
 def show_startup_error(message: str) -> None:
     """One dialog saying why the kiosk cannot start (bad settings, unreachable database ...)."""
-    if _no_display():
+    if _no_display() or (uses_xcb() and missing_libraries()):
         return  # the reason is already on stderr; Qt would abort without a display
     if QApplication.instance() is None:
         QApplication(sys.argv[:1])
@@ -128,6 +129,9 @@ def run_gui(settings: Settings, *, demo: bool = False, smoke_test: bool = False)
             " run it on the desktop, or under xvfb-run",
             file=sys.stderr,
         )
+        return 3
+    if uses_xcb() and (missing := missing_libraries()):
+        print(missing_libraries_message(missing), file=sys.stderr)
         return 3
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)

@@ -97,6 +97,16 @@ class SapSettings(_Section):
     def is_configured(self) -> bool:
         return bool(self.base_url)
 
+    def missing_keys(self) -> list[str]:
+        """The settings a login to SAP needs that are empty, by their full names."""
+        values = {
+            "base_url": self.base_url,
+            "company_db": self.company_db,
+            "username": self.username,
+            "password": self.password.get_secret_value(),
+        }
+        return [f"sap.{key}" for key, value in values.items() if not value]
+
 
 class SyncSettings(_Section):
     """How often and how carefully the kiosk syncs with SAP."""
@@ -153,11 +163,15 @@ class DeliverySettings(_Section):
 
     without_preference: Literal["paper", "none"] = "paper"
     record_in_sap: bool = False  # an Activity on the invoice for every delivery
+    # Without a billing address on file, offer the customer the e-mail SAP holds (masked).
+    use_sap_email: bool = False
 
 
 class PaymentsSettings(_Section):
     """Which payment QR the kiosk shows, where the money goes, and the early-payment discount."""
 
+    # Two digits in every payment reference: each kiosk or counter of the company needs its own.
+    kiosk_number: int = Field(default=1, ge=1, le=99)
     qr_format: Literal["url", "emvco", "epc"] = "url"
     url_template: str = "https://pay.example.com/p/{reference}?amount={amount}"
     error_correction: Literal["M", "Q", "H"] = "M"

@@ -12,6 +12,7 @@ from kiosk.app.settings import (
     PaymentsSettings,
     Settings,
     SmtpSettings,
+    default_database_url,
 )
 from kiosk.bundled_files import migrations_path, resource_path
 from kiosk.delivery.cups_printer import CupsPrinter
@@ -70,7 +71,11 @@ class Services:
 
 def database_engine(database: DatabaseSettings) -> Engine:
     """An engine for the configured database, not yet migrated."""
-    return create_database_engine(database.url, busy_timeout_ms=database.busy_timeout_ms)
+    return create_database_engine(
+        database.url,
+        busy_timeout_ms=database.busy_timeout_ms,
+        make_folder=database.url == default_database_url(),
+    )
 
 
 def open_store(database: DatabaseSettings) -> SqlInvoiceStore:
@@ -111,6 +116,7 @@ def build_services(settings: Settings) -> Services:
     qr_encoder = QrEncoder(settings.payments.error_correction)
     payments = PaymentService(
         store, payment_requests, qr_builder(settings.payments, settings.company), qr_encoder, clock,
+        kiosk_number=settings.payments.kiosk_number,
     )  # fmt: skip
     seller = Seller(
         name=settings.company.name, tax_id=settings.company.tax_id,
@@ -162,6 +168,7 @@ def delivery_service(settings: Settings, services: Services) -> DeliveryService:
             DeliveryChannel.PAPER if settings.delivery.without_preference == "paper" else None
         ),
         record_in_sap=settings.delivery.record_in_sap,
+        use_sap_email=settings.delivery.use_sap_email,
     )
     return DeliveryService(
         services.deliveries, services.store, services.documents, services.payments, mailer,
@@ -221,5 +228,6 @@ def sync_service(
         services.preference_store,
         services.clock,
         requests=services.payment_requests,
+        kiosk_number=settings.payments.kiosk_number,
         overlap=timedelta(days=settings.sync.overlap_days),
     )

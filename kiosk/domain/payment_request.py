@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from kiosk.domain.errors import InvalidValue
+from kiosk.domain.incoming_payment import IncomingPayment
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.money import Money
 
@@ -44,6 +45,26 @@ class PaymentRequest:
     @property
     def doc_nums(self) -> tuple[int, ...]:
         return tuple(invoice.doc_num for invoice in self.invoices)
+
+    def is_paid_by(self, payment: IncomingPayment) -> bool:
+        """Whether a payment quoting this reference is this request's, not a stray one.
+
+        A reference alone is not proof: a slip printed by a cache that was lost can quote one
+        a rebuilt cache hands out again. So the payment must come from this customer and apply
+        exactly this request's total, in its currency, to this request's invoices.
+        """
+        return (
+            payment.customer_code == self.customer_code
+            and payment.amount.currency == self.total.currency
+            and self.applied_by(payment) == self.total.amount
+        )
+
+    def applied_by(self, payment: IncomingPayment) -> Decimal:
+        """How much of a payment goes to this request's invoices, in the payment's currency."""
+        mine = {invoice.doc_entry for invoice in self.invoices}
+        return sum(
+            (a.amount for a in payment.allocations if a.invoice_doc_entry in mine), Decimal(0)
+        )
 
 
 class MixedCurrencies(InvalidValue):

@@ -12,6 +12,7 @@ import msgspec
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.incoming_payment import IncomingPayment
 from kiosk.domain.invoice_record import InvoiceRecord
+from kiosk.domain.payment_reference import is_valid_reference
 from kiosk.sap_b1 import payloads
 from kiosk.sap_b1.config import ServiceLayerConfig
 from kiosk.sap_b1.paging import iterate_pages, page_decoder, query_string
@@ -82,6 +83,26 @@ class ServiceLayerClient:
         response = self.session.request("GET", url, action=action)
         rows = self.session.json(response, action).get("value", [])
         return int(rows[0][key]) if rows else 0
+
+    def highest_payment_reference(self, prefix: str) -> str | None:
+        """The highest kiosk reference starting with `prefix` an incoming payment quotes.
+
+        Read from the highest reference down; other text there that starts with the same
+        digits (a bank's own reference, typed in by hand) is passed over.
+        """
+        field = payloads.PAYMENT_REFERENCE
+        options = {
+            "$select": field,
+            "$filter": payloads.reference_starts_with(prefix),
+            "$orderby": f"{field} desc",
+        }
+        action = "read the highest payment reference"
+        for page in self._pages(payloads.INCOMING_PAYMENTS, options, action):
+            for row in page:
+                reference = "".join(str(row.get(field) or "").split())
+                if is_valid_reference(reference):
+                    return reference
+        return None
 
     def incoming_payments_after(self, doc_entry: int) -> Iterator[list[IncomingPayment]]:
         """Pages of payments newer than a DocEntry (SAP's payments carry no UpdateDate)."""

@@ -38,6 +38,7 @@ PAYMENT_FIELDS = (
     "DocEntry", "DocNum", "CardCode", "DocDate", "DocCurrency", "CashSum", "TransferSum",
     "TransferReference", "Cancelled", "PaymentInvoices",
 )  # fmt: skip
+PAYMENT_REFERENCE = "TransferReference"  # what the payer quoted: a kiosk reference, if any
 CUSTOMERS_ONLY = "CardType eq 'cCustomer'"
 ORDER_BY_KEY = {INVOICES: "DocEntry", BUSINESS_PARTNERS: "CardCode", INCOMING_PAYMENTS: "DocEntry"}
 INVOICE_OBJECT_TYPE = "13"
@@ -65,6 +66,10 @@ def updated_since(day: date) -> str:
 
 def entry_above(doc_entry: int) -> str:
     return f"DocEntry gt {int(doc_entry)}"
+
+
+def reference_starts_with(prefix: str) -> str:
+    return f"startswith({PAYMENT_REFERENCE},{quoted(prefix)})"
 
 
 def entry_is_one_of(doc_entries: list[int]) -> str:
@@ -244,7 +249,7 @@ def payment_from_payload(payload: Payload, *, local_currency: str) -> IncomingPa
         amount=Money(
             decimal(payload.get("CashSum")) + decimal(payload.get("TransferSum")), currency
         ),
-        reference=_text(payload.get("TransferReference")),
+        reference=_text(payload.get(PAYMENT_REFERENCE)),
         cancelled=payload.get("Cancelled") == YES,
         allocations=tuple(
             PaymentAllocation(int(line["DocEntry"]), decimal(line.get("SumApplied")))

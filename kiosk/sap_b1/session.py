@@ -190,6 +190,20 @@ class ServiceLayerSession:
                 self._login()
 
     def _login(self) -> None:
+        blank = [
+            name
+            for name, value in (
+                ("sap.company_db", self.config.company_db),
+                ("sap.username", self.config.username),
+                ("sap.password", self.config.password),
+            )
+            if not value
+        ]
+        if blank:
+            raise ExternalRejected(
+                f"cannot log in to SAP at {self.root}: {', '.join(blank)} not set",
+                code="not-configured",
+            )
         credentials = {
             "CompanyDB": self.config.company_db,
             "UserName": self.config.username,

@@ -20,6 +20,7 @@ from kiosk.domain.delivery import (
     OutgoingEmail,
 )
 from kiosk.domain.display_formats import format_date, format_money
+from kiosk.domain.email_address import InvalidEmailAddress, normalize_email
 from kiosk.domain.errors import InvalidValue
 from kiosk.domain.invoice import Invoice
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
@@ -47,12 +48,22 @@ class NoEmailOnFile(InvalidValue):
 
 
 @dataclass(frozen=True)
+class EmailDestination:
+    """Where a customer's invoices are e-mailed; `from_sap` when it is the contact address SAP
+    holds rather than a billing address the customer registered (so the kiosk asks first)."""
+
+    address: str
+    from_sap: bool
+
+
+@dataclass(frozen=True)
 class DeliveryOptions:
     language: str
     seller: str
     auto_printer: str | None  # print new invoices here; None: list them for the clerk
     without_preference: DeliveryChannel | None = DeliveryChannel.PAPER
     record_in_sap: bool = False
+    use_sap_email: bool = False  # without a billing address, offer the e-mail SAP holds
 
 
 @dataclass
@@ -94,9 +105,26 @@ class DeliveryService:
     # --- on request --------------------------------------------------------------------------
 
     def email(self, invoice: Invoice, *, to: str | None, requested_by: str) -> Delivery:
-        """E-mail an invoice now (to the address on the customer's preference by default)."""
-        address = to or self._preference_email(invoice)
+        """E-mail an invoice now (by default to `email_destination` of its customer)."""
+        address = to or self.email_destination(invoice.customer_code).address
         return self._request(invoice, DeliveryChannel.EMAIL, address, requested_by)
+
+    def email_destination(self, customer_code: str) -> EmailDestination:
+        """The billing address of the customer's preference, else (where the store allows it)
+        the contact e-mail SAP holds, checked for form; NoEmailOnFile when there is neither."""
+        preference = self._invoices.billing_preference(customer_code)
+        if preference is not None and preference.email:
+            return EmailDestination(preference.email, from_sap=False)
+        customer = self._invoices.customer(customer_code) if self._options.use_sap_email else None
+        if customer is not None and customer.email:
+            try:
+                return EmailDestination(normalize_email(customer.email), from_sap=True)
+            except InvalidEmailAddress:
+                logger.info("customer %s: SAP's e-mail is not one we can send to", customer_code)
+        raise NoEmailOnFile(
+            f"customer {customer_code} has no billing e-mail address: "
+            "give one (--to) or register a preference"
+        )
 
     def print(self, invoice: Invoice, *, printer: str | None, requested_by: str) -> Delivery:
         """Print an invoice now on a named printer, or the configured or default one."""
@@ -267,15 +295,6 @@ class DeliveryService:
             if invoice.doc_entry == delivery.doc_entry:
                 return invoice
         raise ExternalRejected(f"invoice {delivery.doc_num} is no longer in the cache", code="gone")
-
-    def _preference_email(self, invoice: Invoice) -> str:
-        preference = self._invoices.billing_preference(invoice.customer_code)
-        if preference is None or not preference.email:
-            raise NoEmailOnFile(
-                f"customer {invoice.customer_code} has no billing e-mail address: "
-                "give one (--to) or register a preference"
-            )
-        return preference.email
 
     def _channels_for(self, invoice: Invoice) -> list[tuple[DeliveryChannel, str]]:
         preference = self._invoices.billing_preference(invoice.customer_code)

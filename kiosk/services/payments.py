@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from kiosk.domain.errors import NotFound
 from kiosk.domain.invoice import Invoice
-from kiosk.domain.payment_reference import make_reference
+from kiosk.domain.payment_reference import make_reference, reference_prefix
 from kiosk.domain.payment_request import PaymentRequest, requested_invoices
 from kiosk.services.ports import (
     Clock,
@@ -19,7 +19,11 @@ from kiosk.services.ports import (
 
 
 class PaymentService:
-    """Creates payment requests from cached invoices and gives their QR codes."""
+    """Creates payment requests from cached invoices and gives their QR codes.
+
+    References carry `kiosk_number`, one for each kiosk or counter of the company, so no two
+    of them hand out the same reference.
+    """
 
     def __init__(
         self,
@@ -28,7 +32,11 @@ class PaymentService:
         qr_builder: PaymentQrBuilder,
         qr_encoder: QrEncoder,
         clock: Clock,
+        *,
+        kiosk_number: int = 1,
     ) -> None:
+        reference_prefix(kiosk_number)  # refuses a number no reference can carry
+        self.kiosk_number = kiosk_number
         self._invoices = invoices
         self._requests = requests
         self._qr_builder = qr_builder
@@ -53,7 +61,9 @@ class PaymentService:
             if existing.invoices == chosen:
                 return existing
         request = PaymentRequest(
-            reference=make_reference(self._requests.next_request_number()),
+            reference=make_reference(
+                self.kiosk_number, self._requests.next_request_number(self.kiosk_number)
+            ),
             customer_code=invoices[0].customer_code,
             customer_name=invoices[0].customer_name,
             invoices=chosen,

@@ -164,6 +164,10 @@ class SapGateway(Protocol):
 
     def latest_payment_entry(self) -> int: ...
 
+    def highest_payment_reference(self, prefix: str) -> str | None:
+        """The highest valid kiosk reference starting with `prefix` a payment quotes, if any."""
+        ...
+
     def business_partner(self, card_code: str) -> Pulled[SapCustomer]: ...
 
     def set_billing_preference(
@@ -304,7 +308,17 @@ class PaymentRequestStore(Protocol):
 
     def add_payment_request(self, request: PaymentRequest) -> PaymentRequest: ...
 
-    def next_request_number(self) -> int: ...
+    def next_request_number(self, kiosk_number: int) -> int:
+        """The next sequence for this kiosk: above its own requests and its reference mark."""
+        ...
+
+    def reference_mark(self, kiosk_number: int) -> int | None:
+        """The highest sequence of this kiosk seen quoted in SAP; None until SAP was asked."""
+        ...
+
+    def raise_reference_mark(self, kiosk_number: int, sequence: int) -> None:
+        """Remember that SAP has seen this kiosk's sequence (the mark never goes down)."""
+        ...
 
     def payment_request(self, reference: str) -> PaymentRequest | None: ...
 

@@ -24,7 +24,8 @@ from typing import TypeVar
 
 from kiosk.domain.incoming_payment import IncomingPayment
 from kiosk.domain.invoice_record import InvoiceRecord
-from kiosk.domain.payment_reference import is_valid_reference
+from kiosk.domain.payment_reference import is_valid_reference, kiosk_sequence, reference_prefix
+from kiosk.domain.payment_request import RequestState
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.outbox import Due, OutboxPusher, PushReport
 from kiosk.services.ports import (
@@ -79,6 +80,7 @@ class SyncReport:
     stored: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ENTITIES, 0))
     refreshed_by_payments: int = 0
     settled_requests: int = 0
+    mismatched_requests: int = 0  # quoted a request's reference, but not its customer or amount
     push: PushReport = field(default_factory=PushReport)
     pending: int = 0
     parked: int = 0
@@ -99,6 +101,7 @@ class SyncService:
         clock: Clock,
         *,
         requests: PaymentRequestStore | None = None,
+        kiosk_number: int = 1,
         overlap: timedelta = timedelta(days=1),
     ) -> None:
         self._gateway = gateway
@@ -109,6 +112,7 @@ class SyncService:
         self._clock = clock
         self._overlap = overlap
         self._requests = requests
+        self._kiosk_number = kiosk_number
         self._pusher = OutboxPusher(outbox, gateway, clock)
 
     def run_once(
@@ -147,6 +151,7 @@ class SyncService:
         seen_pass = int(time.time()) if full else None
         self._pull_customers(report, seen_pass, progress)
         payments_after = self._payments_start()
+        self._learn_reference_mark(ask_again=full)
         balances_before = self._cache.open_balances() if full else {}
         counts_before = self._cache.invoice_counts() if full else {}
         sap_side = self._pull_invoices(report, seen_pass, progress)
@@ -262,17 +267,39 @@ class SyncService:
         self._cursors.save_cursor(replace(cursor, last_key=mark))
         return mark
 
+    def _learn_reference_mark(self, *, ask_again: bool) -> None:
+        """Ask SAP (once, or in a full pass) how far this kiosk's payment references have got.
+
+        Asked after the payments mark is taken, so every payment before it is in SAP's answer
+        and every one after it is read by this pass; and before invoices are stored, so a cache
+        cannot hand out a reference until it knows where its numbering stands.
+        """
+        if self._requests is None:
+            return
+        if not ask_again and self._requests.reference_mark(self._kiosk_number) is not None:
+            return
+        quoted = self._gateway.highest_payment_reference(reference_prefix(self._kiosk_number))
+        sequence = kiosk_sequence(quoted, self._kiosk_number) if quoted else None
+        self._requests.raise_reference_mark(self._kiosk_number, sequence or 0)
+
     def _pull_payments(self, report: SyncReport, after: int) -> None:
         """New payments change what invoices owe even when SAP leaves their UpdateDate alone."""
         cursor = self._cursor(PAYMENTS)
         last_key = after
         paid: set[int] = set()
+        highest_sequence = 0
         for page in self._gateway.incoming_payments_after(after):
             report.pulled[PAYMENTS] += len(page)
             for payment in page:
                 last_key = max(last_key, payment.doc_entry)
                 paid.update(payment.invoice_doc_entries)
+                quoted = kiosk_sequence(payment.reference or "", self._kiosk_number)
+                highest_sequence = max(highest_sequence, quoted or 0)
                 self._settle_request(payment, report)
+        if highest_sequence and self._requests is not None:
+            # Even a cancelled payment or a stray one shows SAP has seen the reference: a
+            # rebuilt cache must never hand it out again.
+            self._requests.raise_reference_mark(self._kiosk_number, highest_sequence)
         if paid:
             with self._cache.invoice_writer(None, bulk=False) as writer:
                 for invoices in self._gateway.invoices_by_entries(sorted(paid)):
@@ -280,9 +307,25 @@ class SyncService:
         self._finish(cursor, None, last_key)
 
     def _settle_request(self, payment: IncomingPayment, report: SyncReport) -> None:
-        """A payment quoting a kiosk reference settles that payment request."""
+        """A payment quoting a kiosk reference settles that request, if it is really for it."""
         reference = "".join((payment.reference or "").split())
         if self._requests is None or payment.cancelled or not is_valid_reference(reference):
+            return
+        request = self._requests.payment_request(reference)
+        if request is None or request.state is not RequestState.OPEN:
+            return
+        if not request.is_paid_by(payment):
+            report.mismatched_requests += 1
+            logger.warning(
+                "payment %s quotes the reference of payment request %s but does not match its"
+                " customer, amount or invoices (customer %s, %s applied to its invoices, %s"
+                " asked): left open",
+                payment.doc_num,
+                reference,
+                payment.customer_code,
+                request.applied_by(payment),
+                request.total.amount,
+            )
             return
         if self._requests.settle_payment_request(reference, payment.doc_entry):
             report.settled_requests += 1

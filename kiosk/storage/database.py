@@ -18,13 +18,22 @@ from kiosk.storage.sqlite_writer_process import WriterProcessFailed
 logger = logging.getLogger(__name__)
 
 
-def create_database_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and its folder made."""
+def create_database_engine(
+    url: str, *, busy_timeout_ms: int = 5000, make_folder: bool = True
+) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and its folder made
+    (or, with `make_folder` False, a missing folder refused: a mistyped path would otherwise
+    start an empty cache)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         folder = Path(parsed.database).expanduser().parent
+        if not make_folder and not folder.is_dir():
+            raise ExternalRejected(
+                f"the database folder {folder} does not exist: create it, or correct database.url",
+                code="no-database-folder",
+            )
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:

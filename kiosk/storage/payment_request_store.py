@@ -8,13 +8,21 @@ from typing import cast
 from sqlalchemy import Engine, Table, func, insert, select, update
 
 from kiosk.domain.money import Money
+from kiosk.domain.payment_reference import SEQUENCE_DIGITS
 from kiosk.domain.payment_request import PaymentRequest, RequestedInvoice, RequestState
 from kiosk.storage.database import unavailable_on_driver_error
 from kiosk.storage.scaled_decimal import from_scaled, to_scaled
-from kiosk.storage.tables import PaymentRequestInvoiceRow, PaymentRequestRow
+from kiosk.storage.tables import (
+    PaymentReferenceMarkRow,
+    PaymentRequestInvoiceRow,
+    PaymentRequestRow,
+)
 
 requests_table = cast(Table, PaymentRequestRow.__table__)
 request_invoices = cast(Table, PaymentRequestInvoiceRow.__table__)
+reference_marks = cast(Table, PaymentReferenceMarkRow.__table__)
+# The number column holds a reference's body: the kiosk number, then its six-digit sequence.
+_PER_KIOSK = 10**SEQUENCE_DIGITS
 
 
 class SqlPaymentRequestStore:
@@ -23,10 +31,41 @@ class SqlPaymentRequestStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def next_request_number(self) -> int:
+    def next_request_number(self, kiosk_number: int) -> int:
+        """The next sequence for this kiosk: above its own requests and its reference mark."""
+        first = kiosk_number * _PER_KIOSK
+        highest_here = select(func.max(requests_table.c.number)).where(
+            requests_table.c.number.between(first, first + _PER_KIOSK - 1)
+        )
         with unavailable_on_driver_error(self._engine), self._engine.connect() as connection:
-            highest = connection.execute(select(func.max(requests_table.c.number))).scalar()
-        return int(highest or 0) + 1
+            highest = connection.execute(highest_here).scalar()
+        used = 0 if highest is None else int(highest) - first
+        return max(used, self.reference_mark(kiosk_number) or 0) + 1
+
+    def reference_mark(self, kiosk_number: int) -> int | None:
+        query = select(reference_marks.c.highest_sequence).where(
+            reference_marks.c.kiosk_number == kiosk_number
+        )
+        with unavailable_on_driver_error(self._engine), self._engine.connect() as connection:
+            mark = connection.execute(query).scalar()
+        return None if mark is None else int(mark)
+
+    def raise_reference_mark(self, kiosk_number: int, sequence: int) -> None:
+        """Remember that SAP has seen this kiosk's sequence; a lower one changes nothing."""
+        mark = reference_marks.c.kiosk_number == kiosk_number
+        with unavailable_on_driver_error(self._engine), self._engine.begin() as connection:
+            raised = connection.execute(
+                update(reference_marks)
+                .where(mark, reference_marks.c.highest_sequence < sequence)
+                .values(highest_sequence=sequence)
+            )
+            known = select(reference_marks.c.kiosk_number).where(mark)
+            if not raised.rowcount and connection.execute(known).first() is None:
+                connection.execute(
+                    insert(reference_marks).values(
+                        kiosk_number=kiosk_number, highest_sequence=sequence
+                    )
+                )
 
     def add_payment_request(self, request: PaymentRequest) -> PaymentRequest:
         with unavailable_on_driver_error(self._engine), self._engine.begin() as connection:

@@ -240,6 +240,19 @@ class PaymentRequestInvoiceRow(Base):
     amount: Mapped[int] = millionths()
 
 
+class PaymentReferenceMarkRow(Base):
+    """The highest sequence of a kiosk number SAP's payments were seen quoting.
+
+    A rebuilt cache has no requests, but SAP remembers what was paid: the next sequence starts
+    above this mark, so a reference already paid is never handed out again.
+    """
+
+    __tablename__ = "payment_reference_marks"
+
+    kiosk_number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    highest_sequence: Mapped[int] = mapped_column(Integer)
+
+
 class DeliveryRow(Base):
     """One delivery of an invoice by e-mail or on paper; automatic ones happen once per channel."""
 

@@ -10,7 +10,7 @@ from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
 from kiosk.domain.email_address import masked_email
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.payment_request import PaymentRequest
-from kiosk.services.delivery import DeliveryService
+from kiosk.services.delivery import DeliveryService, EmailDestination
 from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.payments import PaymentService
 from kiosk.services.ports import Printer, QrCode
@@ -50,8 +50,12 @@ class CustomerActions:
     def print(self, invoices: list[Invoice]) -> list[Delivery]:
         return [self.delivery.print(i, printer=None, requested_by=REQUESTED_BY) for i in invoices]
 
-    def email(self, invoices: list[Invoice]) -> list[Delivery]:
-        return [self.delivery.email(i, to=None, requested_by=REQUESTED_BY) for i in invoices]
+    def email_destination(self, invoices: list[Invoice]) -> EmailDestination:
+        """Where the invoices would go; NoEmailOnFile when the kiosk has nowhere to send them."""
+        return self.delivery.email_destination(invoices[0].customer_code)
+
+    def email(self, invoices: list[Invoice], *, to: str | None = None) -> list[Delivery]:
+        return [self.delivery.email(i, to=to, requested_by=REQUESTED_BY) for i in invoices]
 
 
 def outcome_lines(deliveries: list[Delivery], texts: Texts) -> list[str]:

@@ -8,18 +8,20 @@ from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.domain.delivery import Delivery
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.payment_request import PaymentRequest
 from kiosk.domain.staff import StaffSession
 from kiosk.services.customer_identification import IdentifiedCustomer
+from kiosk.services.delivery import EmailDestination
 from kiosk.services.ports import Clock, QrCode
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.customer_actions import CustomerActions, outcome_lines
 from kiosk.ui.notices import notice_for
 from kiosk.ui.screens.done_screen import DoneScreen
+from kiosk.ui.screens.email_offer_screen import EmailOfferScreen
 from kiosk.ui.screens.identify_screen import IdentifyScreen
 from kiosk.ui.screens.invoice_detail_screen import InvoiceDetailScreen
 from kiosk.ui.screens.invoice_list_screen import InvoiceListScreen
@@ -56,6 +58,9 @@ QPushButton[primary="true"]:disabled { color: white; background: #AEBBC8; }
 QLabel#preparing { font-size: 26px; color: #0B5394; padding: 12px; }
 QLineEdit { min-height: 64px; font-size: 30px; padding: 0 12px; }
 QScrollBar:vertical { width: 40px; }
+QListWidget::item { padding: 8px 0; border-bottom: 1px solid #9AA5B1; }
+QTableView[invoices="true"]::item { padding: 0 8px; }
+QListWidget::item:selected { color: white; background: #0B5394; }
 """
 
 
@@ -88,13 +93,12 @@ class KioskWindow(QMainWindow):
         self.detail = InvoiceDetailScreen()
         self.payment = PaymentScreen()
         self.done = DoneScreen()
+        self.email_offer = EmailOfferScreen()
         self.staff_login = StaffLoginScreen(staff, runner) if staff else None
         self.staff = StaffScreen(staff, runner) if staff else None
         self._driver: SyncDriver | None = None
         self.stack = QStackedWidget()
-        for widget in (
-            self.welcome, self.identify, self.invoices, self.detail, self.payment, self.done
-        ):  # fmt: skip
+        for widget in (self.welcome, *self._forgetting_screens()):
             self.stack.addWidget(widget)
         if self.staff_login and self.staff:
             self.stack.addWidget(self.staff_login)
@@ -115,6 +119,11 @@ class KioskWindow(QMainWindow):
         layout.addWidget(self.offline)
         layout.addWidget(self.stack)
         self.setCentralWidget(central)
+        # The window keeps the screen's size: what a screen's content would need beyond it is
+        # that screen's to wrap or elide, never the window's to grow (past the screen's edge).
+        window_layout = self.layout()
+        assert window_layout is not None
+        window_layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.setStyleSheet(STYLE)
         self.setWindowTitle(company)
 
@@ -127,9 +136,17 @@ class KioskWindow(QMainWindow):
         self.detail.action_requested.connect(self._act)
         self.payment.slip_requested.connect(self._print_slip)
         self.detail.back_requested.connect(self._back_to_invoices)
+        self.payment.back_requested.connect(self._back_to_invoices)
+        self.done.back_requested.connect(self._back_from_outcome)
+        self.email_offer.back_requested.connect(self._back_from_outcome)
+        self.email_offer.accepted.connect(
+            lambda: self._send_email(self._offered, to=self.email_offer.address)
+        )
+        self._offered: list[Invoice] = []
         for screen in (self.payment, self.done):
-            screen.back_requested.connect(self._back_to_invoices)
             screen.finished.connect(self.reset)
+        self._outcome_from: QWidget = self.invoices
+        """The screen a print, e-mail or slip was asked from: the outcome's way back."""
 
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
@@ -184,8 +201,9 @@ class KioskWindow(QMainWindow):
     def reset(self) -> None:
         """Back to the welcome screen, forgetting everything the customer entered or saw."""
         self.idle.stop()
-        for screen in (self.identify, self.invoices, self.detail, self.payment, self.done):
+        for screen in self._forgetting_screens():
             screen.clear()
+        self._outcome_from = self.invoices
         if self.staff_login and self.staff:  # leaving staff mode logs out
             self.staff_login.clear()
             self.staff.clear()
@@ -209,6 +227,7 @@ class KioskWindow(QMainWindow):
         actions = self._actions
         if actions is None or not invoices:
             return
+        self._outcome_from = self.stack.currentWidget() or self.invoices
         self.invoices.set_busy(True)
         if action == "view":
             invoice, language = invoices[0], self.texts.language
@@ -219,15 +238,41 @@ class KioskWindow(QMainWindow):
             )
         elif action == "pay":
             self._runner.run(lambda: actions.pay(invoices), self._show_payment, self._action_failed)
+        elif action == "email":
+            self._runner.run(
+                lambda: actions.email_destination(invoices),
+                lambda destination: self._email_to(destination, invoices),
+                self._action_failed,
+            )
         else:
-            work = actions.print if action == "print" else actions.email
-            self._runner.run(lambda: work(invoices), self._show_outcome, self._action_failed)
+            self._runner.run(
+                lambda: actions.print(invoices), self._show_outcome, self._action_failed
+            )
+
+    def _email_to(self, destination: EmailDestination, invoices: list[Invoice]) -> None:
+        """Send to the address on file; the one SAP holds only once the customer agrees."""
+        if not destination.from_sap:
+            self._send_email(invoices, to=None)
+            return
+        self.invoices.set_busy(False)
+        self._offered = invoices
+        self.email_offer.offer(destination.address)
+        self.stack.setCurrentWidget(self.email_offer)
+
+    def _send_email(self, invoices: list[Invoice], *, to: str | None) -> None:
+        actions = self._actions
+        if actions is None:
+            return
+        self._runner.run(
+            lambda: actions.email(invoices, to=to), self._show_outcome, self._action_failed
+        )
 
     def _print_slip(self, reference: str) -> None:
         actions, language = self._actions, self.texts.language
         if actions is None or not reference:
             return
         self.payment.print_slip.setEnabled(False)
+        self._outcome_from = self.payment
         self._runner.run(
             lambda: (reference, actions.print_slip(reference, language)),
             self._slip_printed,
@@ -246,7 +291,8 @@ class KioskWindow(QMainWindow):
         self._show_lines([self.texts["slip_failed"]])
 
     def _show_lines(self, lines: list[str]) -> None:
-        self.done.show_outcome(lines)
+        back = {self.payment: "back_to_payment", self.detail: "back_to_invoice"}
+        self.done.show_outcome(lines, back_key=back.get(self._outcome_from, "back_to_invoices"))
         self.stack.setCurrentWidget(self.done)
 
     def _show_detail(self, result: tuple[Invoice, list[QImage]]) -> None:
@@ -287,8 +333,24 @@ class KioskWindow(QMainWindow):
     def _back_to_invoices(self) -> None:
         self.stack.setCurrentWidget(self.invoices)
 
+    def _back_from_outcome(self) -> None:
+        """Back to the screen the customer was on: the QR after a slip, the invoice, the list."""
+        self.stack.setCurrentWidget(self._outcome_from)
+        self.idle.start()
+
+    def _forgetting_screens(
+        self,
+    ) -> tuple[
+        IdentifyScreen, InvoiceListScreen, InvoiceDetailScreen, PaymentScreen, DoneScreen,
+        EmailOfferScreen,
+    ]:  # fmt: skip
+        """The screens that show what a customer entered or saw, cleared when they leave."""
+        return (
+            self.identify, self.invoices, self.detail, self.payment, self.done, self.email_offer
+        )  # fmt: skip
+
     def _screens(self) -> tuple[Screen, ...]:
-        return (self.welcome, self.identify, self.invoices, self.detail, self.payment, self.done)
+        return (self.welcome, *self._forgetting_screens())
 
     def _toggle_language(self) -> None:
         self.texts = Texts("en" if self.texts.language == "es" else "es")

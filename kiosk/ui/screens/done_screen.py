@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.ui.texts import Texts
 from kiosk.ui.widgets.touch_button import TouchButton
@@ -11,7 +11,7 @@ from kiosk.ui.widgets.touch_button import TouchButton
 
 class DoneScreen(QWidget):
     back_requested = Signal()
-    """Back to the invoice list."""
+    """Back to where the customer asked for it (the invoice list, an invoice, the payment)."""
     finished = Signal()
     """The customer is done."""
 
@@ -26,21 +26,31 @@ class DoneScreen(QWidget):
         self.back.clicked.connect(self.back_requested)
         self.done = TouchButton("", primary=True)
         self.done.clicked.connect(self.finished)
+        self._texts: Texts | None = None
+        self._back_key = "back_to_invoices"
         buttons = QHBoxLayout()
         buttons.addWidget(self.back)
         buttons.addWidget(self.done, 2)
         layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
+        # One line per invoice can be more than the screen holds: they scroll, the buttons stay.
+        outcome = QScrollArea()
+        outcome.setFrameShape(QFrame.Shape.NoFrame)
+        outcome.setWidgetResizable(True)
+        outcome.setWidget(self.message)  # centred in the space while it is short
+        layout.addWidget(outcome, 1)
         layout.addLayout(buttons)
 
-    def show_outcome(self, lines: list[str]) -> None:
+    def show_outcome(self, lines: list[str], *, back_key: str = "back_to_invoices") -> None:
+        """Say what happened; `back_key` names the way back (its text in the catalogue)."""
         self.message.setText("\n".join(lines))
+        self._back_key = back_key
+        if self._texts is not None:
+            self.retranslate(self._texts)
 
     def clear(self) -> None:
         self.message.clear()
 
     def retranslate(self, texts: Texts) -> None:
-        self.back.setText(texts["back_to_invoices"])
+        self._texts = texts
+        self.back.setText(texts[self._back_key])
         self.done.setText(texts["finish"])

@@ -32,6 +32,7 @@ class InvoiceListScreen(QWidget):
         self._today = date.today()
         self.greeting = QLabel()
         self.greeting.setObjectName("greeting")
+        self.greeting.setWordWrap(True)  # a long customer name takes two lines, not more width
         self.open_table = invoice_table()
         self.open_table.setObjectName("open")
         self.history_table = invoice_table()

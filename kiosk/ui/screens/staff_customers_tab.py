@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QRadioButton,
+    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -33,8 +34,21 @@ from kiosk.ui.staff_services import StaffServices
 from kiosk.ui.texts import Texts
 from kiosk.ui.widgets.invoice_table import fill_invoice_table, invoice_table, selected_rows
 from kiosk.ui.widgets.touch_button import TouchButton
+from kiosk.ui.widgets.wrapping_row_layout import WrappingRowLayout
 
 TYPING_PAUSE_MS = 250
+HISTORY_MIN_HEIGHT = 88  # two changes; more scroll
+CUSTOMER_PANEL_MIN_WIDTH = 600
+"""However far the splitter goes: a long name wraps on a few lines, the whole form below it."""
+
+
+def _wrapping_list() -> QListWidget:
+    """A list whose long entries (a name, an e-mail address) wrap rather than scroll sideways."""
+    entries = QListWidget()
+    entries.setWordWrap(True)
+    entries.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    entries.setResizeMode(QListWidget.ResizeMode.Adjust)  # re-wrap when it narrows
+    return entries
 
 
 class StaffCustomersTab(QWidget):
@@ -50,7 +64,7 @@ class StaffCustomersTab(QWidget):
         self.customer: Customer | None = None
         self.search = QLineEdit()
         self.search.setObjectName("customer_search")
-        self.results = QListWidget()
+        self.results = _wrapping_list()
         self.results.itemClicked.connect(self._choose)
         self._typing = QTimer(self)
         self._typing.setSingleShot(True)
@@ -58,10 +72,13 @@ class StaffCustomersTab(QWidget):
         self._typing.timeout.connect(self._find)
         self.search.textChanged.connect(lambda _text: self._typing.start())
 
+        # A long name or several currencies wrap rather than widen the panel past the window.
         self.chosen = QLabel()
         self.chosen.setObjectName("greeting")
+        self.chosen.setWordWrap(True)
         self.balance = QLabel()
         self.balance.setObjectName("balance")
+        self.balance.setWordWrap(True)
         self.invoices = invoice_table()
         self.invoices.setObjectName("customer_invoices")
         self.invoices.itemSelectionChanged.connect(self._invoice_selection_changed)
@@ -90,16 +107,19 @@ class StaffCustomersTab(QWidget):
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
-        self.history = QListWidget()
+        self.history = _wrapping_list()
+        self.history.setMinimumHeight(HISTORY_MIN_HEIGHT)  # less than its scroll bar would ask
 
-        left = QVBoxLayout()
+        left_panel = QWidget()
+        left = QVBoxLayout(left_panel)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(self.search)
         left.addWidget(self.results, 1)
         invoices_page = QWidget()
         invoices_layout = QVBoxLayout(invoices_page)
         invoices_layout.addWidget(self.balance)
         invoices_layout.addWidget(self.invoices, 1)
-        buttons = QHBoxLayout()
+        buttons = WrappingRowLayout()  # one above the other when the panel is narrow
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.email_button)
         invoices_layout.addLayout(buttons)
@@ -112,12 +132,22 @@ class StaffCustomersTab(QWidget):
         self.pages = QTabWidget()
         self.pages.addTab(invoices_page, "")
         self.pages.addTab(preference_page, "")
-        right = QVBoxLayout()
+        right_panel = QWidget()
+        right_panel.setMinimumWidth(CUSTOMER_PANEL_MIN_WIDTH)
+        right = QVBoxLayout(right_panel)
+        right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.chosen)
         right.addWidget(self.pages, 1)
+        # The clerk can give the list or the customer more room; neither can be squeezed away.
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left_panel)
+        self.splitter.addWidget(right_panel)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([1000, 2000])  # a third and two thirds, whatever the width
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 1)
-        layout.addLayout(right, 2)
+        layout.addWidget(self.splitter)
         self._show_form(False)
 
     def retranslate(self, texts: Texts) -> None:

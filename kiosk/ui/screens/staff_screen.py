@@ -24,6 +24,7 @@ class StaffScreen(QWidget):
         self.session: StaffSession | None = None
         self.who = QLabel()
         self.who.setObjectName("greeting")
+        self.who.setWordWrap(True)
         self.logout = TouchButton("")
         self.logout.setMinimumWidth(240)
         self.logout.clicked.connect(self.logout_requested)

@@ -39,8 +39,10 @@ class StaffSyncTab(QWidget):
         self.session: StaffSession | None = None
         self.entries: list[OutboxEntry] = []
         self.status = QLabel()
+        self.status.setWordWrap(True)
         self.last_pulls = QLabel()
         self.last_pulls.setObjectName("last_pulls")
+        self.last_pulls.setWordWrap(True)  # one line per entity would not fit: it wraps
         self.sync_now = TouchButton("", primary=True)
         self.sync_now.clicked.connect(self.sync_requested)
         self.table = QTableWidget(0, 5)
@@ -48,6 +50,8 @@ class StaffSyncTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        # A long message wraps in its cell, the row as high as it needs: all of it in view.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # SAP's message

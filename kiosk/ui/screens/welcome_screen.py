@@ -37,6 +37,7 @@ class WelcomeScreen(QWidget):
         self.company = QLabel(company)
         self.company.setObjectName("company")
         self.company.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.company.setWordWrap(True)
         self.company.installEventFilter(self)
         self._taps: list[float] = []
         self.demo = QLabel()

@@ -23,10 +23,12 @@ def invoice_table() -> QTableWidget:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(64)  # rows a finger can hit
+    table.setProperty("invoices", True)  # the style sheet spaces its cells apart
+    # Every column as wide as its header and cells need, never cut short: the amount no wider
+    # than the largest one, the status taking what is left; narrower than that, it scrolls.
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    for column in range(AMOUNT_COLUMN):  # number and dates never cut short
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
     return table
 
 
@@ -35,6 +37,9 @@ def fill_invoice_table(
 ) -> None:
     """Show the invoices in the table, in the reader's language, with status as of today."""
     table.setHorizontalHeaderLabels([texts[key] for key in HEADERS])
+    amount_header = table.horizontalHeaderItem(AMOUNT_COLUMN)
+    if amount_header is not None:  # over its amounts, right-aligned as they are
+        amount_header.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     table.setRowCount(len(invoices))
     for row, invoice in enumerate(invoices):
         cells = [

@@ -24,8 +24,10 @@ class OnScreenKeys(QWidget):
         self.target: QLineEdit | None = None
         grid = QGridLayout(self)
         grid.setSpacing(6)
+        # Flush with the fields above: the identify screen needs every pixel of 800 in height.
+        grid.setContentsMargins(0, 0, 0, 0)
         for index, key in enumerate(keys):
-            button = TouchButton(key)
+            button = TouchButton(key.replace("&", "&&"))  # a lone & would mark a shortcut
             button.setObjectName(f"key-{key}")
             button.clicked.connect(lambda _checked=False, k=key: self.press(k))
             grid.addWidget(button, index // columns, index % columns)

@@ -148,7 +148,8 @@ def test_bad_settings_stop_with_one_line(capsys, monkeypatch):
 
 def test_unusable_database_is_one_line(capsys, monkeypatch, tmp_path: Path):
     (tmp_path / "blocked").write_text("")
-    monkeypatch.setenv("KIOSK_DATABASE__URL", f"sqlite:///{tmp_path}/blocked/sub/cache.sqlite3")
+    monkeypatch.delenv("KIOSK_DATABASE__URL")  # only the default location's folder is made
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "blocked" / "sub"))
 
     code, _, err = run(capsys, "invoices", "show", "1")
 

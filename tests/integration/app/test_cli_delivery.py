@@ -63,3 +63,19 @@ def test_doctor_checks_the_mail_server_and_the_printer(configured, capsys, monke
     monkeypatch.setenv("KIOSK_PRINTING__PRINTER", "Nope")
     assert main(["doctor"]) == 1
     assert "FAIL  printer   printer 'Nope' not found" in capsys.readouterr().out
+
+
+def test_where_the_store_allows_it_the_email_sap_holds_is_used(configured, capsys, monkeypatch):
+    mail_server, _queue = configured
+    store = open_store(load_settings(None).database)
+    store.upsert_customers([make_customer("C001", email="Compras@Cliente.MX")])
+    assert main(["invoices", "email", "5001"]) == 1  # off by default: SAP's contact is not asked
+    assert "has no billing e-mail address" in capsys.readouterr().err
+
+    monkeypatch.setenv("KIOSK_DELIVERY__USE_SAP_EMAIL", "true")
+    assert main(["invoices", "email", "5001"]) == 0
+    assert "invoice 5001 e-mailed to Compras@cliente.mx" in capsys.readouterr().out
+    store.upsert_customers([make_customer("C001", email="compras en cliente.mx")])
+    assert main(["invoices", "email", "5001"]) == 1  # not an address: still nowhere to send
+    assert "has no billing e-mail address" in capsys.readouterr().err
+    assert [m["To"] for m in mail_server.received] == ["Compras@cliente.mx"]

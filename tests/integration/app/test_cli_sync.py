@@ -7,6 +7,7 @@ import os
 import pty
 import select
 import sys
+from decimal import Decimal
 
 import pytest
 
@@ -56,6 +57,33 @@ def test_sync_prints_what_it_did(sap, capsys):
     assert record["delivery"]["queued_emails"] == 0  # nothing new: nothing delivered twice
     code, out, _ = run(capsys, "status")
     assert "last pull of invoices:" in out and "outbox: 0 pending, 0 parked" in out
+
+
+def test_sync_tells_settled_requests_and_payments_that_did_not_match(sap, capsys, monkeypatch):
+    monkeypatch.setenv("KIOSK_PAYMENTS__KIOSK_NUMBER", "12")
+    run(capsys, "sync")
+    unpaid = sap.data.query(
+        "Invoices", "DocumentStatus eq 'bost_Open' and PaidToDate eq 0", [], False
+    )
+    paid, underpaid = unpaid[0], next(i for i in unpaid if i["CardCode"] != unpaid[0]["CardCode"])
+    references = []
+    for invoice in (paid, underpaid):
+        _, out, _ = run(capsys, "payments", "request", str(invoice["DocNum"]), "--json")
+        references.append(json.loads(out)["reference"])
+    assert [reference[:2] for reference in references] == ["12", "12"]
+    for invoice, reference, amount in (
+        (paid, references[0], paid["DocTotal"]),
+        (underpaid, references[1], Decimal("1.00")),
+    ):
+        sap.data.create("IncomingPayments", {
+            "CardCode": invoice["CardCode"], "TransferSum": amount, "TransferReference": reference,
+            "PaymentInvoices": [{"DocEntry": invoice["DocEntry"], "SumApplied": amount}],
+        })  # fmt: skip
+
+    code, out, _ = run(capsys, "sync", "--no-deliver")
+
+    assert code == 0
+    assert "payment requests: 1 settled, 1 left open (a payment quoted the reference" in out
 
 
 def test_sap_down_fails_clearly_and_keeps_the_change(sap, capsys, monkeypatch):
@@ -143,3 +171,48 @@ def _read_all(descriptor: int) -> bytes:
         chunks.append(chunk)
     os.close(descriptor)
     return b"".join(chunks)
+
+
+def test_an_unreachable_sap_names_the_user_and_company_it_tried(sap, capsys, monkeypatch):
+    monkeypatch.setenv("KIOSK_SAP__BASE_URL", "http://127.0.0.1:9/b1s/v1/")
+
+    code, _, err = run(capsys, "sync")
+
+    assert code == 3
+    assert f"while trying to log in as {DEMO_USER} to company {DEMO_COMPANY};" in err
+
+
+def test_a_sap_login_with_settings_missing_names_them(sap, capsys, monkeypatch):
+    monkeypatch.delenv("KIOSK_SAP__USERNAME")
+    monkeypatch.delenv("KIOSK_SAP__COMPANY_DB")
+
+    code, _, err = run(capsys, "sync")
+    assert code == 2
+    assert err == "kiosk: sap.company_db, sap.username not set: configure SAP first\n"
+
+    code, out, _ = run(capsys, "doctor")
+    assert "FAIL  sap" in out and "sap.company_db, sap.username not set" in out
+    assert sap.sessions.logins_seen == 0  # nothing was sent with blank credentials
+
+
+def test_a_database_in_a_folder_that_does_not_exist_is_refused(capsys, monkeypatch, tmp_path):
+    missing = tmp_path / "no-such-folder"
+    monkeypatch.setenv("KIOSK_DATABASE__URL", f"sqlite:///{missing / 'kiosk.sqlite3'}")
+
+    code, out, err = run(capsys, "status")
+
+    assert code != 0 and out == ""
+    assert err == (
+        f"kiosk: the database folder {missing} does not exist: create it, or correct database.url\n"
+    )
+    assert not missing.exists()
+
+
+def test_the_default_database_folder_is_made_on_first_use(capsys, monkeypatch, tmp_path):
+    monkeypatch.delenv("KIOSK_DATABASE__URL")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+    code, _, err = run(capsys, "status")
+
+    assert code == 0, err
+    assert (tmp_path / "data" / "billing-kiosk" / "kiosk.sqlite3").is_file()

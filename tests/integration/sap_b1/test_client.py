@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from kiosk.domain.billing_preference import BillingChannel
+from kiosk.domain.payment_reference import make_reference
 from kiosk.sap_b1.client import ServiceLayerClient
 from kiosk.sap_b1.paging import iterate_pages
 from kiosk.sap_b1.session import ServiceLayerSession
@@ -95,6 +96,25 @@ def test_customers_with_billing_fields_and_payments(client, emulator):
     assert invoice["CardCode"] == first.customer_code
     later = [p for page in client.incoming_payments_after(first.doc_entry) for p in page]
     assert len(later) == len(payments) - 1
+
+
+def test_the_highest_kiosk_reference_of_a_prefix_is_read_past_other_text(client, emulator):
+    def payment_quoting(reference: str) -> None:
+        emulator.data.create(
+            "IncomingPayments",
+            {"CardCode": "C000001", "TransferSum": Decimal("10"), "TransferReference": reference},
+        )
+
+    for reference in (make_reference(7, 5), make_reference(7, 12), make_reference(8, 900)):
+        payment_quoting(reference)
+    # A bank's own numbers typed where the reference goes: they sort above, over two pages.
+    for number in range(25):
+        payment_quoting(f"07999{number:08d}")
+    payment_quoting("07-SPEI")
+
+    assert client.highest_payment_reference("07") == make_reference(7, 12)
+    assert client.highest_payment_reference("08") == make_reference(8, 900)
+    assert client.highest_payment_reference("09") is None
 
 
 def test_wrong_password_is_a_clear_error_after_one_attempt(make_client, emulator):

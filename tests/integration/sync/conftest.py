@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -64,6 +64,7 @@ class Kiosk:
             self.client(), self.services.store, self.services.cursors,
             self.services.outbox_store, self.services.preference_store, self.clock,
             requests=self.services.payment_requests,
+            kiosk_number=self.services.payments.kiosk_number,
         )  # fmt: skip
         return service.run_once(full=full, progress=progress, asked=asked)
 
@@ -89,6 +90,31 @@ def kiosk(emulator: ServiceLayerEmulator, api_version: str, tmp_path: Path) -> I
     for client in made.clients:
         client.close()
     services.store.engine.dispose()
+
+
+@pytest.fixture
+def make_kiosk(
+    emulator: ServiceLayerEmulator,
+    api_version: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[..., Kiosk]]:
+    """More kiosks of the same company, each with its own SQLite file and kiosk number."""
+    made: list[Kiosk] = []
+
+    def make(cache: str, *, kiosk_number: int) -> Kiosk:
+        monkeypatch.setenv("KIOSK_DATABASE__URL", f"sqlite:///{tmp_path / cache}.sqlite3")
+        monkeypatch.setenv("KIOSK_PAYMENTS__KIOSK_NUMBER", str(kiosk_number))
+        services = build_services(load_settings(None))
+        clock = MutableClock(SAP_NOW + timedelta(minutes=5))
+        made.append(Kiosk(services, clock, emulator.service_root(api_version)))
+        return made[-1]
+
+    yield make
+    for kiosk in made:
+        for client in kiosk.clients:
+            client.close()
+        kiosk.services.store.engine.dispose()
 
 
 @pytest.fixture(params=["v1", "v2"])

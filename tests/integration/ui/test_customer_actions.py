@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -14,12 +15,15 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtGui import QImage
 
 from kiosk.app.demo import Demo, start_demo
+from kiosk.app.gui import build_window
 from kiosk.app.settings import load_settings
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryReason, DeliveryState
 from kiosk.domain.display_formats import format_money
+from kiosk.domain.email_address import masked_email
 from kiosk.domain.money import Money
 from kiosk.domain.staff import Role
+from kiosk.ui.background import TaskRunner
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.widgets.pdf_pages import PAGE_WIDTH
 from tests.builders import make_invoice
@@ -87,6 +91,46 @@ def test_pay_two_invoices_shows_one_qr_with_their_total_and_prints_the_slip(
     assert window.payment.amount.text() == "" and window.payment.qr.payload == ""
 
 
+def test_a_slip_that_fails_to_print_leads_back_to_the_qr(
+    qtbot: QtBot, window: KioskWindow, demo: Demo, delivery_settings: str
+) -> None:
+    _identify_demo_customer(qtbot, window, demo)
+    select_rows(qtbot, window.invoices.open_table, [0])
+    tap(qtbot, window.invoices.action_buttons["pay"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.payment, timeout=5000)
+    reference, payload = window.payment.reference.text(), window.payment.qr.payload
+
+    subprocess.run(["cupsdisable", delivery_settings], check=True)
+    try:
+        tap(qtbot, window.payment.print_slip)
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=30000)
+    finally:
+        subprocess.run(["cupsenable", delivery_settings], check=True)
+
+    assert window.done.message.text().startswith("No se pudo imprimir la ficha de pago.")
+    assert window.done.back.text() == "Volver al pago"
+    tap(qtbot, window.done.back)
+    assert window.stack.currentWidget() is window.payment
+    assert window.payment.reference.text() == reference and window.payment.qr.payload == payload
+    assert window.payment.print_slip.isEnabled()  # and the slip can be tried again
+
+
+def test_an_outcome_asked_from_an_invoice_leads_back_to_it(
+    qtbot: QtBot, window: KioskWindow, demo: Demo, delivery_settings: str
+) -> None:
+    _identify_demo_customer(qtbot, window, demo)
+    select_rows(qtbot, window.invoices.open_table, [0])
+    tap(qtbot, window.invoices.action_buttons["view"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.detail, timeout=10000)
+
+    tap(qtbot, window.detail.action_buttons["print"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=30000)
+
+    assert window.done.back.text() == "Volver a la factura"
+    tap(qtbot, window.done.back)
+    assert window.stack.currentWidget() is window.detail
+
+
 def test_print_two_invoices_on_the_real_queue(
     qtbot: QtBot, window: KioskWindow, demo: Demo, delivery_settings: str
 ) -> None:
@@ -133,8 +177,70 @@ def test_email_without_an_address_on_file_asks_for_staff(
     select_rows(qtbot, window.invoices.open_table, [0])
 
     tap(qtbot, window.invoices.action_buttons["email"])
-    expected = "No tenemos un correo registrado para usted. Pida al personal que lo registre."
+    expected = (
+        "No tenemos un correo registrado para usted. Pida en caja que lo registren; "
+        "mientras tanto puede imprimir su factura aquí."
+    )
     qtbot.waitUntil(lambda: window.invoices.status.text() == expected, timeout=10000)
+
+    assert window.stack.currentWidget() is window.invoices
+    assert mail_server.received == []
+
+
+@pytest.fixture
+def window_offering_sap_email(qtbot: QtBot, demo: Demo) -> Iterator[KioskWindow]:
+    delivery = demo.settings.delivery.model_copy(update={"use_sap_email": True})
+    settings = demo.settings.model_copy(update={"delivery": delivery})
+    runner = TaskRunner()
+    window = build_window(settings, demo.services, runner)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    yield window
+    runner.shutdown()
+
+
+def _customer_without_a_billing_address(qtbot: QtBot, window: KioskWindow, demo: Demo) -> str:
+    code = _identify_demo_customer(qtbot, window, demo)
+    if demo.services.store.billing_preference(code) is not None:
+        pytest.skip("the demo customer already has a preference")  # demo data decides
+    return code
+
+
+def test_the_email_sap_holds_is_offered_masked_and_used_once_the_customer_agrees(
+    qtbot: QtBot, window_offering_sap_email: KioskWindow, demo: Demo, mail_server: MailServer
+) -> None:
+    window = window_offering_sap_email
+    code = _customer_without_a_billing_address(qtbot, window, demo)
+    sap_email = demo.services.store.customer(code).email
+    select_rows(qtbot, window.invoices.open_table, [0])
+    number = window.invoices.selected_invoices()[0].doc_num
+
+    tap(qtbot, window.invoices.action_buttons["email"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.email_offer, timeout=10000)
+
+    masked = masked_email(sap_email)
+    assert masked in window.email_offer.message.text() and sap_email not in (
+        window.email_offer.message.text()
+    )
+    assert mail_server.received == []  # nothing goes out before the customer agrees
+    tap(qtbot, window.email_offer.send)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=30000)
+    assert window.done.message.text() == f"Factura {number} enviada a {masked}."
+    assert [m["To"] for m in mail_server.received] == [sap_email]
+
+
+def test_declining_the_email_sap_holds_sends_nothing(
+    qtbot: QtBot, window_offering_sap_email: KioskWindow, demo: Demo, mail_server: MailServer
+) -> None:
+    window = window_offering_sap_email
+    _customer_without_a_billing_address(qtbot, window, demo)
+    select_rows(qtbot, window.invoices.open_table, [0])
+    tap(qtbot, window.invoices.action_buttons["email"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.email_offer, timeout=10000)
+
+    assert "pida en caja" in window.email_offer.other.text().lower()
+    tap(qtbot, window.email_offer.back)
 
     assert window.stack.currentWidget() is window.invoices
     assert mail_server.received == []

@@ -85,6 +85,19 @@ def test_bad_value_in_environment_names_the_key(monkeypatch: pytest.MonkeyPatch)
         load_settings(None)
 
 
+def test_the_kiosk_number_defaults_to_1_and_must_be_1_to_99(monkeypatch: pytest.MonkeyPatch):
+    assert load_settings(None).payments.kiosk_number == 1
+    monkeypatch.setenv("KIOSK_PAYMENTS__KIOSK_NUMBER", "7")
+    assert load_settings(None).payments.kiosk_number == 7
+
+    for bad, problem in (("0", "greater than or equal to 1"), ("100", "less than or equal to 99")):
+        monkeypatch.setenv("KIOSK_PAYMENTS__KIOSK_NUMBER", bad)
+        with pytest.raises(
+            SettingsError, match=rf"payments\.kiosk_number: Input should be {problem}"
+        ):
+            load_settings(None)
+
+
 def test_unknown_key_is_named(tmp_path: Path):
     path = write(tmp_path, "[sap]\npagesize = 20\n")
 

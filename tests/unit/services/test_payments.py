@@ -26,8 +26,14 @@ class InMemoryRequests:
         self.requests[request.reference] = request
         return request
 
-    def next_request_number(self):
+    def next_request_number(self, kiosk_number):
         return len(self.requests) + 1
+
+    def reference_mark(self, kiosk_number):
+        return None
+
+    def raise_reference_mark(self, kiosk_number, sequence):
+        return None
 
     def payment_request(self, reference):
         return self.requests.get(reference)
