@@ -22,8 +22,9 @@ from kiosk.bundled_files import migrations_path
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.search_text import name_words
 from kiosk.services.invoice_lookup import InvoiceLookup
+from kiosk.storage.cache_sync_store import BATCH_SIZE
 from kiosk.storage.database import create_database_engine
-from kiosk.storage.invoice_store import BATCH_SIZE, SqlInvoiceStore
+from kiosk.storage.invoice_store import SqlInvoiceStore
 from kiosk.storage.schema_migration import ensure_schema
 
 RESULTS = Path(__file__).parent / "results"

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from kiosk.domain.customer import Address, Customer
 from kiosk.domain.invoice import Invoice, InvoiceLine, SapDocumentStatus
 from kiosk.domain.money import Money
-from kiosk.sap_b1.emulator.demo_data import (
+from kiosk.sap_emulator.demo_data import (
     CITIES,
     PRODUCTS,
     STREETS,

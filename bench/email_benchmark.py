@@ -20,7 +20,7 @@ from aiosmtpd.controller import Controller
 
 from bench.figures import report
 from kiosk.app.settings import load_settings
-from kiosk.app.wiring import build_services, delivery_service
+from kiosk.app.wiring import build_services
 from kiosk.domain.customer import Customer
 from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryReason, DeliveryState
 from tests.builders import make_invoice
@@ -85,12 +85,12 @@ def main() -> None:
 def _measure(count: int, sink: Sink) -> dict[str, Any]:
     settings = load_settings(None)
     services = build_services(settings)
-    services.store.upsert_customers([Customer("C1", "Cliente de Prueba S.A. de C.V.")])
-    services.store.upsert_invoices(
+    services.storage.invoices.upsert_customers([Customer("C1", "Cliente de Prueba S.A. de C.V.")])
+    services.storage.invoices.upsert_invoices(
         make_invoice(n, doc_num=200000 + n, customer_code="C1", due_date=date(2030, 1, 1))
         for n in range(1, count + 1)
     )
-    service = delivery_service(settings, services)
+    service = services.delivery
     renderer = Timed(service._documents)
     mailer = Timed(service._mailer)
     service._documents, service._mailer = renderer, mailer
@@ -101,7 +101,7 @@ def _measure(count: int, sink: Sink) -> dict[str, Any]:
             None, n, 200000 + n, "C1", DeliveryChannel.EMAIL, DeliveryReason.REQUESTED,
             f"cliente{n}@correo.mx", DeliveryState.QUEUED, "bench", now, next_attempt_at=now,
         )  # fmt: skip
-        services.deliveries.add_delivery(delivery)
+        services.storage.deliveries.add_delivery(delivery)
     queued = time.perf_counter() - started
     sent = service.send_due()
     total = time.perf_counter() - started

@@ -108,13 +108,13 @@ def _measure_identify(database: Path, count: int) -> dict[str, Any]:
     window.resize(1280, 800)
     window.show()
     app.processEvents()
-    customers = services.store.counts()["customers"]
+    customers = services.storage.invoices.counts()["customers"]
     rng = random.Random(5)
     timings = []
     for _ in range(count):
         code = f"C{rng.randrange(1, customers + 1):06d}"
-        owned = services.store.invoices_for_customer(code, limit=1, with_lines=False)
-        customer = services.store.customer(code)
+        owned = services.storage.invoices.invoices_for_customer(code, limit=1, with_lines=False)
+        customer = services.storage.invoices.customer(code)
         if not owned or customer is None:
             continue
         window.reset()
@@ -133,7 +133,7 @@ def _measure_identify(database: Path, count: int) -> dict[str, Any]:
     runner.shutdown()
     timings.sort()
     return {
-        "invoices": services.store.counts()["invoices"],
+        "invoices": services.storage.invoices.counts()["invoices"],
         "customers": len(timings),
         "p50_ms": round(statistics.median(timings), 2),
         "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2),

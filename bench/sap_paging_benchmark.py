@@ -20,9 +20,9 @@ import requests
 
 from kiosk.sap_b1.client import ServiceLayerClient
 from kiosk.sap_b1.config import ServiceLayerConfig
-from kiosk.sap_b1.emulator.server import DEMO_COMPANY, DEMO_PASSWORD, DEMO_USER
 from kiosk.sap_b1.paging import iterate_pages
 from kiosk.sap_b1.payloads import INVOICE_FIELDS, select
+from kiosk.sap_emulator.server import DEMO_COMPANY, DEMO_PASSWORD, DEMO_USER
 
 RESULTS = Path(__file__).parent / "results"
 PAGE_SIZES = (20, 100, 500)

@@ -25,7 +25,7 @@ import requests
 
 from bench.figures import report
 from bench.sap_paging_benchmark import _bare_pass, _start_emulator
-from kiosk.sap_b1.emulator.server import DEMO_COMPANY, DEMO_PASSWORD, DEMO_USER
+from kiosk.sap_emulator.server import DEMO_COMPANY, DEMO_PASSWORD, DEMO_USER
 
 RESULTS = Path(__file__).parent / "results"
 PAGE_SIZE = 500

@@ -9,12 +9,12 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from kiosk.app.settings import Settings
-from kiosk.app.wiring import Services, build_services, sap_client, sync_service
+from kiosk.app.wiring import Services, build_services
 from kiosk.domain.invoice import InvoiceStatus
 from kiosk.domain.staff import Role
-from kiosk.sap_b1.emulator.data_store import EmulatorData
-from kiosk.sap_b1.emulator.demo_data import customer_code, seed_demo_company
-from kiosk.sap_b1.emulator.server import (
+from kiosk.sap_emulator.data_store import EmulatorData
+from kiosk.sap_emulator.demo_data import customer_code, seed_demo_company
+from kiosk.sap_emulator.server import (
     DEMO_COMPANY,
     DEMO_PASSWORD,
     DEMO_USER,
@@ -42,8 +42,8 @@ class Demo:
         return f"{self.hint}\nPersonal / staff: {DEMO_STAFF} · PIN {DEMO_STAFF_PIN} (Ctrl+Alt+S)"
 
     def stop(self) -> None:
+        self.services.close()
         self.emulator.stop()
-        self.services.store.engine.dispose()
         self._folder.cleanup()
 
 
@@ -68,12 +68,9 @@ def start_demo(settings: Settings) -> Demo:
         }
     )
     services = build_services(demo_settings)
-    gateway = sap_client(demo_settings)
-    try:
-        report = sync_service(demo_settings, services, gateway).run_once()
-    finally:
-        gateway.close()
+    report = services.sync.run_once()
     if report.error:
+        services.close()
         emulator.stop()
         folder.cleanup()
         raise RuntimeError(f"the demo's first sync failed: {report.error}")
@@ -85,11 +82,10 @@ def _try_this(services: Services) -> str:
     """A customer with an overdue invoice, to type in on the identify screen."""
     today = services.clock.today()
     for number in range(1, DEMO_CUSTOMERS + 1):
-        customer = services.store.customer(customer_code(number))
-        if customer is None:
-            continue
-        invoices = services.store.open_invoices_for_customer(customer.code)
+        code = customer_code(number)
+        invoices = services.lookup.open_invoices(code)
         overdue = [i for i in invoices if i.status_on(today) is InvoiceStatus.OVERDUE]
         if len(invoices) >= 2 and overdue:
+            customer = services.lookup.customer_overview(code, recent=0).customer
             return f"RFC {customer.tax_id} + {overdue[0].doc_num}"
     return ""

@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from datetime import timedelta
+from functools import partial
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -17,13 +18,9 @@ from kiosk.app.settings import Settings
 from kiosk.app.wiring import (
     Services,
     build_services,
-    delivery_service,
-    sap_client,
-    sync_service,
-    system_printer,
 )
 from kiosk.bundled_files import resource_path
-from kiosk.services.customer_identification import CustomerIdentification
+from kiosk.language.catalogue import LANGUAGES, Texts
 from kiosk.services.sync import Progress, SyncReport
 from kiosk.services.sync_schedule import SyncSchedule
 from kiosk.ui.background import TaskRunner
@@ -40,22 +37,17 @@ def build_window(
     settings: Settings, services: Services, runner: TaskRunner, *, demo_hint: str = ""
 ) -> KioskWindow:
     """The kiosk window over the given services."""
-    # Without SAP there is no first download to wait for: the cache is all there is.
-    cursors = services.cursors if settings.sap.is_configured else None
-    identification = CustomerIdentification(services.store, services.clock, cursors)
-    delivery = delivery_service(settings, services)
     actions = CustomerActions(
         services.payments,
-        delivery,
+        services.delivery,
         services.documents,
-        system_printer(settings.printing.backend),
         settings.printing.printer,
     )
     return KioskWindow(
         company=settings.company.name,
         language=settings.kiosk.language,
         idle_seconds=settings.kiosk.idle_timeout_seconds,
-        identify=IdentifyScreen(identification, runner),
+        identify=partial(IdentifyScreen, services.identification, runner),
         clock=services.clock,
         runner=runner,
         actions=actions,
@@ -64,9 +56,8 @@ def build_window(
             services.lookup,
             services.preferences,
             services.outbox,
-            services.cursors,
-            services.outbox_store,
-            delivery,
+            services.sync_status,
+            services.delivery,
             services.clock,
         ),
         demo_hint=demo_hint,
@@ -76,14 +67,11 @@ def build_window(
 
 def build_sync_driver(settings: Settings, services: Services, runner: TaskRunner) -> SyncDriver:
     """The background sync: push the outbox, pull changes, deliver new invoices."""
-    gateway = sap_client(settings)
-    sync = sync_service(settings, services, gateway)
-    delivery = delivery_service(settings, services)
 
     def run_sync(progress: Progress, asked: bool) -> SyncReport:
-        report = sync.run_once(progress=progress, asked=asked)
+        report = services.sync.run_once(progress=progress, asked=asked)
         if report.error is None:
-            delivery.deliver_new_invoices()
+            services.delivery.deliver_new_invoices()
         return report
 
     timing = settings.sync
@@ -103,11 +91,9 @@ def _no_display() -> bool:
     return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-# Before settings are read there is no language setting: say it in both, Spanish first.
-STARTUP_ERROR = (
-    "El quiosco no puede iniciar. Pida ayuda al personal de sistemas.\n"
-    "The kiosk cannot start. Please ask IT staff.\n\n{message}"
-)
+def startup_error_text(message: str) -> str:
+    """Before settings are read there is no language setting: say it in every one, Spanish first."""
+    return "\n".join(Texts(language)["startup_error"] for language in LANGUAGES) + f"\n\n{message}"
 
 
 def show_startup_error(message: str) -> None:
@@ -116,7 +102,7 @@ def show_startup_error(message: str) -> None:
         return  # the reason is already on stderr; Qt would abort without a display
     if QApplication.instance() is None:
         QApplication(sys.argv[:1])
-    dialog = QMessageBox(QMessageBox.Icon.Critical, "Kiosk", STARTUP_ERROR.format(message=message))
+    dialog = QMessageBox(QMessageBox.Icon.Critical, "Kiosk", startup_error_text(message))
     dialog.setObjectName("startup_error")
     dialog.exec()
 

@@ -14,6 +14,6 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     # What start-up imported lives as long as the process; frozen, the collector stops walking
     # it on every full collection. A sync allocates millions of short-lived objects, which
-    # trigger one every few thousand invoices: the initial sync runs about 8% faster.
+    # trigger one every few thousand invoices (the gain: README, Benchmarks).
     gc.freeze()
     return main(argv)

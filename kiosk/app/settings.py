@@ -21,6 +21,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from kiosk.language.catalogue import DEFAULT_LANGUAGE, Language
+
 APP_NAME = "billing-kiosk"
 CONFIG_ENV = "KIOSK_CONFIG"
 _UDF_NAME = r"^U_[A-Za-z0-9_]{1,50}$"
@@ -192,7 +194,7 @@ class PaymentsSettings(_Section):
 class KioskSettings(_Section):
     """How this kiosk behaves in the store."""
 
-    language: Literal["es", "en"] = "es"
+    language: Language = DEFAULT_LANGUAGE  # the catalogue's languages
     idle_timeout_seconds: int = Field(default=90, ge=10, le=3600)
     branch: str = Field(default="MATRIZ", min_length=1, max_length=50)
 

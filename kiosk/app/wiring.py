@@ -28,17 +28,23 @@ from kiosk.payments.qr_encoder import QrEncoder
 from kiosk.payments.url_template import UrlTemplateBuilder
 from kiosk.sap_b1.client import ServiceLayerClient
 from kiosk.sap_b1.config import ServiceLayerConfig
+from kiosk.services.customer_identification import CustomerIdentification
 from kiosk.services.delivery import DeliveryOptions, DeliveryService
 from kiosk.services.errors import ExternalUnavailable
 from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.invoice_lookup import InvoiceLookup
 from kiosk.services.outbox import OutboxAdministration
 from kiosk.services.payments import PaymentService
-from kiosk.services.ports import Clock, Mailer, PaymentQrBuilder, Printer
+from kiosk.services.ports.clock import Clock
+from kiosk.services.ports.mail import Mailer
+from kiosk.services.ports.payments import PaymentQrBuilder
+from kiosk.services.ports.printing import Printer
 from kiosk.services.preferences import PreferenceService
 from kiosk.services.staff_accounts import StaffAccounts
 from kiosk.services.sync import SyncService
+from kiosk.services.sync_status import SyncStatusReader
 from kiosk.services.system_clock import SystemClock
+from kiosk.storage.cache_sync_store import SqlCacheSyncStore
 from kiosk.storage.database import Engine, create_database_engine
 from kiosk.storage.delivery_store import SqlDeliveryStore
 from kiosk.storage.invoice_store import SqlInvoiceStore
@@ -51,22 +57,45 @@ from kiosk.storage.sync_cursor_store import SqlSyncCursorStore
 
 
 @dataclass(frozen=True)
-class Services:
-    """The objects commands and screens work with."""
+class Storage:
+    """The stores of the one database the use cases are built on; tests and benchmarks look
+    into them, commands and screens never do."""
 
-    store: SqlInvoiceStore
-    lookup: InvoiceLookup
+    invoices: SqlInvoiceStore
+    cache: SqlCacheSyncStore
+    outbox: SqlOutboxStore
+    cursors: SqlSyncCursorStore
+    preferences: SqlPreferenceStore
+    payment_requests: SqlPaymentRequestStore
+    deliveries: SqlDeliveryStore
+
+    @property
+    def engine(self) -> Engine:
+        return self.invoices.engine
+
+
+@dataclass(frozen=True)
+class Services:
+    """The use cases commands and screens work with, each built once over one database."""
+
     clock: Clock
+    lookup: InvoiceLookup
+    identification: CustomerIdentification
     preferences: PreferenceService
     outbox: OutboxAdministration
-    outbox_store: SqlOutboxStore
-    cursors: SqlSyncCursorStore
-    preference_store: SqlPreferenceStore
-    payment_requests: SqlPaymentRequestStore
     payments: PaymentService
     documents: InvoiceDocuments
-    deliveries: SqlDeliveryStore
+    delivery: DeliveryService
     staff: StaffAccounts
+    sync: SyncService
+    sync_status: SyncStatusReader
+    storage: Storage
+    sap: ServiceLayerClient
+
+    def close(self) -> None:
+        """Log out of SAP and let go of the database."""
+        self.sap.close()
+        self.storage.engine.dispose()
 
 
 def database_engine(database: DatabaseSettings) -> Engine:
@@ -106,57 +135,70 @@ def sap_client(settings: Settings) -> ServiceLayerClient:
 
 
 def build_services(settings: Settings) -> Services:
-    """Wire storage and use cases together."""
-    store = open_store(settings.database)
-    clock = SystemClock()
-    engine = store.engine
-    outbox_store = SqlOutboxStore(engine)
-    preference_store = SqlPreferenceStore(engine)
-    payment_requests = SqlPaymentRequestStore(engine)
+    """Wire storage, SAP, documents, mail and printing into the use cases, once."""
+    invoices = open_store(settings.database)
+    engine, clock = invoices.engine, SystemClock()
+    storage = Storage(
+        invoices=invoices,
+        cache=SqlCacheSyncStore(engine),
+        outbox=SqlOutboxStore(engine),
+        cursors=SqlSyncCursorStore(engine),
+        preferences=SqlPreferenceStore(engine),
+        payment_requests=SqlPaymentRequestStore(engine),
+        deliveries=SqlDeliveryStore(engine),
+    )
     qr_encoder = QrEncoder(settings.payments.error_correction)
     payments = PaymentService(
-        store, payment_requests, qr_builder(settings.payments, settings.company), qr_encoder, clock,
-        kiosk_number=settings.payments.kiosk_number,
+        invoices, storage.payment_requests, qr_builder(settings.payments, settings.company),
+        qr_encoder, clock, kiosk_number=settings.payments.kiosk_number,
     )  # fmt: skip
+    company, pay = settings.company, settings.payments
     seller = Seller(
-        name=settings.company.name, tax_id=settings.company.tax_id,
-        address=settings.company.address, phone=settings.company.phone,
-        email=settings.company.email, logo=settings.company.logo,
+        name=company.name, tax_id=company.tax_id, address=company.address, phone=company.phone,
+        email=company.email, logo=company.logo,
     )  # fmt: skip
-    pay = settings.payments
     terms = PaymentTerms(
-        settings.company.payment_methods,
-        pay.early_payment_discount_percent,
-        pay.early_payment_discount_days,
+        company.payment_methods, pay.early_payment_discount_percent, pay.early_payment_discount_days
     )
     bank = BankDetails(
         pay.bank_name, pay.account_holder, pay.clabe, pay.iban, pay.bic, pay.how_to_pay
     )
     paper, fonts = settings.printing.paper_size, resource_path("fonts")
     documents = InvoiceDocuments(
-        store, payments,
+        invoices, payments,
         InvoicePdf(seller, terms, paper=paper, fonts=fonts),
         PaymentSlipPdf(seller, bank, paper=paper, fonts=fonts),
         qr_encoder, clock,
     )  # fmt: skip
+    gateway = sap_client(settings)
+    # Without SAP there is no first download to wait for: the cache is all there is.
+    download = storage.cursors if settings.sap.is_configured else None
     return Services(
-        store=store,
-        lookup=InvoiceLookup(store),
         clock=clock,
-        preferences=PreferenceService(store, preference_store, clock, branch=settings.kiosk.branch),
-        outbox=OutboxAdministration(outbox_store, clock),
-        outbox_store=outbox_store,
-        cursors=SqlSyncCursorStore(engine),
-        preference_store=preference_store,
-        payment_requests=payment_requests,
+        lookup=InvoiceLookup(invoices),
+        identification=CustomerIdentification(invoices, clock, download),
+        preferences=PreferenceService(
+            invoices, storage.preferences, clock, branch=settings.kiosk.branch
+        ),
+        outbox=OutboxAdministration(storage.outbox, clock),
         payments=payments,
         documents=documents,
-        deliveries=SqlDeliveryStore(engine),
+        delivery=_delivery_service(settings, storage, documents, payments, clock),
         staff=StaffAccounts(SqlStaffStore(engine), clock),
+        sync=_sync_service(settings, storage, gateway, clock),
+        sync_status=SyncStatusReader(storage.cursors, storage.outbox),
+        storage=storage,
+        sap=gateway,
     )
 
 
-def delivery_service(settings: Settings, services: Services) -> DeliveryService:
+def _delivery_service(
+    settings: Settings,
+    storage: Storage,
+    documents: InvoiceDocuments,
+    payments: PaymentService,
+    clock: Clock,
+) -> DeliveryService:
     """E-mail and printing over the configured SMTP server and the system spooler."""
     mailer: Mailer = smtp_mailer(settings.smtp) if settings.smtp.host else _NoMailServer()
     printing = settings.printing
@@ -171,8 +213,8 @@ def delivery_service(settings: Settings, services: Services) -> DeliveryService:
         use_sap_email=settings.delivery.use_sap_email,
     )
     return DeliveryService(
-        services.deliveries, services.store, services.documents, services.payments, mailer,
-        system_printer(settings.printing.backend), services.cursors, services.clock, options,
+        storage.deliveries, storage.invoices, documents, payments, mailer,
+        system_printer(settings.printing.backend), storage.cursors, clock, options,
     )  # fmt: skip
 
 
@@ -216,18 +258,18 @@ def qr_builder(payments: PaymentsSettings, company: CompanySettings) -> PaymentQ
     return UrlTemplateBuilder(payments.url_template)
 
 
-def sync_service(
-    settings: Settings, services: Services, gateway: ServiceLayerClient
+def _sync_service(
+    settings: Settings, storage: Storage, gateway: ServiceLayerClient, clock: Clock
 ) -> SyncService:
     """A sync service over the configured SAP company and the local cache."""
     return SyncService(
         gateway,
-        services.store,
-        services.cursors,
-        services.outbox_store,
-        services.preference_store,
-        services.clock,
-        requests=services.payment_requests,
+        storage.cache,
+        storage.cursors,
+        storage.outbox,
+        storage.preferences,
+        clock,
+        requests=storage.payment_requests,
         kiosk_number=settings.payments.kiosk_number,
         overlap=timedelta(days=settings.sync.overlap_days),
     )

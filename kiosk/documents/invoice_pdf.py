@@ -21,13 +21,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from kiosk.documents.labels import (
-    STAMPS,
-    format_date,
-    format_money,
-    format_number,
-    label,
-)
 from kiosk.documents.pdf_layout import (
     ACCENT,
     BOLD,
@@ -44,11 +37,13 @@ from kiosk.documents.pdf_layout import (
 )
 from kiosk.documents.qr_drawing import draw_qr, qr_side
 from kiosk.domain.customer import Customer
-from kiosk.domain.invoice import Invoice
+from kiosk.domain.display_formats import format_date, format_money, format_number
+from kiosk.domain.invoice import Invoice, InvoiceStatus
 from kiosk.domain.money import Money
 from kiosk.domain.payment_terms import PaymentTerms
+from kiosk.domain.qr_code import QrCode
 from kiosk.domain.seller import Seller
-from kiosk.services.ports import QrCode
+from kiosk.language.catalogue import Texts
 
 QR_SIDE = 32 * mm
 KIOSK_QR_SIDE = 16 * mm
@@ -60,6 +55,8 @@ RIGHT = style("right", alignment=2)
 SMALL_RIGHT = style("small-right", size=7, alignment=2)
 TITLE_RIGHT = style("title-right", size=16, bold=True, textColor=ACCENT, alignment=2)
 LINK = style("link", size=7.5, wordWrap="CJK")
+STAMPED = {InvoiceStatus.PAID, InvoiceStatus.CANCELLED, InvoiceStatus.OVERDUE}
+"""The states an invoice's first page says across it (its text: document_stamp_<state>)."""
 
 
 class QrFlowable(Flowable):  # type: ignore[misc]  # reportlab has no type hints
@@ -98,55 +95,57 @@ class InvoicePdf:
         kiosk_qr: QrCode | None = None,
     ) -> bytes:
         """The PDF of one invoice as the customer should see it on `today`."""
+        words = Texts(language)
         buffer = io.BytesIO()
         document = document_template(
             buffer,
             self._paper,
-            title=f"{label(language, 'invoice')} {invoice.doc_num}",
+            title=f"{words['document_invoice']} {invoice.doc_num}",
             author=self._seller.name,
         )
         width = self._paper[0] - 2 * MARGIN
         story: list[Any] = [
-            self._header(invoice, language, width, kiosk_qr),
+            self._header(invoice, words, width, kiosk_qr),
             Spacer(1, 4 * mm),
-            self._parties(invoice, customer, language, width),
+            self._parties(invoice, customer, words, width),
             Spacer(1, 4 * mm),
-            self._lines(invoice, language, width),
+            self._lines(invoice, words, width),
             Spacer(1, 3 * mm),
             # Totals and how to pay stay together, so the last page always carries both.
             KeepTogether(
                 [
-                    self._taxes_and_totals(invoice, language, width),
+                    self._taxes_and_totals(invoice, words, width),
                     Spacer(1, 3 * mm),
-                    *self._payment(invoice, language, width, today, qr, payment_reference),
+                    *self._payment(invoice, words, width, today, qr, payment_reference),
                 ]
             ),
         ]
         if invoice.comments:
             story += [
-                Paragraph(label(language, "comments"), HEADING),
+                Paragraph(words["document_comments"], HEADING),
                 Paragraph(escape(invoice.comments), BODY),
             ]
-        stamp = STAMPS[language].get(invoice.status_on(today), "")
+        status = invoice.status_on(today)
+        stamp = words[f"document_stamp_{status.value}"] if status in STAMPED else ""
         document.build(
             story,
             onFirstPage=stamp_beneath(stamp),
-            canvasmaker=numbered_canvas(label(language, "page")),
+            canvasmaker=numbered_canvas(words["document_page"]),
         )
         return buffer.getvalue()
 
     # --- blocks ----------------------------------------------------------------------------
 
     def _header(
-        self, invoice: Invoice, language: str, width: float, kiosk_qr: QrCode | None
+        self, invoice: Invoice, words: Texts, width: float, kiosk_qr: QrCode | None
     ) -> Table:
         title: list[Any] = [
-            Paragraph(label(language, "invoice"), TITLE_RIGHT),
-            Paragraph(f"{label(language, 'number')} <b>{invoice.doc_num}</b>", RIGHT),
+            Paragraph(words["document_invoice"], TITLE_RIGHT),
+            Paragraph(f"{words['document_number']} <b>{invoice.doc_num}</b>", RIGHT),
         ]
         if kiosk_qr is not None:
             code = QrFlowable(kiosk_qr, KIOSK_QR_SIDE)
-            caption = Paragraph(label(language, "kiosk_code"), SMALL_RIGHT)
+            caption = Paragraph(words["document_kiosk_code"], SMALL_RIGHT)
             beside = Table([[caption, code]], colWidths=[width * 0.38 - code.side, code.side])
             beside.setStyle(
                 TableStyle(
@@ -154,30 +153,30 @@ class InvoicePdf:
                 )
             )
             title.append(beside)
-        return header(self._seller, label(language, "tax_id"), title, width)
+        return header(self._seller, words["document_tax_id"], title, width)
 
     def _parties(
-        self, invoice: Invoice, customer: Customer | None, language: str, width: float
+        self, invoice: Invoice, customer: Customer | None, words: Texts, width: float
     ) -> Table:
         lines = [
-            Paragraph(label(language, "customer"), HEADING),
+            Paragraph(words["document_customer"], HEADING),
             Paragraph(f"<b>{escape(invoice.customer_name)}</b>", BODY),
-            Paragraph(f"{label(language, 'code')}: {escape(invoice.customer_code)}", BODY),
+            Paragraph(f"{words['document_code']}: {escape(invoice.customer_code)}", BODY),
         ]
         tax_id = invoice.customer_tax_id or (customer.tax_id if customer else None)
         if tax_id:
-            lines.append(Paragraph(f"{label(language, 'tax_id')}: {escape(tax_id)}", BODY))
+            lines.append(Paragraph(f"{words['document_tax_id']}: {escape(tax_id)}", BODY))
         if customer is not None:
             lines += [Paragraph(escape(line), BODY) for line in customer.address.lines()]
         facts = [
-            ("issue_date", format_date(invoice.document_date, language)),
-            ("posting_date", format_date(invoice.posting_date, language)),
-            ("due_date", format_date(invoice.due_date, language)),
+            ("issue_date", format_date(invoice.document_date, words.language)),
+            ("posting_date", format_date(invoice.posting_date, words.language)),
+            ("due_date", format_date(invoice.due_date, words.language)),
             ("customer_reference", invoice.customer_reference or "-"),
             ("currency", invoice.currency),
         ]
         fact_rows = [
-            [Paragraph(label(language, key), BOLD_BODY), Paragraph(escape(value), BODY)]
+            [Paragraph(words[f"document_{key}"], BOLD_BODY), Paragraph(escape(value), BODY)]
             for key, value in facts
         ]
         facts_table = Table(fact_rows, colWidths=[width * 0.2, width * 0.2])
@@ -192,9 +191,9 @@ class InvoicePdf:
         )
         return table
 
-    def _lines(self, invoice: Invoice, language: str, width: float) -> Table:
+    def _lines(self, invoice: Invoice, words: Texts, width: float) -> Table:
         header = [
-            label(language, key)
+            words[f"document_{key}"]
             for key in ("item", "description", "quantity", "unit_price", "discount", "line_total")
         ]
         currency = invoice.currency
@@ -229,7 +228,7 @@ class InvoicePdf:
         )
         return table
 
-    def _taxes_and_totals(self, invoice: Invoice, language: str, width: float) -> Table:
+    def _taxes_and_totals(self, invoice: Invoice, words: Texts, width: float) -> Table:
         by_rate: dict[tuple[str, Decimal], list[Decimal]] = defaultdict(
             lambda: [Decimal(0), Decimal(0)]
         )
@@ -240,7 +239,7 @@ class InvoicePdf:
         currency = invoice.currency
         tax_rows: list[list[Any]] = [
             [
-                Paragraph(label(language, key), BOLD_BODY)
+                Paragraph(words[f"document_{key}"], BOLD_BODY)
                 for key in ("tax_code", "rate", "base", "tax")
             ]
         ]
@@ -272,7 +271,7 @@ class InvoicePdf:
             ("amount_due", invoice.amount_due),
         ]
         totals = Table(
-            [[label(language, key), format_money(money)] for key, money in totals_data],
+            [[words[f"document_{key}"], format_money(money)] for key, money in totals_data],
             colWidths=[width * 0.22, width * 0.2],
         )
         totals.setStyle(
@@ -289,7 +288,7 @@ class InvoicePdf:
             )
         )
         block = Table(
-            [[[Paragraph(label(language, "tax_summary"), HEADING), taxes], totals]],
+            [[[Paragraph(words["document_tax_summary"], HEADING), taxes], totals]],
             colWidths=[width * 0.55, width * 0.45],
         )
         block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -298,32 +297,32 @@ class InvoicePdf:
     def _payment(
         self,
         invoice: Invoice,
-        language: str,
+        words: Texts,
         width: float,
         today: date,
         qr: QrCode | None,
         reference: str | None,
     ) -> list[Any]:
-        texts: list[Any] = [Paragraph(label(language, "payment"), HEADING)]
+        texts: list[Any] = [Paragraph(words["document_payment"], HEADING)]
         if self._terms.accepted_methods:
             texts += [
                 Paragraph(
-                    f"<b>{label(language, 'methods')}:</b> {escape(self._terms.accepted_methods)}",
+                    f"<b>{words['document_methods']}:</b> {escape(self._terms.accepted_methods)}",
                     BODY,
                 )
             ]
         offer = self._terms.early_payment_offer(invoice, today)
         if offer is not None:
-            text = label(language, "early_text").format(
+            text = words["document_early_text"].format(
                 amount=format_money(offer.amount),
                 percent=format_number(offer.percent),
-                until=format_date(offer.until, language),
+                until=format_date(offer.until, words.language),
             )
-            texts.append(Paragraph(f"<b>{label(language, 'early')}:</b> {escape(text)}", BODY))
+            texts.append(Paragraph(f"<b>{words['document_early']}:</b> {escape(text)}", BODY))
         if qr is not None and reference:
             texts += [
-                Paragraph(f"<b>{label(language, 'reference')}:</b> {escape(reference)}", BODY),
-                Paragraph(f"<b>{label(language, 'link')}:</b> {escape(qr.payload)}", LINK),
+                Paragraph(f"<b>{words['document_reference']}:</b> {escape(reference)}", BODY),
+                Paragraph(f"<b>{words['document_link']}:</b> {escape(qr.payload)}", LINK),
             ]
         if qr is None:
             return texts

@@ -12,7 +12,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from kiosk.documents.invoice_pdf import BODY, BOLD_BODY, HEADING, TITLE_RIGHT, QrFlowable
-from kiosk.documents.labels import format_date, format_money, label
 from kiosk.documents.pdf_layout import (
     ACCENT,
     BOLD,
@@ -27,9 +26,11 @@ from kiosk.documents.pdf_layout import (
     style,
 )
 from kiosk.documents.qr_drawing import qr_side
+from kiosk.domain.display_formats import format_date, format_money
 from kiosk.domain.payment_request import PaymentRequest
+from kiosk.domain.qr_code import QrCode
 from kiosk.domain.seller import BankDetails, Seller
-from kiosk.services.ports import QrCode
+from kiosk.language.catalogue import Texts
 
 REFERENCE = style("reference", size=20, bold=True, textColor=ACCENT)
 TOTAL = style("total", size=13)
@@ -45,34 +46,35 @@ class PaymentSlipPdf:
         self._paper = PAPER[paper]
 
     def render(self, request: PaymentRequest, qr: QrCode, *, language: str) -> bytes:
+        words = Texts(language)
         buffer = io.BytesIO()
         document = document_template(
             buffer,
             self._paper,
-            title=f"{label(language, 'slip')} {request.reference}",
+            title=f"{words['document_slip']} {request.reference}",
             author=self._seller.name,
         )
         width = self._paper[0] - 2 * MARGIN
         top_block = header(
             self._seller,
-            label(language, "tax_id"),
-            [Paragraph(label(language, "slip"), TITLE_RIGHT)],
+            words["document_tax_id"],
+            [Paragraph(words["document_slip"], TITLE_RIGHT)],
             width,
         )
         created = format_date(request.created_at.date(), language)
         summary: list[Any] = [
-            Paragraph(label(language, "customer"), HEADING),
+            Paragraph(words["document_customer"], HEADING),
             Paragraph(
                 f"<b>{escape(request.customer_name)}</b> ({escape(request.customer_code)})", BODY
             ),
-            Paragraph(f"{label(language, 'created')}: {created}", BODY),
+            Paragraph(f"{words['document_created']}: {created}", BODY),
             Spacer(1, 3 * mm),
-            Paragraph(label(language, "reference"), HEADING),
+            Paragraph(words["document_reference"], HEADING),
             Paragraph(request.reference, REFERENCE),
-            Paragraph(label(language, "quote_reference"), BODY),
+            Paragraph(words["document_quote_reference"], BODY),
             Spacer(1, 3 * mm),
             Paragraph(
-                f"{label(language, 'total_to_pay')}: <b>{format_money(request.total)}</b>", TOTAL
+                f"{words['document_total_to_pay']}: <b>{format_money(request.total)}</b>", TOTAL
             ),
         ]
         side = qr_side(qr, 45 * mm)
@@ -83,12 +85,12 @@ class PaymentSlipPdf:
             TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")])
         )
         rows: list[list[Any]] = [
-            [label(language, "number"), label(language, "due_date"), label(language, "amount_due")]
+            [words["document_number"], words["document_due_date"], words["document_amount_due"]]
         ]
         for invoice in request.invoices:
             due = format_date(_day(invoice.due_date_iso), language)
             rows.append([str(invoice.doc_num), due, format_money(invoice.amount)])
-        rows.append(["", label(language, "total"), format_money(request.total)])
+        rows.append(["", words["document_total"], format_money(request.total)])
         invoices = Table(rows, colWidths=[width * 0.3, width * 0.3, width * 0.4], repeatRows=1)
         invoices.setStyle(
             TableStyle(
@@ -106,7 +108,7 @@ class PaymentSlipPdf:
         )
         bank = self._bank
         bank_rows = [
-            (label(language, key), value)
+            (words[f"document_{key}"], value)
             for key, value in (
                 ("bank", bank.bank_name),
                 ("holder", bank.account_holder),
@@ -126,15 +128,15 @@ class PaymentSlipPdf:
             Spacer(1, 5 * mm),
             top,
             Spacer(1, 5 * mm),
-            Paragraph(label(language, "slip_invoices"), HEADING),
+            Paragraph(words["document_slip_invoices"], HEADING),
             invoices,
             Spacer(1, 5 * mm),
-            Paragraph(label(language, "payment"), HEADING),
+            Paragraph(words["document_payment"], HEADING),
             bank_table,
         ]
         if bank.how_to_pay:
             story += [Spacer(1, 2 * mm), Paragraph(escape(bank.how_to_pay), BODY)]
-        document.build(story, canvasmaker=numbered_canvas(label(language, "page")))
+        document.build(story, canvasmaker=numbered_canvas(words["document_page"]))
         return buffer.getvalue()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from kiosk.services.ports import QrCode
+from kiosk.domain.qr_code import QrCode
 
 MIN_MODULE: float = 0.5 * mm  # below half a millimetre, phone cameras misread printed codes
 

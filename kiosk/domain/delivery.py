@@ -1,4 +1,4 @@
-"""Getting an invoice to its customer: by e-mail or on paper, once per channel, with its outcome."""
+"""Getting an invoice or a payment slip to its customer, by e-mail or on paper, with its outcome."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ class DeliveryChannel(enum.Enum):
 class DeliveryReason(enum.Enum):
     AUTOMATIC = "automatic"  # by the customer's preference, once per new invoice and channel
     REQUESTED = "requested"  # asked for at the kiosk or the counter (a re-send)
+
+
+class DeliveredDocument(enum.Enum):
+    INVOICE = "invoice"
+    PAYMENT_SLIP = "payment_slip"  # printed at the kiosk for a payment request, never re-sent
 
 
 class DeliveryState(enum.Enum):
@@ -45,6 +50,8 @@ class Delivery:
     last_error: str | None = None
     receipt: str | None = None  # SMTP message id or print job id
     sent_at: datetime | None = None
+    document: DeliveredDocument = DeliveredDocument.INVOICE
+    reference: str | None = None  # the payment reference a slip carries
 
 
 @dataclass(frozen=True, slots=True)

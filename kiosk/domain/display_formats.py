@@ -21,3 +21,11 @@ def format_money(money: Money) -> str:
 def format_date(day: date, language: str) -> str:
     """31/01/2026 in Spanish, 01/31/2026 in English."""
     return day.strftime("%d/%m/%Y" if language == "es" else "%m/%d/%Y")
+
+
+def format_number(value: object) -> str:
+    """A quantity or percentage without needless trailing zeros."""
+    text = f"{value:f}" if hasattr(value, "as_tuple") else str(value)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import qrcode
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_M, ERROR_CORRECT_Q
 
-from kiosk.services.ports import QrCode
+from kiosk.domain.qr_code import QrCode
 
 QUIET_ZONE = 4  # modules of white around the symbol, as ISO/IEC 18004 asks
 _LEVELS = {"M": ERROR_CORRECT_M, "Q": ERROR_CORRECT_Q, "H": ERROR_CORRECT_H}

@@ -17,7 +17,7 @@ from kiosk.sap_b1 import payloads
 from kiosk.sap_b1.config import ServiceLayerConfig
 from kiosk.sap_b1.paging import iterate_pages, page_decoder, query_string
 from kiosk.sap_b1.session import ServiceLayerSession
-from kiosk.services.ports import Pulled, SapCustomer
+from kiosk.services.ports.sync import Pulled, SapCustomer
 
 # Keeps "DocEntry eq 1 or DocEntry eq 2 ..." filters well under URL length limits.
 ENTRIES_PER_QUERY = 40
@@ -137,14 +137,14 @@ class ServiceLayerClient:
         resource = f"{payloads.BUSINESS_PARTNERS}({_key(card_code)})"
         return self._business_partner(self._get(resource, options, f"read customer {card_code}"))
 
-    def find_by_reference(self, entity_set: str, key_field: str, reference: str) -> list[Any]:
-        """Keys of the records whose kiosk-reference UDF holds this reference."""
-        field = self.config.kiosk_reference_field
-        options = {"$select": key_field, "$filter": f"{field} eq {payloads.quoted(reference)}"}
-        keys: list[Any] = []
-        for page in self._pages(entity_set, options, f"look up reference {reference}"):
-            keys.extend(record[key_field] for record in page)
-        return keys
+    def activities_with_reference(self, reference: str) -> list[int]:
+        """ActivityCodes of the Activities whose kiosk-reference UDF holds this reference."""
+        field, key = self.config.kiosk_reference_field, payloads.ACTIVITY_KEY
+        options = {"$select": key, "$filter": f"{field} eq {payloads.quoted(reference)}"}
+        codes: list[int] = []
+        for page in self._pages(payloads.ACTIVITIES, options, f"look up reference {reference}"):
+            codes.extend(int(record[key]) for record in page)
+        return codes
 
     # --- writes ----------------------------------------------------------------------------
 
@@ -178,7 +178,8 @@ class ServiceLayerClient:
         reference: str,
         at: datetime,
     ) -> int:
-        """POST an Activity linked to the invoice; never retried here (see find_by_reference)."""
+        """POST an Activity linked to the invoice; never retried here (see
+        activities_with_reference)."""
         body = payloads.invoice_activity(
             doc_entry,
             doc_num,
@@ -193,7 +194,7 @@ class ServiceLayerClient:
         response = self.session.request(
             "POST", self.session.root + payloads.ACTIVITIES, body=body, action=action
         )
-        return int(self.session.json(response, action)["ActivityCode"])
+        return int(self.session.json(response, action)[payloads.ACTIVITY_KEY])
 
     # --- plumbing --------------------------------------------------------------------------
 

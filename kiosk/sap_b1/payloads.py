@@ -16,7 +16,7 @@ from kiosk.domain.incoming_payment import IncomingPayment, PaymentAllocation
 from kiosk.domain.invoice import InvoiceLine, SapDocumentStatus
 from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.domain.money import Money
-from kiosk.services.ports import Pulled, SapCustomer
+from kiosk.services.ports.sync import Pulled, SapCustomer
 
 Payload = dict[str, Any]
 
@@ -24,6 +24,7 @@ INVOICES = "Invoices"
 BUSINESS_PARTNERS = "BusinessPartners"
 INCOMING_PAYMENTS = "IncomingPayments"
 ACTIVITIES = "Activities"
+ACTIVITY_KEY = "ActivityCode"
 
 INVOICE_FIELDS = (
     "DocEntry", "DocNum", "CardCode", "CardName", "FederalTaxID", "DocDate", "DocDueDate",

@@ -18,7 +18,9 @@ from kiosk.domain.errors import DomainError, InvalidValue
 from kiosk.domain.invoice import Invoice, InvoiceStatus
 from kiosk.domain.kiosk_code import read_kiosk_code
 from kiosk.services.errors import ExternalUnavailable
-from kiosk.services.ports import Clock, InvoiceStore, SyncCursorStore
+from kiosk.services.ports.cache import InvoiceStore
+from kiosk.services.ports.clock import Clock
+from kiosk.services.ports.sync import SyncCursorStore
 from kiosk.services.sync import INVOICES
 
 MAX_FAILURES = 3

@@ -13,6 +13,7 @@ from datetime import date
 
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.delivery import (
+    DeliveredDocument,
     Delivery,
     DeliveryChannel,
     DeliveryReason,
@@ -23,20 +24,19 @@ from kiosk.domain.display_formats import format_date, format_money
 from kiosk.domain.email_address import InvalidEmailAddress, normalize_email
 from kiosk.domain.errors import InvalidValue
 from kiosk.domain.invoice import Invoice
+from kiosk.domain.outbox import INVOICE_ACTIVITY, OutboxEntry
+from kiosk.language.catalogue import Texts
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.invoice_email import invoice_email
-from kiosk.services.outbox import INVOICE_ACTIVITY, OutboxEntry, retry_delay
+from kiosk.services.outbox import retry_delay
 from kiosk.services.payments import PaymentService
-from kiosk.services.ports import (
-    Clock,
-    DeliveryStore,
-    InvoiceStore,
-    Mailer,
-    Printer,
-    SyncCursor,
-    SyncCursorStore,
-)
+from kiosk.services.ports.cache import InvoiceStore
+from kiosk.services.ports.clock import Clock
+from kiosk.services.ports.deliveries import DeliveryStore
+from kiosk.services.ports.mail import Mailer
+from kiosk.services.ports.printing import Printer
+from kiosk.services.ports.sync import SyncCursor, SyncCursorStore
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +130,34 @@ class DeliveryService:
         """Print an invoice now on a named printer, or the configured or default one."""
         destination = printer or self._options.auto_printer or ""
         return self._request(invoice, DeliveryChannel.PAPER, destination, requested_by)
+
+    def print_slip(
+        self, reference: str, *, language: str, printer: str | None, requested_by: str
+    ) -> Delivery:
+        """Print a payment request's slip now, logged like every print; tried once only, since
+        a slip that comes out after the customer has gone helps nobody. A failure is raised
+        after it is logged, for the kiosk to tell the customer at once."""
+        request = self._payments.request(reference)
+        first = request.invoices[0]
+        now = self._clock.now()
+        delivery = self._store.add_delivery(
+            Delivery(
+                id=None, doc_entry=first.doc_entry, doc_num=first.doc_num,
+                customer_code=request.customer_code, channel=DeliveryChannel.PAPER,
+                reason=DeliveryReason.REQUESTED, destination=printer or "",
+                state=DeliveryState.QUEUED, requested_by=requested_by, created_at=now,
+                next_attempt_at=now, document=DeliveredDocument.PAYMENT_SLIP,
+                reference=request.reference,
+            )
+        )  # fmt: skip
+        assert delivery is not None and delivery.id is not None
+        done = self._attempt(delivery, language=language)
+        if done.state is not DeliveryState.SENT:
+            raise ExternalUnavailable(
+                f"payment slip {reference} not printed: {done.last_error}",
+                code=done.last_error_code,
+            )
+        return done
 
     def print_listed(self, delivery_ids: list[int], *, printer: str | None) -> DeliveryReport:
         """The clerk's batch print of the paper list."""
@@ -231,16 +259,26 @@ class DeliveryService:
             next_attempt_at=None if listed else now,
         )
 
-    def _attempt(self, delivery: Delivery) -> Delivery:
+    def _attempt(self, delivery: Delivery, *, language: str | None = None) -> Delivery:
         assert delivery.id is not None
+        language = language or self._options.language
+        slip = delivery.document is DeliveredDocument.PAYMENT_SLIP
         now = self._clock.now()
         self._store.start_delivery(delivery.id, now)
         try:
             invoice = self._invoice(delivery)
-            pdf = self._documents.invoice_pdf(invoice, language=self._options.language)
-            if delivery.channel is DeliveryChannel.EMAIL:
+            if slip:
+                reference = delivery.reference or ""
+                pdf = self._documents.slip_pdf(reference, language=language)
+                title = Texts(language).format("slip_title", reference=reference)
+                receipt = self._printer.print_pdf(
+                    pdf, printer=delivery.destination or None, title=title
+                )
+            elif delivery.channel is DeliveryChannel.EMAIL:
+                pdf = self._documents.invoice_pdf(invoice, language=language)
                 receipt = self._mailer.send(self._email(invoice, delivery.destination, pdf))
             else:
+                pdf = self._documents.invoice_pdf(invoice, language=language)
                 title = f"{self._options.seller} {invoice.doc_num}"
                 receipt = self._printer.print_pdf(
                     pdf, printer=delivery.destination or None, title=title
@@ -248,22 +286,28 @@ class DeliveryService:
         except ExternalRejected as error:
             self._store.fail_delivery(delivery.id, error.code, str(error), self._clock.now())
         except ExternalUnavailable as error:
-            at = self._clock.now() + retry_delay(delivery.attempts + 1)
-            self._store.retry_delivery(delivery.id, at, error.code, str(error), self._clock.now())
+            if slip:
+                self._store.fail_delivery(delivery.id, error.code, str(error), self._clock.now())
+            else:
+                at = self._clock.now() + retry_delay(delivery.attempts + 1)
+                self._store.retry_delivery(
+                    delivery.id, at, error.code, str(error), self._clock.now()
+                )
         else:
             self._store.finish_delivery(
                 delivery.id, receipt, self._clock.now(), self._activity(delivery, invoice)
             )
             logger.info(
-                "invoice %s delivered by %s (%s)", delivery.doc_num, delivery.channel.value, receipt
-            )
+                "%s %s delivered by %s (%s)", delivery.document.value,
+                delivery.reference or delivery.doc_num, delivery.channel.value, receipt,
+            )  # fmt: skip
         found = self._store.delivery(delivery.id)
         assert found is not None
         return found
 
     def _activity(self, delivery: Delivery, invoice: Invoice) -> OutboxEntry | None:
         """The SAP Activity that records a delivery, when settings ask for it."""
-        if not self._options.record_in_sap:
+        if not self._options.record_in_sap or delivery.document is not DeliveredDocument.INVOICE:
             return None
         channel = "e-mail" if delivery.channel is DeliveryChannel.EMAIL else "paper"
         payload = {

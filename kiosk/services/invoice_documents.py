@@ -6,13 +6,10 @@ from kiosk.domain.errors import InvalidValue, NotFound
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.kiosk_code import make_kiosk_code
 from kiosk.services.payments import PaymentService
-from kiosk.services.ports import (
-    Clock,
-    InvoiceRenderer,
-    InvoiceStore,
-    PaymentSlipRenderer,
-    QrEncoder,
-)
+from kiosk.services.ports.cache import InvoiceStore
+from kiosk.services.ports.clock import Clock
+from kiosk.services.ports.documents import InvoiceRenderer, PaymentSlipRenderer
+from kiosk.services.ports.payments import QrEncoder
 
 
 class InvoiceDocuments:

@@ -1,4 +1,4 @@
-"""The words of an invoice e-mail in Spanish and English: subject, plain text and HTML."""
+"""An invoice e-mail in the customer's language: subject, plain text and HTML, and the PDF."""
 
 from __future__ import annotations
 
@@ -6,27 +6,7 @@ from html import escape
 
 from kiosk.domain.delivery import OutgoingEmail
 from kiosk.domain.invoice import Invoice
-
-_TEXT = {
-    "es": {
-        "subject": "Factura {number} de {seller}",
-        "hello": "Estimado cliente {customer}:",
-        "body": "Le enviamos su factura {number}. Saldo a pagar: {due} (vence el {due_date}).",
-        "paid": "Le enviamos su factura {number}. No tiene saldo pendiente.",
-        "pay": "Puede pagarla en línea aquí: {link}",
-        "thanks": "Gracias por su preferencia.",
-        "file": "Factura-{number}.pdf",
-    },
-    "en": {
-        "subject": "Invoice {number} from {seller}",
-        "hello": "Dear {customer},",
-        "body": "Please find invoice {number} attached. Amount due: {due} (due {due_date}).",
-        "paid": "Please find invoice {number} attached. Nothing is left to pay.",
-        "pay": "You can pay it online here: {link}",
-        "thanks": "Thank you for your business.",
-        "file": "Invoice-{number}.pdf",
-    },
-}
+from kiosk.language.catalogue import Texts
 
 
 def invoice_email(
@@ -41,7 +21,7 @@ def invoice_email(
     payment_link: str | None,
 ) -> OutgoingEmail:
     """The e-mail that carries an invoice's PDF, in the customer's language."""
-    words = _TEXT[language]
+    words = Texts(language)
     values = {
         "number": invoice.doc_num,
         "seller": seller,
@@ -52,21 +32,21 @@ def invoice_email(
     }
     owed = invoice.amount_due.is_positive()
     paragraphs = [
-        words["hello"].format(**values),
-        words["body" if owed else "paid"].format(**values),
+        words["invoice_email_hello"].format(**values),
+        words["invoice_email_body" if owed else "invoice_email_paid"].format(**values),
     ]
     if owed and payment_link:
-        paragraphs.append(words["pay"].format(**values))
-    paragraphs += [words["thanks"], seller]
+        paragraphs.append(words["invoice_email_pay"].format(**values))
+    paragraphs += [words["invoice_email_thanks"], seller]
     html = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
     if owed and payment_link:
         link = escape(payment_link, quote=True)
         html = html.replace(escape(payment_link), f'<a href="{link}">{escape(payment_link)}</a>')
     return OutgoingEmail(
         to=to,
-        subject=words["subject"].format(**values),
+        subject=words["invoice_email_subject"].format(**values),
         text="\n\n".join(paragraphs) + "\n",
         html=f"<html><body>{html}</body></html>",
-        attachment_name=words["file"].format(**values),
+        attachment_name=words["invoice_email_file"].format(**values),
         attachment=pdf,
     )

@@ -9,7 +9,7 @@ from kiosk.domain.customer import Customer
 from kiosk.domain.errors import InvalidValue, NotFound
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.money import Money
-from kiosk.services.ports import InvoiceStore
+from kiosk.services.ports.cache import InvoiceStore
 
 MAX_SEARCH_TEXT = 100
 
@@ -75,12 +75,16 @@ class InvoiceLookup:
                 matches.setdefault(customer.code, customer)
         return list(matches.values())[:limit]
 
+    def open_invoices(self, customer_code: str) -> list[Invoice]:
+        """The customer's open invoices, the soonest due first."""
+        return self._store.open_invoices_for_customer(customer_code)
+
     def customer_overview(self, customer_code: str, *, recent: int = 20) -> CustomerOverview:
         """Return everything a clerk needs to see about one customer."""
         customer = self._store.customer(customer_code)
         if customer is None:
             raise NotFound(f"no customer with code {customer_code!r} in the local cache")
-        open_invoices = self._store.open_invoices_for_customer(customer_code)
+        open_invoices = self.open_invoices(customer_code)
         balances: dict[str, Money] = {}
         for invoice in open_invoices:
             due = invoice.amount_due

@@ -8,81 +8,34 @@ the change is already there. An entry SAP rejects is parked for staff and blocks
 from __future__ import annotations
 
 import enum
-import json
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.errors import InvalidValue, NotFound
+from kiosk.domain.outbox import BILLING_PREFERENCE, INVOICE_ACTIVITY, OutboxEntry, OutboxState
+from kiosk.domain.staff import StaffSession
 from kiosk.services.errors import (
     NETWORK_TROUBLE,
     ExternalOutcomeUnknown,
     ExternalRejected,
     ExternalUnavailable,
 )
-from kiosk.services.ports import Clock, OutboxStore, SapGateway
+from kiosk.services.ports.clock import Clock
+from kiosk.services.ports.outbox import OutboxStore
+from kiosk.services.ports.sap import SapGateway
+from kiosk.services.staff_accounts import require_supervisor
 
 logger = logging.getLogger(__name__)
 
-BILLING_PREFERENCE = "billing_preference"
-INVOICE_ACTIVITY = "invoice_activity"
-ACTIVITIES = "Activities"
 FIRST_RETRY = timedelta(seconds=30)
 LAST_RETRY = timedelta(hours=1)
 
 
-class OutboxState(enum.Enum):
-    PENDING = "pending"
-    PARKED = "parked"
-    DONE = "done"
-    DISCARDED = "discarded"
-
-
 class ReasonRequired(InvalidValue):
     """A change is discarded only with a reason."""
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxEntry:
-    """One change for SAP, with its delivery history."""
-
-    id: int | None
-    reference: str
-    kind: str
-    customer_code: str
-    payload: dict[str, Any]
-    state: OutboxState
-    attempts: int
-    created_at: datetime
-    next_attempt_at: datetime | None = None
-    last_attempt_at: datetime | None = None
-    last_error_code: str | None = None
-    last_error_message: str | None = None
-    resolution: str | None = None
-
-    @classmethod
-    def new(
-        cls, kind: str, customer_code: str, payload: dict[str, Any], now: datetime
-    ) -> OutboxEntry:
-        """A fresh pending entry with its own unique reference."""
-        return cls(
-            id=None,
-            reference=str(uuid.uuid4()),
-            kind=kind,
-            customer_code=customer_code,
-            payload=payload,
-            state=OutboxState.PENDING,
-            attempts=0,
-            created_at=now,
-            next_attempt_at=now,
-        )
-
-    def payload_text(self) -> str:
-        return json.dumps(self.payload, sort_keys=True, ensure_ascii=False)
 
 
 class Due(enum.Enum):
@@ -187,9 +140,7 @@ class OutboxPusher:
         self._gateway.set_billing_preference(entry.customer_code, channel, email)
 
     def _push_invoice_activity(self, entry: OutboxEntry) -> None:
-        if entry.attempts > 0 and self._gateway.find_by_reference(
-            ACTIVITIES, "ActivityCode", entry.reference
-        ):
+        if entry.attempts > 0 and self._gateway.activities_with_reference(entry.reference):
             # The earlier attempt created it; posting again would record the delivery twice.
             logger.info("outbox %s was already created in SAP", entry.reference)
             return
@@ -216,15 +167,21 @@ class OutboxAdministration:
         """Pending and parked entries, oldest first."""
         return self._outbox.open_entries()
 
-    def retry(self, entry_id: int, *, by: str) -> OutboxEntry:
-        """Send a parked entry again on the next sync."""
+    def retry(self, entry_id: int, *, by: StaffSession | str) -> OutboxEntry:
+        """Send a parked entry again on the next sync.
+
+        `by` is the staff session at the window (a supervisor or an admin, never a clerk), or
+        the name of the command line's operator, who already holds the machine.
+        """
+        by = _resolver(by)
         entry = self._open_entry(entry_id)
         if entry.state is not OutboxState.PARKED:
             raise InvalidValue(f"outbox entry {entry_id} is {entry.state.value}, not parked")
         return self._outbox.requeue(entry_id, f"retried by {by}", self._clock.now())
 
-    def discard(self, entry_id: int, *, reason: str, by: str) -> OutboxEntry:
-        """Give up an entry for good, saying why."""
+    def discard(self, entry_id: int, *, reason: str, by: StaffSession | str) -> OutboxEntry:
+        """Give up an entry for good, saying why (`by` as for `retry`)."""
+        by = _resolver(by)
         if not reason.strip():
             raise ReasonRequired("say why the change is discarded (--reason)")
         self._open_entry(entry_id)
@@ -239,3 +196,11 @@ class OutboxAdministration:
         if entry.state in (OutboxState.DONE, OutboxState.DISCARDED):
             raise InvalidValue(f"outbox entry {entry_id} is already {entry.state.value}")
         return entry
+
+
+def _resolver(by: StaffSession | str) -> str:
+    """The name a resolution is recorded under, once the staff member's role allows it."""
+    if isinstance(by, StaffSession):
+        require_supervisor(by)
+        return by.name
+    return by

@@ -8,14 +8,10 @@ from kiosk.domain.errors import NotFound
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.payment_reference import make_reference, reference_prefix
 from kiosk.domain.payment_request import PaymentRequest, requested_invoices
-from kiosk.services.ports import (
-    Clock,
-    InvoiceStore,
-    PaymentQrBuilder,
-    PaymentRequestStore,
-    QrCode,
-    QrEncoder,
-)
+from kiosk.domain.qr_code import QrCode
+from kiosk.services.ports.cache import InvoiceStore
+from kiosk.services.ports.clock import Clock
+from kiosk.services.ports.payments import PaymentQrBuilder, PaymentRequestStore, QrEncoder
 
 
 class PaymentService:

@@ -7,16 +7,11 @@ from datetime import datetime
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
 from kiosk.domain.email_address import normalize_email
 from kiosk.domain.errors import InvalidValue, NotFound
-from kiosk.services.outbox import BILLING_PREFERENCE, OutboxEntry
-from kiosk.services.ports import (
-    Clock,
-    InvoiceStore,
-    PreferenceDecision,
-    PreferenceState,
-    PreferenceStore,
-    Pulled,
-    SapCustomer,
-)
+from kiosk.domain.outbox import BILLING_PREFERENCE, OutboxEntry
+from kiosk.services.ports.cache import InvoiceStore
+from kiosk.services.ports.clock import Clock
+from kiosk.services.ports.preferences import PreferenceDecision, PreferenceState, PreferenceStore
+from kiosk.services.ports.sync import Pulled, SapCustomer
 
 KIOSK = "kiosk"
 SAP = "sap"

@@ -10,7 +10,7 @@ from typing import Protocol
 from kiosk.domain.errors import DomainError, InvalidValue, NotFound
 from kiosk.domain.staff import Role, StaffAccount, StaffSession, check_pin, staff_name
 from kiosk.services.pin_hashing import hash_pin, pin_matches
-from kiosk.services.ports import Clock
+from kiosk.services.ports.clock import Clock
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)

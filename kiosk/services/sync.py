@@ -10,13 +10,10 @@ in each page's own transaction, so that an interrupted one goes on where it stop
 
 from __future__ import annotations
 
-import gc
 import logging
-import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -28,16 +25,18 @@ from kiosk.domain.payment_reference import is_valid_reference, kiosk_sequence, r
 from kiosk.domain.payment_request import RequestState
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.outbox import Due, OutboxPusher, PushReport
-from kiosk.services.ports import (
+from kiosk.services.ports.clock import Clock
+from kiosk.services.ports.outbox import OutboxStore
+from kiosk.services.ports.payments import PaymentRequestStore
+from kiosk.services.ports.preferences import PreferenceStore
+from kiosk.services.ports.sap import SapGateway
+from kiosk.services.ports.sync import (
     CacheSyncStore,
-    Clock,
+    InvoicePage,
     InvoiceWriter,
-    OutboxStore,
-    PaymentRequestStore,
-    PreferenceStore,
     Pulled,
+    PullKind,
     SapCustomer,
-    SapGateway,
     SyncCursor,
     SyncCursorStore,
 )
@@ -133,8 +132,7 @@ class SyncService:
             # A push that could not finish still lets the pull try: if one write failed, the
             # cache still catches up.
             report.push = self._pusher.push_due(Due.ALL_PENDING if asked else Due.SAP_ANSWERS)
-            with _tuned_for_bulk():
-                self._pull(report, full, progress)
+            self._pull(report, full, progress)
         except (ExternalUnavailable, ExternalRejected) as error:
             report.error = str(error)
             logger.info("sync pass stopped: %s", error)
@@ -175,7 +173,7 @@ class SyncService:
             customers = [Pulled(p.value.customer, p.updated_at, p.data_version) for p in changed]
             report.stored[CUSTOMERS] += self._cache.store_pulled_customers(customers, seen_pass)
             if seen_pass is not None:
-                self._cache.mark_seen(CUSTOMERS, [p.value.customer.code for p in page], seen_pass)
+                self._cache.mark_customers_seen([p.value.customer.code for p in page], seen_pass)
             self._reconcile_preferences(changed)
             progress(CUSTOMERS, report.pulled[CUSTOMERS])
         self._finish(cursor, newest, None)
@@ -206,10 +204,18 @@ class SyncService:
             pages = self._gateway.changed_invoices(since)
         newest = cursor.watermark
         sap_side: dict[str, tuple[int, dict[str, Decimal]]] = {}
-        bulk = first_download or seen_pass is not None
-        handed_over: list[int] = []  # invoices pulled up to each page written
-        told = 0
-        with self._cache.invoice_writer(seen_pass, bulk=bulk) as writer:
+        kind = (
+            PullKind.FULL_PASS
+            if seen_pass is not None
+            else PullKind.FIRST_DOWNLOAD
+            if first_download
+            else PullKind.DELTA
+        )
+
+        def stored(count: int) -> None:
+            progress(INVOICES, count)
+
+        with self._cache.invoice_writer(kind, seen_pass=seen_pass, on_stored=stored) as writer:
             for page in pages:
                 report.pulled[INVOICES] += len(page)
                 if resume_after is None:
@@ -224,13 +230,12 @@ class SyncService:
                     last = max(pulled.value.doc_entry for pulled in page)
                     moved = replace(cursor, watermark=newest, last_key=last)
                 report.stored[INVOICES] += self._write_invoices(
-                    writer, page, seen_pass, moved, cached=not first_download
-                )
-                handed_over.append(report.pulled[INVOICES])
-                told = _tell_stored(progress, handed_over, writer.stored_pages(), told)
+                    writer, page, seen_pass, moved, cached=not first_download,
+                    pulled=report.pulled[INVOICES],
+                )  # fmt: skip
                 if seen_pass is not None:
                     _add_to_totals(sap_side, page)
-        progress(INVOICES, report.pulled[INVOICES])  # leaving the writer waited for the rest
+        progress(INVOICES, report.pulled[INVOICES])  # pages with nothing new are told here
         self._finish(replace(cursor, last_key=None), newest, None)
         return sap_side
 
@@ -242,6 +247,7 @@ class SyncService:
         cursor: SyncCursor | None = None,
         *,
         cached: bool = True,
+        pulled: int = 0,
     ) -> int:
         """Hand over what changed in a page; `cached` False skips asking (a first download)."""
         if cached:
@@ -250,7 +256,7 @@ class SyncService:
         else:
             changed = page
         seen = [p.value.doc_entry for p in page] if seen_pass is not None else []
-        writer.write(changed, seen, cursor)
+        writer.write(InvoicePage(changed, seen, cursor, pulled))
         return len(changed)
 
     def _payments_start(self) -> int:
@@ -301,7 +307,7 @@ class SyncService:
             # rebuilt cache must never hand it out again.
             self._requests.raise_reference_mark(self._kiosk_number, highest_sequence)
         if paid:
-            with self._cache.invoice_writer(None, bulk=False) as writer:
+            with self._cache.invoice_writer(PullKind.DELTA) as writer:
                 for invoices in self._gateway.invoices_by_entries(sorted(paid)):
                     report.refreshed_by_payments += self._write_invoices(writer, invoices, None)
         self._finish(cursor, None, last_key)
@@ -357,8 +363,8 @@ class SyncService:
         counts_before: dict[str, int],
     ) -> Reconciliation:
         result = Reconciliation(invoices_in_sap=sum(count for count, _ in sap_side.values()))
-        result.flagged_invoices = self._cache.flag_missing(INVOICES, seen_pass)
-        result.flagged_customers = self._cache.flag_missing(CUSTOMERS, seen_pass)
+        result.flagged_invoices = self._cache.flag_missing_invoices(seen_pass)
+        result.flagged_customers = self._cache.flag_missing_customers(seen_pass)
         for code in sorted(set(sap_side) | set(counts_before)):
             sap_count, sap_balance = sap_side.get(code, (0, {}))
             if counts_before.get(code, 0) != sap_count:
@@ -366,35 +372,6 @@ class SyncService:
             if _nonzero(balances_before.get(code, {})) != _nonzero(sap_balance):
                 result.customers_with_different_balance.append(code)
         return result
-
-
-@contextmanager
-def _tuned_for_bulk() -> Iterator[None]:
-    """Interpreter settings for a pass that may move tens of thousands of invoices.
-
-    Young objects are collected every 50,000 allocations instead of 700: a first download
-    allocates tens of millions of short-lived tuples, none in a cycle, and at the default the
-    collector walks them every few invoices. The thread switch interval drops from 5 ms to
-    1 ms, so the thread fetching the next page (and, in the app, the GUI thread) gets the
-    interpreter soon after it waits for it, not once the mapping thread has run 5 ms more.
-    """
-    thresholds = gc.get_threshold()
-    interval = sys.getswitchinterval()
-    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
-    sys.setswitchinterval(min(interval, 0.001))
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        sys.setswitchinterval(interval)
-
-
-def _tell_stored(progress: Progress, handed_over: list[int], stored_pages: int, told: int) -> int:
-    """Tell how many invoices the pages stored so far hold, if more than last told."""
-    stored = handed_over[stored_pages - 1] if stored_pages else 0
-    if stored > told:
-        progress(INVOICES, stored)
-    return max(stored, told)
 
 
 def _is_new(pulled: Pulled[T], known_version: int | None) -> bool:

@@ -6,7 +6,8 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from kiosk.services.ports import OutboxStore, SyncCursorStore
+from kiosk.services.ports.outbox import OutboxStore
+from kiosk.services.ports.sync import SyncCursorStore
 from kiosk.services.sync import INVOICES, SyncReport
 
 
@@ -59,3 +60,17 @@ def current_status(
         last_attempt_at=last_report.started_at if last_report else None,
         first_download_stored_up_to=unfinished,
     )
+
+
+class SyncStatusReader:
+    """Reads the status of sync for `kiosk status` and the staff sync panel."""
+
+    def __init__(self, cursors: SyncCursorStore, outbox: OutboxStore) -> None:
+        self._cursors = cursors
+        self._outbox = outbox
+
+    def current(
+        self, last_report: SyncReport | None = None, *, syncing: bool = False
+    ) -> SyncStatus:
+        """The status now, from stored cursors, the outbox and this process's last pass."""
+        return current_status(self._cursors, self._outbox, last_report, syncing=syncing)

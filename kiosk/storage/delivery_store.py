@@ -9,12 +9,13 @@ from sqlalchemy import Engine, Row, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.domain.delivery import (
+    DeliveredDocument,
     Delivery,
     DeliveryChannel,
     DeliveryReason,
     DeliveryState,
 )
-from kiosk.services.outbox import OutboxEntry
+from kiosk.domain.outbox import OutboxEntry
 from kiosk.storage.database import unavailable_on_driver_error
 from kiosk.storage.outbox_store import insert_outbox_entry
 from kiosk.storage.tables import DeliveryRow
@@ -42,6 +43,8 @@ class SqlDeliveryStore:
             "destination": delivery.destination,
             "state": delivery.state.value,
             "requested_by": delivery.requested_by,
+            "document": delivery.document.value,
+            "reference": delivery.reference,
             "attempts": 0,
             "next_attempt_at": delivery.next_attempt_at,
             "created_at": delivery.created_at,
@@ -175,4 +178,6 @@ def _delivery(row: Row[Any]) -> Delivery:
         last_error=row.last_error,
         receipt=row.receipt,
         sent_at=row.sent_at,
+        document=DeliveredDocument(row.document),
+        reference=row.reference,
     )

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
 
 from sqlalchemy import Engine
 
-from kiosk.domain.invoice_record import InvoiceRecord
-from kiosk.services.ports import Pulled, SyncCursor
+from kiosk.services.ports.sync import InvoicePage
 from kiosk.storage.bulk_upsert import BulkUpsert
 from kiosk.storage.database import sqlite_file, unavailable_on_driver_error
 from kiosk.storage.mapping import cursor_values, invoice_line_values, invoice_values
@@ -70,8 +69,12 @@ class InvoicePageWriter:
         line_rows: BulkUpsert,
         cursor_rows: BulkUpsert,
         seen_pass: int | None,
+        on_stored: Callable[[int], None] | None = None,
     ) -> None:
         self._committer = committer
+        self._on_stored = on_stored
+        self._pulled_by_page: list[int] = []
+        self._told = 0
         self._invoice_rows = invoice_rows
         self._line_rows = line_rows
         self._cursor_rows = cursor_rows
@@ -83,10 +86,9 @@ class InvoicePageWriter:
             f"WHERE doc_entry = {mark}"
         )
 
-    def write(
-        self, invoices: list[Pulled[InvoiceRecord]], seen: list[int], cursor: SyncCursor | None
-    ) -> None:
-        """Store these invoices, note `seen` as still in SAP (a full pass), move `cursor`."""
+    def write(self, page: InvoicePage) -> None:
+        """Store a page's invoices, note its `seen` as still in SAP, move its cursor, at once."""
+        invoices, seen, cursor = page.invoices, page.seen, page.cursor
         seen_pass = self._seen_pass
         headers = [
             invoice_values(p.value, p.updated_at, p.data_version, seen_pass) for p in invoices
@@ -102,14 +104,21 @@ class InvoicePageWriter:
         if cursor is not None:
             statements.append((self._cursor_rows.sql, [cursor_values(cursor)]))
         self._committer.submit(statements)
+        self._pulled_by_page.append(page.pulled)
+        self._tell_stored()
 
     def wait(self) -> None:
         """Return once every page written is stored."""
         self._committer.wait()
+        self._tell_stored()
 
-    def stored_pages(self) -> int:
-        """How many of the pages written are known to be stored."""
-        return self._committer.committed()
+    def _tell_stored(self) -> None:
+        """Tell how many invoices the pass had pulled up to the last page known stored."""
+        stored_pages = self._committer.committed()
+        stored = self._pulled_by_page[stored_pages - 1] if stored_pages else 0
+        if self._on_stored is not None and stored > self._told:
+            self._on_stored(stored)
+        self._told = max(self._told, stored)
 
 
 def _helper_process(path: str, pragmas: list[str]) -> _Committer | None:
@@ -130,6 +139,7 @@ def invoice_page_writer(
     seen_pass: int | None,
     *,
     bulk: bool,
+    on_stored: Callable[[int], None] | None = None,
 ) -> Iterator[InvoicePageWriter]:
     """A writer for one pass; a bulk pass into a SQLite file gets the helper process."""
     with unavailable_on_driver_error(engine):
@@ -137,7 +147,10 @@ def invoice_page_writer(
         committer = _helper_process(*target) if target is not None else None
         committer = committer or _InlineCommitter(engine)
         try:
-            yield InvoicePageWriter(committer, invoice_rows, line_rows, cursor_rows, seen_pass)
+            writer = InvoicePageWriter(
+                committer, invoice_rows, line_rows, cursor_rows, seen_pass, on_stored
+            )
+            yield writer
         except BaseException:
             # The pass failed elsewhere (SAP, most likely): the pages handed over still count,
             # and that failure is the one to report.
@@ -145,6 +158,6 @@ def invoice_page_writer(
                 committer.wait()
             raise
         else:
-            committer.wait()
+            writer.wait()
         finally:
             committer.close()

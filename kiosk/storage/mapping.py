@@ -19,7 +19,7 @@ from kiosk.domain.invoice import Invoice, InvoiceLine, SapDocumentStatus
 from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.domain.money import Money
 from kiosk.domain.search_text import name_words, tax_id_key
-from kiosk.services.ports import SyncCursor
+from kiosk.services.ports.sync import SyncCursor
 from kiosk.storage.scaled_decimal import from_scaled, to_scaled
 
 Values = tuple[Any, ...]

@@ -22,7 +22,7 @@ from sqlalchemy import (
     update,
 )
 
-from kiosk.services.outbox import OutboxEntry, OutboxState
+from kiosk.domain.outbox import OutboxEntry, OutboxState
 from kiosk.storage.database import unavailable_on_driver_error
 from kiosk.storage.tables import OutboxRow
 

@@ -8,8 +8,8 @@ from typing import Any, cast
 from sqlalchemy import Connection, Engine, Table, insert, select, update
 
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
-from kiosk.services.outbox import BILLING_PREFERENCE, OutboxEntry, OutboxState
-from kiosk.services.ports import PreferenceDecision, PreferenceState
+from kiosk.domain.outbox import BILLING_PREFERENCE, OutboxEntry, OutboxState
+from kiosk.services.ports.preferences import PreferenceDecision, PreferenceState
 from kiosk.storage.bulk_upsert import BulkUpsert
 from kiosk.storage.database import unavailable_on_driver_error
 from kiosk.storage.mapping import preference_from_row, preference_values

@@ -1,9 +1,8 @@
 """A helper process that commits batches of SQLite writes while the caller prepares the next.
 
-A first download spends some 40% of its CPU time in SQLite, most of it holding the
-interpreter lock. Handing each page's rows to a second process lets the two halves run on
-two cores. The helper imports nothing but the standard library, so it is ready in about 50 ms,
-and it commits each batch in one transaction before it acknowledges it.
+SQLite holds the interpreter lock for much of a first download; in a second process it runs on
+the other core. The helper imports only the standard library, so it starts fast, and commits
+each batch in one transaction before it acknowledges it (figures: README, Benchmarks).
 """
 
 from __future__ import annotations

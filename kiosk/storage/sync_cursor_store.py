@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from sqlalchemy import Engine, Row, Table, select
 
-from kiosk.services.ports import SyncCursor
+from kiosk.services.ports.sync import SyncCursor
 from kiosk.storage.bulk_upsert import BulkUpsert
 from kiosk.storage.database import unavailable_on_driver_error
 from kiosk.storage.mapping import cursor_values

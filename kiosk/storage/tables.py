@@ -261,6 +261,7 @@ class DeliveryRow(Base):
         CheckConstraint("channel IN ('email', 'paper')", name="channel"),
         CheckConstraint("reason IN ('automatic', 'requested')", name="reason"),
         CheckConstraint("state IN ('queued', 'listed', 'sending', 'sent', 'failed')", name="state"),
+        CheckConstraint("document IN ('invoice', 'payment_slip')", name="document"),
         Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
     )
 
@@ -284,6 +285,9 @@ class DeliveryRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A payment slip is logged with the first invoice it covers, and its payment reference.
+    document: Mapped[str] = mapped_column(String(15), server_default="invoice")
+    reference: Mapped[str | None] = mapped_column(String(10))
 
 
 class StaffAccountRow(Base):

@@ -10,11 +10,11 @@ from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
 from kiosk.domain.email_address import masked_email
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.payment_request import PaymentRequest
+from kiosk.domain.qr_code import QrCode
+from kiosk.language.catalogue import Texts
 from kiosk.services.delivery import DeliveryService, EmailDestination
 from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.payments import PaymentService
-from kiosk.services.ports import Printer, QrCode
-from kiosk.ui.texts import Texts
 from kiosk.ui.widgets.pdf_pages import render_pages
 
 REQUESTED_BY = "kiosk"
@@ -27,7 +27,6 @@ class CustomerActions:
     payments: PaymentService
     delivery: DeliveryService
     documents: InvoiceDocuments
-    printer: Printer
     printer_name: str  # "" for the system's default printer
 
     def invoice_pages(self, invoice: Invoice, language: str) -> list[QImage]:
@@ -41,10 +40,10 @@ class CustomerActions:
 
     def print_slip(self, reference: str, language: str) -> str:
         """Print the payment slip of a request; return the printer's name as people know it."""
-        pdf = self.documents.slip_pdf(reference, language=language)
-        self.printer.print_pdf(
-            pdf, printer=self.printer_name or None, title=f"Ficha de pago {reference}"
-        )
+        self.delivery.print_slip(
+            reference, language=language, printer=self.printer_name or None,
+            requested_by=REQUESTED_BY,
+        )  # fmt: skip
         return self.printer_name
 
     def print(self, invoices: list[Invoice]) -> list[Delivery]:

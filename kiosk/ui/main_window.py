@@ -3,20 +3,24 @@ clears everything a customer entered or saw before the next one walks up."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar, runtime_checkable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.bundled_files import resource_path
 from kiosk.domain.delivery import Delivery
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.payment_request import PaymentRequest
+from kiosk.domain.qr_code import QrCode
 from kiosk.domain.staff import StaffSession
+from kiosk.language.catalogue import Language, Texts, next_language
 from kiosk.services.customer_identification import IdentifiedCustomer
 from kiosk.services.delivery import EmailDestination
-from kiosk.services.ports import Clock, QrCode
+from kiosk.services.ports.clock import Clock
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.customer_actions import CustomerActions, outcome_lines
 from kiosk.ui.notices import notice_for
@@ -31,37 +35,24 @@ from kiosk.ui.screens.staff_screen import StaffScreen
 from kiosk.ui.screens.welcome_screen import WelcomeScreen
 from kiosk.ui.staff_services import StaffServices
 from kiosk.ui.sync_driver import SyncDriver
-from kiosk.ui.texts import Texts
 
 STAFF_SHORTCUT = "Ctrl+Alt+S"
+STYLE_SHEET = "kiosk.qss"
+"""The window's look, under resources/ (so the frozen bundle has it too)."""
 
 
+@runtime_checkable
 class Screen(Protocol):
-    def retranslate(self, texts: Texts) -> None: ...
+    """What the window asks of every screen it shows."""
+
+    def retranslate(self, texts: Texts) -> None:
+        """Show everything in this language from now on."""
+
+    def clear(self) -> None:
+        """Forget what a customer (or clerk) entered or saw here."""
 
 
-STYLE = """
-QWidget { font-size: 22px; }
-QLabel#company { font-size: 40px; font-weight: bold; color: #0B5394; }
-QLabel#demo { font-size: 20px; color: white; background: #C0392B; padding: 6px 18px; }
-QLabel#title, QLabel#greeting { font-size: 30px; font-weight: bold; color: #0B5394; }
-QLabel#message { color: #B03A2E; min-height: 32px; }
-QLabel#demo_hint { font-size: 20px; color: #34495E; }
-QLabel#outcome, QLabel#amount { font-size: 30px; font-weight: bold; }
-QLabel#offline { color: white; background: #B9770E; padding: 8px; }
-QPushButton { border: 1px solid #9AA5B1; border-radius: 8px; background: #F4F6F8; padding: 0 16px; }
-QPushButton[primary="true"] { font-size: 32px; font-weight: bold; color: white;
-                              background: #0B5394; border: none; }
-QPushButton#view, QPushButton#pay, QPushButton#print, QPushButton#email { font-size: 24px; }
-QPushButton:disabled { color: #9AA5B1; }
-QPushButton[primary="true"]:disabled { color: white; background: #AEBBC8; }
-QLabel#preparing { font-size: 26px; color: #0B5394; padding: 12px; }
-QLineEdit { min-height: 64px; font-size: 30px; padding: 0 12px; }
-QScrollBar:vertical { width: 40px; }
-QListWidget::item { padding: 8px 0; border-bottom: 1px solid #9AA5B1; }
-QTableView[invoices="true"]::item { padding: 0 8px; }
-QListWidget::item:selected { color: white; background: #0B5394; }
-"""
+ScreenT = TypeVar("ScreenT", bound=QWidget)
 
 
 class KioskWindow(QMainWindow):
@@ -71,9 +62,9 @@ class KioskWindow(QMainWindow):
         self,
         *,
         company: str,
-        language: str,
+        language: Language,
         idle_seconds: int,
-        identify: IdentifyScreen,
+        identify: Callable[[], IdentifyScreen],
         clock: Clock,
         runner: TaskRunner,
         actions: CustomerActions | None = None,
@@ -86,23 +77,22 @@ class KioskWindow(QMainWindow):
         self._runner = runner
         self._actions = actions
         self._default_language = language
+        """The kiosk's language (settings); a customer may switch to another until they leave."""
         self.texts = Texts(language)
-        self.welcome = WelcomeScreen(company, demo_hint=demo_hint, logo=logo)
-        self.identify = identify
-        self.invoices = InvoiceListScreen()
-        self.detail = InvoiceDetailScreen()
-        self.payment = PaymentScreen()
-        self.done = DoneScreen()
-        self.email_offer = EmailOfferScreen()
-        self.staff_login = StaffLoginScreen(staff, runner) if staff else None
-        self.staff = StaffScreen(staff, runner) if staff else None
-        self._driver: SyncDriver | None = None
         self.stack = QStackedWidget()
-        for widget in (self.welcome, *self._forgetting_screens()):
-            self.stack.addWidget(widget)
+        self._screens: list[Screen] = []
+        # `identify` comes built by the composition root: it needs the identification service.
+        self.welcome = self._screen(lambda: WelcomeScreen(company, demo_hint=demo_hint, logo=logo))
+        self.identify = self._screen(identify)
+        self.invoices = self._screen(InvoiceListScreen)
+        self.detail = self._screen(InvoiceDetailScreen)
+        self.payment = self._screen(PaymentScreen)
+        self.done = self._screen(DoneScreen)
+        self.email_offer = self._screen(EmailOfferScreen)
+        self.staff_login = self._screen(lambda: StaffLoginScreen(staff, runner)) if staff else None
+        self.staff = self._screen(lambda: StaffScreen(staff, runner)) if staff else None
+        self._driver: SyncDriver | None = None
         if self.staff_login and self.staff:
-            self.stack.addWidget(self.staff_login)
-            self.stack.addWidget(self.staff)
             self.staff_login.back_requested.connect(self.reset)
             self.staff_login.logged_in.connect(self._to_staff)
             self.staff.logout_requested.connect(self.reset)
@@ -124,7 +114,7 @@ class KioskWindow(QMainWindow):
         window_layout = self.layout()
         assert window_layout is not None
         window_layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-        self.setStyleSheet(STYLE)
+        self.setStyleSheet(resource_path(STYLE_SHEET).read_text(encoding="utf-8"))
         self.setWindowTitle(company)
 
         self.welcome.find_requested.connect(self._to_identify)
@@ -152,7 +142,17 @@ class KioskWindow(QMainWindow):
         self.idle.setSingleShot(True)
         self.idle.setInterval(idle_seconds * 1000)
         self.idle.timeout.connect(self.reset)
-        self._retranslate()
+        self.offline.setText(self.texts["offline"])
+
+    def _screen(self, build: Callable[[], ScreenT]) -> ScreenT:
+        """Every screen the same way: built, in the kiosk's language, on the stack, and
+        retranslated and cleared with all the others from then on."""
+        screen = build()
+        assert isinstance(screen, Screen), f"{type(screen).__name__} lacks retranslate or clear"
+        screen.retranslate(self.texts)
+        self.stack.addWidget(screen)
+        self._screens.append(screen)
+        return screen
 
     def start_watching_input(self, application: QObject) -> None:
         """Every touch or key anywhere restarts the idle countdown."""
@@ -201,12 +201,9 @@ class KioskWindow(QMainWindow):
     def reset(self) -> None:
         """Back to the welcome screen, forgetting everything the customer entered or saw."""
         self.idle.stop()
-        for screen in self._forgetting_screens():
+        for screen in self._screens:  # leaving staff mode logs out, too
             screen.clear()
         self._outcome_from = self.invoices
-        if self.staff_login and self.staff:  # leaving staff mode logs out
-            self.staff_login.clear()
-            self.staff.clear()
         if self.texts.language != self._default_language:
             self.texts = Texts(self._default_language)
             self._retranslate()
@@ -338,28 +335,12 @@ class KioskWindow(QMainWindow):
         self.stack.setCurrentWidget(self._outcome_from)
         self.idle.start()
 
-    def _forgetting_screens(
-        self,
-    ) -> tuple[
-        IdentifyScreen, InvoiceListScreen, InvoiceDetailScreen, PaymentScreen, DoneScreen,
-        EmailOfferScreen,
-    ]:  # fmt: skip
-        """The screens that show what a customer entered or saw, cleared when they leave."""
-        return (
-            self.identify, self.invoices, self.detail, self.payment, self.done, self.email_offer
-        )  # fmt: skip
-
-    def _screens(self) -> tuple[Screen, ...]:
-        return (self.welcome, *self._forgetting_screens())
-
     def _toggle_language(self) -> None:
-        self.texts = Texts("en" if self.texts.language == "es" else "es")
+        """The customer's language: the welcome screen's switch, until they leave."""
+        self.texts = Texts(next_language(self.texts.language))
         self._retranslate()
 
     def _retranslate(self) -> None:
-        for screen in self._screens():
+        for screen in self._screens:
             screen.retranslate(self.texts)
-        for staff_screen in (self.staff_login, self.staff):
-            if staff_screen is not None:
-                staff_screen.retranslate(self.texts)
         self.offline.setText(self.texts["offline"])

@@ -8,6 +8,7 @@ from kiosk.domain.billing_preference import EmailRequired
 from kiosk.domain.email_address import InvalidEmailAddress
 from kiosk.domain.errors import DomainError
 from kiosk.domain.payment_request import MixedCurrencies
+from kiosk.language.catalogue import Texts
 from kiosk.services.customer_identification import (
     IdentificationFailed,
     IdentificationIncomplete,
@@ -19,7 +20,6 @@ from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.outbox import ReasonRequired
 from kiosk.services.preferences import ConsentMissing
 from kiosk.services.staff_accounts import AccountLocked, LoginFailed, NotAllowed
-from kiosk.ui.texts import Texts
 
 logger = logging.getLogger(__name__)
 

@@ -9,14 +9,15 @@ from kiosk.domain.billing_preference import BillingChannel, BillingPreference, P
 from kiosk.domain.customer import Customer
 from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
 from kiosk.domain.invoice import Invoice
+from kiosk.domain.outbox import OutboxEntry
 from kiosk.domain.staff import StaffSession
 from kiosk.services.delivery import DeliveryReport, DeliveryService
 from kiosk.services.invoice_lookup import CustomerOverview, InvoiceLookup
-from kiosk.services.outbox import OutboxAdministration, OutboxEntry
-from kiosk.services.ports import Clock, OutboxStore, SyncCursorStore
+from kiosk.services.outbox import OutboxAdministration
+from kiosk.services.ports.clock import Clock
 from kiosk.services.preferences import PreferenceService
-from kiosk.services.staff_accounts import StaffAccounts, require_supervisor
-from kiosk.services.sync_status import SyncStatus, current_status
+from kiosk.services.staff_accounts import StaffAccounts
+from kiosk.services.sync_status import SyncStatus, SyncStatusReader
 
 LOG_ROWS = 500
 CUSTOMER_INVOICES = 100
@@ -28,8 +29,7 @@ class StaffServices:
     lookup: InvoiceLookup
     preferences: PreferenceService
     outbox: OutboxAdministration
-    cursors: SyncCursorStore
-    outbox_store: OutboxStore
+    sync_status: SyncStatusReader
     delivery: DeliveryService
     clock: Clock
 
@@ -72,7 +72,7 @@ class StaffServices:
         return self.preferences.history(customer_code)
 
     def outbox_entries(self) -> tuple[SyncStatus, list[OutboxEntry]]:
-        return current_status(self.cursors, self.outbox_store, None), self.outbox.entries()
+        return self.sync_status.current(), self.outbox.entries()
 
     def deliveries(
         self, state: DeliveryState | None, channel: DeliveryChannel | None
@@ -85,9 +85,7 @@ class StaffServices:
         return self.delivery.print_listed([d.id for d in listed if d.id], printer=None)
 
     def retry(self, session: StaffSession, entry_id: int) -> OutboxEntry:
-        require_supervisor(session)
-        return self.outbox.retry(entry_id, by=session.name)
+        return self.outbox.retry(entry_id, by=session)
 
     def discard(self, session: StaffSession, entry_id: int, reason: str) -> OutboxEntry:
-        require_supervisor(session)
-        return self.outbox.discard(entry_id, reason=reason, by=session.name)
+        return self.outbox.discard(entry_id, reason=reason, by=session)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.services.ports import Clock
+from kiosk.services.ports.clock import Clock
 from kiosk.services.sync import Progress, SyncReport
 from kiosk.services.sync_schedule import SyncSchedule
 from kiosk.ui.background import TaskRunner

@@ -13,7 +13,9 @@ ROOT = Path(__file__).parents[2]
 BIN = Path(sys.executable).parent
 # ARCHITECTURE.md's one named exception: Qt printing, for Windows and where CUPS is missing.
 QT_EXCEPTIONS = {"kiosk.delivery.qt_printer"}
-QT_FREE_PACKAGES = ("domain", "services", "storage", "sap_b1", "documents", "payments", "delivery")
+QT_FREE_PACKAGES = (
+    "domain", "services", "storage", "sap_b1", "sap_emulator", "documents", "payments", "delivery",
+)  # fmt: skip
 
 
 def core_modules() -> list[str]:
@@ -36,6 +38,32 @@ def test_core_imports_without_pyside6():
         "    importlib.import_module(name)\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'))\n"
         "print(','.join(loaded))\n"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+
+    assert result.stdout.strip() == ""
+
+
+def test_the_emulator_loads_only_itself_and_the_standard_library():
+    emulator = [
+        module.name
+        for module in pkgutil.walk_packages(kiosk.__path__, prefix="kiosk.")
+        if module.name.split(".")[1] == "sap_emulator"
+    ]
+    assert "kiosk.sap_emulator.server" in emulator and "kiosk.sap_emulator.routing" in emulator
+    script = (
+        "import importlib, sys\n"
+        "before = set(sys.modules)\n"
+        f"for name in {emulator!r}:\n"
+        "    importlib.import_module(name)\n"
+        "tops = {m.split('.')[0] for m in set(sys.modules) - before}\n"
+        "foreign = tops - set(sys.stdlib_module_names) - {'kiosk'}\n"
+        "kiosk = {m for m in sys.modules if m.startswith('kiosk.')}\n"
+        "inner = {m for m in kiosk if not m.startswith('kiosk.sap_emulator')}\n"
+        "print(','.join(sorted(foreign | inner)))\n"
     )
 
     result = subprocess.run(

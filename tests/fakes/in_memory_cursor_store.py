@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.services.ports import SyncCursor
+from kiosk.services.ports.sync import SyncCursor
 
 
 class InMemoryCursorStore:

@@ -24,6 +24,7 @@ import pytest
 from pypdf import PdfReader
 
 from kiosk import __version__
+from kiosk.language.catalogue import LANGUAGES
 from kiosk.storage.schema_migration import SCHEMA_HEAD
 from tests.fixtures.delivery_parts import cups_pdf_output
 
@@ -140,6 +141,9 @@ def test_build_reports_a_bundle_within_its_size(frozen):
     data = "_internal/"
     assert f"{data}resources/fonts/DejaVuSans.ttf" in bundled
     assert f"{data}resources/icons/kiosk.png" in bundled
+    assert f"{data}resources/kiosk.qss" in bundled
+    for language in LANGUAGES:
+        assert f"{data}resources/locale/{language}/LC_MESSAGES/kiosk.mo" in bundled
     assert f"{data}sqlite/migrations/versions/{SCHEMA_HEAD}.py" in bundled
     left_out = ("WebEngine", "Quick", "Qml", "Qt3D", "Multimedia", "translations", "pytest")
     assert not [name for name in bundled if any(part in name for part in left_out)]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QTableWidget
 
 from kiosk.services.customer_identification import CustomerIdentification
-from kiosk.services.ports import Clock, InvoiceStore, SyncCursorStore
+from kiosk.services.ports.cache import InvoiceStore
+from kiosk.services.ports.clock import Clock
+from kiosk.services.ports.sync import SyncCursorStore
 from kiosk.ui.background import ImmediateExecutor, TaskRunner
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.screens.identify_screen import IdentifyScreen
@@ -30,7 +34,7 @@ def kiosk_window(
         company="Ferretería La Esperanza",
         language="es",
         idle_seconds=idle_seconds,
-        identify=IdentifyScreen(CustomerIdentification(store, clock, cursors), runner),
+        identify=partial(IdentifyScreen, CustomerIdentification(store, clock, cursors), runner),
         clock=clock,
         runner=runner,
     )

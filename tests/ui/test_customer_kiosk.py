@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QPushButton
 
 from kiosk.domain.invoice import SapDocumentStatus
 from kiosk.domain.kiosk_code import make_kiosk_code
-from kiosk.services.ports import SyncCursor
+from kiosk.services.ports.sync import SyncCursor
 from kiosk.services.sync import Progress, SyncReport
 from kiosk.services.sync_schedule import SyncSchedule
 from kiosk.ui.background import ImmediateExecutor, TaskRunner

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.ui.texts import Texts
+from kiosk.language.catalogue import Texts
 from kiosk.ui.widgets.touch_button import TouchButton
 
 
@@ -14,6 +14,9 @@ class DoneScreen(QWidget):
     """Back to where the customer asked for it (the invoice list, an invoice, the payment)."""
     finished = Signal()
     """The customer is done."""
+
+    _texts: Texts
+    """The window's language, handed over by retranslate() before the screen is shown."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -26,7 +29,6 @@ class DoneScreen(QWidget):
         self.back.clicked.connect(self.back_requested)
         self.done = TouchButton("", primary=True)
         self.done.clicked.connect(self.finished)
-        self._texts: Texts | None = None
         self._back_key = "back_to_invoices"
         buttons = QHBoxLayout()
         buttons.addWidget(self.back)
@@ -44,8 +46,7 @@ class DoneScreen(QWidget):
         """Say what happened; `back_key` names the way back (its text in the catalogue)."""
         self.message.setText("\n".join(lines))
         self._back_key = back_key
-        if self._texts is not None:
-            self.retranslate(self._texts)
+        self.retranslate(self._texts)
 
     def clear(self) -> None:
         self.message.clear()

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.domain.email_address import masked_email
-from kiosk.ui.texts import Texts
+from kiosk.language.catalogue import Texts
 from kiosk.ui.widgets.touch_button import TouchButton
 
 
@@ -16,9 +16,11 @@ class EmailOfferScreen(QWidget):
     back_requested = Signal()
     """Not that address: back to where the customer was."""
 
+    _texts: Texts
+    """The window's language, handed over by retranslate() before the screen is shown."""
+
     def __init__(self) -> None:
         super().__init__()
-        self._texts = Texts("es")
         self.address = ""
         self.message = QLabel()
         self.message.setObjectName("outcome")

@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.kiosk_code import read_kiosk_code
+from kiosk.language.catalogue import Texts
 from kiosk.services.customer_identification import CustomerIdentification, IdentifiedCustomer
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.notices import notice_for
-from kiosk.ui.texts import Texts
 from kiosk.ui.widgets.onscreen_keys import KeysFollowFocus, letters_keyboard, numeric_keypad
 from kiosk.ui.widgets.touch_button import TouchButton
 
@@ -25,11 +25,13 @@ class IdentifyScreen(QWidget):
     back_requested = Signal()
     """The customer wants to go back to the welcome screen."""
 
+    _texts: Texts
+    """The window's language, handed over by retranslate() before the screen is shown."""
+
     def __init__(self, identification: CustomerIdentification, runner: TaskRunner) -> None:
         super().__init__()
         self._identification = identification
         self._runner = runner
-        self._texts = Texts("es")
         self.title = QLabel()
         self.title.setObjectName("title")
         self.who = QLineEdit()

@@ -7,7 +7,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.domain.invoice import Invoice
-from kiosk.ui.texts import Texts
+from kiosk.language.catalogue import Texts
 from kiosk.ui.widgets.pdf_pages import PdfPages
 from kiosk.ui.widgets.touch_button import TouchButton, action_row
 

@@ -8,8 +8,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from kiosk.domain.invoice import Invoice, InvoiceStatus
+from kiosk.language.catalogue import Texts
 from kiosk.services.customer_identification import IdentifiedCustomer
-from kiosk.ui.texts import Texts
 from kiosk.ui.widgets.invoice_table import fill_invoice_table, invoice_table, selected_rows
 from kiosk.ui.widgets.touch_button import TouchButton, action_row
 
@@ -25,9 +25,11 @@ class InvoiceListScreen(QWidget):
     action_requested = Signal(str, list)
     """("view" | "pay" | "print" | "email", the selected invoices)."""
 
+    _texts: Texts
+    """The window's language, handed over by retranslate() before the screen is shown."""
+
     def __init__(self) -> None:
         super().__init__()
-        self._texts = Texts("es")
         self._found: IdentifiedCustomer | None = None
         self._today = date.today()
         self.greeting = QLabel()

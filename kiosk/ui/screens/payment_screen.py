@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.domain.display_formats import format_money
 from kiosk.domain.payment_request import PaymentRequest
-from kiosk.services.ports import QrCode
-from kiosk.ui.texts import Texts
+from kiosk.domain.qr_code import QrCode
+from kiosk.language.catalogue import Texts
 from kiosk.ui.widgets.qr_view import QrView
 from kiosk.ui.widgets.touch_button import TouchButton
 
@@ -21,9 +21,11 @@ class PaymentScreen(QWidget):
     slip_requested = Signal(str)
     """Print the payment slip of this reference."""
 
+    _texts: Texts
+    """The window's language, handed over by retranslate() before the screen is shown."""
+
     def __init__(self) -> None:
         super().__init__()
-        self._texts = Texts("es")
         self.title = QLabel()
         self.title.setObjectName("title")
         self.qr = QrView()

@@ -26,12 +26,12 @@ from kiosk.domain.delivery import Delivery
 from kiosk.domain.display_formats import format_date, format_money
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.staff import StaffSession
+from kiosk.language.catalogue import Texts
 from kiosk.services.invoice_lookup import CustomerOverview
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.customer_actions import outcome_lines
 from kiosk.ui.notices import notice_for
 from kiosk.ui.staff_services import StaffServices
-from kiosk.ui.texts import Texts
 from kiosk.ui.widgets.invoice_table import fill_invoice_table, invoice_table, selected_rows
 from kiosk.ui.widgets.touch_button import TouchButton
 from kiosk.ui.widgets.wrapping_row_layout import WrappingRowLayout
@@ -55,11 +55,13 @@ class StaffCustomersTab(QWidget):
     preference_registered = Signal()
     """A preference was saved locally and waits in the outbox for SAP."""
 
+    _texts: Texts
+    """The window's language, handed over by retranslate() before the screen is shown."""
+
     def __init__(self, services: StaffServices, runner: TaskRunner) -> None:
         super().__init__()
         self._services = services
         self._runner = runner
-        self._texts = Texts("es")
         self.session: StaffSession | None = None
         self.customer: Customer | None = None
         self.search = QLineEdit()

@@ -16,22 +16,24 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
 from kiosk.domain.display_formats import format_date
+from kiosk.language.catalogue import Texts
 from kiosk.services.delivery import DeliveryReport
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.notices import notice_for
 from kiosk.ui.staff_services import StaffServices
-from kiosk.ui.texts import Texts
 from kiosk.ui.widgets.touch_button import TouchButton
 
 COLUMNS = ("number", "staff_customer", "staff_channel", "status", "staff_destination", "date")
 
 
 class StaffDeliveriesTab(QWidget):
+    _texts: Texts
+    """The window's language, handed over by retranslate() before the screen is shown."""
+
     def __init__(self, services: StaffServices, runner: TaskRunner) -> None:
         super().__init__()
         self._services = services
         self._runner = runner
-        self._texts = Texts("es")
         self.deliveries: list[Delivery] = []
         self.state_filter = QComboBox()
         self.channel_filter = QComboBox()
@@ -96,7 +98,9 @@ class StaffDeliveriesTab(QWidget):
         self.table.setRowCount(len(deliveries))
         for row, delivery in enumerate(deliveries):
             cells = [
-                str(delivery.doc_num),
+                texts.format("delivery_slip", reference=delivery.reference)
+                if delivery.reference
+                else str(delivery.doc_num),
                 delivery.customer_code,
                 texts[f"channel_{delivery.channel.value}"],
                 texts[f"delivery_state_{delivery.state.value}"],

@@ -6,10 +6,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.domain.staff import StaffSession
+from kiosk.language.catalogue import Texts
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.notices import notice_for
 from kiosk.ui.staff_services import StaffServices
-from kiosk.ui.texts import Texts
 from kiosk.ui.widgets.onscreen_keys import KeysFollowFocus, letters_keyboard, numeric_keypad
 from kiosk.ui.widgets.touch_button import TouchButton
 
@@ -19,11 +19,13 @@ class StaffLoginScreen(QWidget):
     """A StaffSession."""
     back_requested = Signal()
 
+    _texts: Texts
+    """The window's language, handed over by retranslate() before the screen is shown."""
+
     def __init__(self, services: StaffServices, runner: TaskRunner) -> None:
         super().__init__()
         self._services = services
         self._runner = runner
-        self._texts = Texts("es")
         self.title = QLabel()
         self.title.setObjectName("title")
         self.user = QLineEdit()

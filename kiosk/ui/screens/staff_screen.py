@@ -6,21 +6,23 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from kiosk.domain.staff import StaffSession
+from kiosk.language.catalogue import Texts
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.screens.staff_customers_tab import StaffCustomersTab
 from kiosk.ui.screens.staff_deliveries_tab import StaffDeliveriesTab
 from kiosk.ui.screens.staff_sync_tab import StaffSyncTab
 from kiosk.ui.staff_services import StaffServices
-from kiosk.ui.texts import Texts
 from kiosk.ui.widgets.touch_button import TouchButton
 
 
 class StaffScreen(QWidget):
     logout_requested = Signal()
 
+    _texts: Texts
+    """The window's language, handed over by retranslate() before the screen is shown."""
+
     def __init__(self, services: StaffServices, runner: TaskRunner) -> None:
         super().__init__()
-        self._texts = Texts("es")
         self.session: StaffSession | None = None
         self.who = QLabel()
         self.who.setObjectName("greeting")

@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.display_formats import format_date
+from kiosk.domain.outbox import OutboxEntry
 from kiosk.domain.staff import StaffSession
-from kiosk.services.outbox import OutboxEntry
+from kiosk.language.catalogue import Texts
 from kiosk.services.sync_status import SyncStatus
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.notices import notice_for
 from kiosk.ui.staff_services import StaffServices
-from kiosk.ui.texts import Texts
 from kiosk.ui.widgets.touch_button import TouchButton
 
 COLUMNS = ("staff_change", "staff_customer", "status", "staff_sap_said", "staff_attempts")
@@ -31,11 +31,13 @@ COLUMNS = ("staff_change", "staff_customer", "status", "staff_sap_said", "staff_
 class StaffSyncTab(QWidget):
     sync_requested = Signal()
 
+    _texts: Texts
+    """The window's language, handed over by retranslate() before the screen is shown."""
+
     def __init__(self, services: StaffServices, runner: TaskRunner) -> None:
         super().__init__()
         self._services = services
         self._runner = runner
-        self._texts = Texts("es")
         self.session: StaffSession | None = None
         self.entries: list[OutboxEntry] = []
         self.status = QLabel()

@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from kiosk.ui.texts import Texts
+from kiosk.language.catalogue import Texts
 from kiosk.ui.widgets.touch_button import TouchButton
 
 STAFF_TAPS, STAFF_TAP_SECONDS = 5, 3.0
@@ -83,6 +83,9 @@ class WelcomeScreen(QWidget):
         """Before the first download of invoices has finished, nobody can look theirs up."""
         self.find_button.setEnabled(ready)
         self.preparing.setVisible(not ready)
+
+    def clear(self) -> None:
+        """Nothing here is a customer's: the window itself puts its own language back."""
 
     def retranslate(self, texts: Texts) -> None:
         self.find_button.setText(texts["find"])

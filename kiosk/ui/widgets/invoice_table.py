@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from kiosk.domain.display_formats import format_date, format_money
 from kiosk.domain.invoice import Invoice
-from kiosk.ui.texts import Texts
+from kiosk.language.catalogue import Texts
 
 HEADERS = ("number", "date", "due", "amount_due", "status")
 AMOUNT_COLUMN = 3

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
-from kiosk.services.ports import QrCode
+from kiosk.domain.qr_code import QrCode
 
 SIDE = 360
 

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from kiosk.app.cli import main
-from kiosk.sap_b1.emulator.server import (
+from kiosk.sap_emulator.server import (
     DEMO_COMPANY,
     DEMO_PASSWORD,
     DEMO_USER,

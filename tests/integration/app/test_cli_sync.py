@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 
 from kiosk.app.cli import main
-from kiosk.sap_b1.emulator.data_store import EmulatorData
-from kiosk.sap_b1.emulator.demo_data import seed_demo_company
-from kiosk.sap_b1.emulator.server import (
+from kiosk.sap_emulator.data_store import EmulatorData
+from kiosk.sap_emulator.demo_data import seed_demo_company
+from kiosk.sap_emulator.server import (
     DEMO_COMPANY,
     DEMO_PASSWORD,
     DEMO_USER,

@@ -73,3 +73,11 @@ def test_gui_benchmark(tmp_path):
     assert figures["invoices_in_cache"] == 2000 and figures["identified_customers"] > 0
     assert figures["cold_start_median_s"] > 0 and figures["peak_rss_mb"] > 0
     assert 0 < figures["identify_to_list_p50_ms"] <= figures["identify_to_list_p95_ms"]
+
+
+@pytest.mark.slow
+def test_catalogue_benchmark(tmp_path):
+    figures = run_benchmark("catalogue_benchmark", tmp_path, "--runs", "1")
+
+    assert figures["messages_per_language"] > 150
+    assert figures["kiosk_gettext_median_ms"] > 0 and figures["kiosk_typed_module_median_ms"] > 0

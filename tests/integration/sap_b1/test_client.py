@@ -183,7 +183,7 @@ def test_a_post_whose_answer_is_lost_is_not_repeated(client, emulator):
             details="Enviada", notes="", reference="K-1", at=datetime(2026, 11, 20, 9),
         )  # fmt: skip
 
-    assert client.find_by_reference("Activities", "ActivityCode", "K-1") == [1]
+    assert client.activities_with_reference("K-1") == [1]
     assert emulator.data.count("Activities") == 1
 
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import requests
 
-from kiosk.sap_b1.emulator.data_store import EmulatorData
-from kiosk.sap_b1.emulator.server import ServiceLayerEmulator
+from kiosk.sap_emulator.data_store import EmulatorData
+from kiosk.sap_emulator.server import ServiceLayerEmulator
 from tests.integration.sap_b1.conftest import INVOICES, NOW
 
 LOGIN = {"CompanyDB": "SBODEMOMX", "UserName": "manager", "Password": "manager"}

@@ -13,8 +13,9 @@ from kiosk.domain.customer import Address
 from kiosk.domain.invoice import SapDocumentStatus
 from kiosk.domain.money import Money
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
+from kiosk.storage.cache_sync_store import BATCH_SIZE
 from kiosk.storage.database import create_database_engine
-from kiosk.storage.invoice_store import BATCH_SIZE, SqlInvoiceStore, _prefix_upper_bound
+from kiosk.storage.invoice_store import SqlInvoiceStore, _prefix_upper_bound
 from kiosk.storage.schema_migration import current_revision
 from kiosk.storage.tables import InvoiceLineRow
 from tests.builders import make_customer, make_invoice, make_line

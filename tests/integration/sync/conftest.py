@@ -13,10 +13,10 @@ from kiosk.app.settings import load_settings
 from kiosk.app.wiring import Services, build_services
 from kiosk.sap_b1.client import ServiceLayerClient
 from kiosk.sap_b1.config import ServiceLayerConfig
-from kiosk.sap_b1.emulator.clock import EmulatorClock
-from kiosk.sap_b1.emulator.data_store import EmulatorData
-from kiosk.sap_b1.emulator.demo_data import seed_demo_company
-from kiosk.sap_b1.emulator.server import (
+from kiosk.sap_emulator.clock import EmulatorClock
+from kiosk.sap_emulator.data_store import EmulatorData
+from kiosk.sap_emulator.demo_data import seed_demo_company
+from kiosk.sap_emulator.server import (
     DEMO_COMPANY,
     DEMO_PASSWORD,
     DEMO_USER,
@@ -44,7 +44,10 @@ class Kiosk:
     @property
     def preferences(self) -> PreferenceService:
         return PreferenceService(
-            self.services.store, self.services.preference_store, self.clock, branch="MTY-01"
+            self.services.storage.invoices,
+            self.services.storage.preferences,
+            self.clock,
+            branch="MTY-01",
         )
 
     def client(self) -> ServiceLayerClient:
@@ -60,16 +63,16 @@ class Kiosk:
         self, *, full: bool = False, progress: Progress | None = None, asked: bool = False
     ) -> SyncReport:
         """One pass with a fresh client, scheduled, or `asked` for as `kiosk sync` is."""
+        storage = self.services.storage
         service = SyncService(
-            self.client(), self.services.store, self.services.cursors,
-            self.services.outbox_store, self.services.preference_store, self.clock,
-            requests=self.services.payment_requests,
+            self.client(), storage.cache, storage.cursors, storage.outbox, storage.preferences,
+            self.clock, requests=storage.payment_requests,
             kiosk_number=self.services.payments.kiosk_number,
         )  # fmt: skip
         return service.run_once(full=full, progress=progress, asked=asked)
 
     def pusher(self) -> OutboxPusher:
-        return OutboxPusher(self.services.outbox_store, self.client(), self.clock)
+        return OutboxPusher(self.services.storage.outbox, self.client(), self.clock)
 
 
 @pytest.fixture
@@ -89,7 +92,7 @@ def kiosk(emulator: ServiceLayerEmulator, api_version: str, tmp_path: Path) -> I
     yield made
     for client in made.clients:
         client.close()
-    services.store.engine.dispose()
+    services.storage.invoices.engine.dispose()
 
 
 @pytest.fixture
@@ -114,7 +117,7 @@ def make_kiosk(
     for kiosk in made:
         for client in kiosk.clients:
             client.close()
-        kiosk.services.store.engine.dispose()
+        kiosk.services.storage.invoices.engine.dispose()
 
 
 @pytest.fixture(params=["v1", "v2"])

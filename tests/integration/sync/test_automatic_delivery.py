@@ -33,9 +33,10 @@ def delivery(
         language="es", seller="Distribuidora Ejemplo", auto_printer=printer,
         record_in_sap=record_in_sap,
     )  # fmt: skip
+    storage = services.storage
     return DeliveryService(
-        services.deliveries, services.store, services.documents, services.payments, mailer,
-        CupsPrinter(), services.cursors, kiosk.clock, options,
+        storage.deliveries, storage.invoices, services.documents, services.payments, mailer,
+        CupsPrinter(), storage.cursors, kiosk.clock, options,
     )  # fmt: skip
 
 

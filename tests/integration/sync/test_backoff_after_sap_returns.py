@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.domain.billing_preference import BillingChannel
-from kiosk.services.outbox import OutboxState
+from kiosk.domain.outbox import OutboxState
 
 OFFLINE_ROOT = "http://127.0.0.1:9/b1s/v2/"  # nothing listens there
 
@@ -59,7 +59,7 @@ def test_a_lost_answer_is_checked_and_not_sent_twice_in_the_next_pass(kiosk, emu
     assert lost.push.deferred == 1 and lost.pending == 1
     assert again.push.pushed == 1 and again.pending == 0
     assert sap_partner(emulator, "C000004")["DataVersion"] == before + 1  # applied once
-    entry = kiosk.services.outbox_store.entry(1)
+    entry = kiosk.services.storage.outbox.entry(1)
     assert entry.state is OutboxState.DONE and entry.attempts == 2
 
 
@@ -83,9 +83,9 @@ def test_a_sync_someone_asked_for_leaves_parked_changes_parked(kiosk, emulator):
     emulator.data.delete("BusinessPartners", "C000003")  # SAP refuses the push: parked
     kiosk.preferences.register("C000003", BillingChannel.PAPER, None, clerk="x", consent_given=True)
     kiosk.sync()
-    assert kiosk.services.outbox_store.entry(1).state is OutboxState.PARKED
+    assert kiosk.services.storage.outbox.entry(1).state is OutboxState.PARKED
 
     asked = kiosk.sync(asked=True)
 
     assert asked.push.pushed == 0 and asked.parked == 1
-    assert kiosk.services.outbox_store.entry(1).attempts == 1
+    assert kiosk.services.storage.outbox.entry(1).attempts == 1

@@ -14,9 +14,9 @@ import pytest
 from kiosk.app.cli import main
 from kiosk.app.settings import load_settings
 from kiosk.app.wiring import build_services
-from kiosk.sap_b1.emulator.server import DEMO_COMPANY, DEMO_PASSWORD, DEMO_USER
 from kiosk.sap_b1.payloads import CUSTOMERS_ONLY
-from kiosk.services.ports import SyncCursor
+from kiosk.sap_emulator.server import DEMO_COMPANY, DEMO_PASSWORD, DEMO_USER
+from kiosk.services.ports.sync import SyncCursor
 
 PATCH_PATH = r"^BusinessPartners\('C000002'\)"
 
@@ -84,7 +84,7 @@ def test_a_sync_killed_in_its_first_download_goes_on_where_it_stopped(
 ):
     monkeypatch.setenv("KIOSK_SAP__PAGE_SIZE", "50")
     emulator.faults.delay_next(r"^Invoices\?.*skip=200\b", seconds=5)  # hold the fifth page
-    cursors = build_services(load_settings(None)).cursors
+    cursors = build_services(load_settings(None)).storage.cursors
 
     process = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "sync"], env=os.environ.copy(),
@@ -99,7 +99,7 @@ def test_a_sync_killed_in_its_first_download_goes_on_where_it_stopped(
 
     asked = [unquote(path) for _method, path in emulator.faults.seen if path.startswith("Invoices")]
     assert "DocEntry gt 200" in asked[0]
-    store = build_services(load_settings(None)).store
+    store = build_services(load_settings(None)).storage.invoices
     assert store.counts() == {
         "invoices": emulator.data.count("Invoices"),
         "customers": len(emulator.data.query("BusinessPartners", CUSTOMERS_ONLY, [], False)),

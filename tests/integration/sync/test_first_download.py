@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from kiosk.app.cli_output import sync_status_text
+from kiosk.app.cli.sync import sync_status_text
 from kiosk.services.sync_status import current_status
 from kiosk.storage import database, invoice_page_writer
 from tests.integration.sync.conftest import INVOICES, SAP_NOW
@@ -24,7 +24,7 @@ def interrupted(kiosk, emulator):
     report = kiosk.sync()
     emulator.faults.clear()
     assert report.error is not None
-    return kiosk.services.cursors.cursor("invoices")
+    return kiosk.services.storage.cursors.cursor("invoices")
 
 
 def stored_entries(emulator):
@@ -33,9 +33,9 @@ def stored_entries(emulator):
 
 def test_the_next_pass_goes_on_after_the_last_stored_invoice(kiosk, emulator, interrupted):
     last_stored = stored_entries(emulator)[STORED_BEFORE - 1]
-    assert kiosk.services.store.counts()["invoices"] == STORED_BEFORE
+    assert kiosk.services.storage.invoices.counts()["invoices"] == STORED_BEFORE
     assert interrupted.last_key == last_stored and interrupted.last_success_at is None
-    status = current_status(kiosk.services.cursors, kiosk.services.outbox_store, None)
+    status = current_status(kiosk.services.storage.cursors, kiosk.services.storage.outbox, None)
     assert (
         f"first download of invoices unfinished: stored up to DocEntry {last_stored}; "
         "`kiosk sync` goes on from there"
@@ -45,13 +45,13 @@ def test_the_next_pass_goes_on_after_the_last_stored_invoice(kiosk, emulator, in
     report = kiosk.sync()
 
     assert report.error is None and report.pulled["invoices"] == INVOICES - STORED_BEFORE
-    assert kiosk.services.store.counts()["invoices"] == INVOICES
+    assert kiosk.services.storage.invoices.counts()["invoices"] == INVOICES
     asked = [unquote(path) for method, path in emulator.faults.seen if path.startswith("Invoices")]
     assert f"DocEntry gt {last_stored}" in asked[0]
-    done = kiosk.services.cursors.cursor("invoices")
+    done = kiosk.services.storage.cursors.cursor("invoices")
     assert done.last_success_at is not None and done.last_key is None
     assert done.watermark == interrupted.watermark
-    status = current_status(kiosk.services.cursors, kiosk.services.outbox_store, None)
+    status = current_status(kiosk.services.storage.cursors, kiosk.services.storage.outbox, None)
     assert status.first_download_stored_up_to is None
 
 
@@ -103,7 +103,7 @@ def test_a_payment_made_meanwhile_for_a_stored_invoice_lowers_what_it_owes(
 def test_a_cache_disk_that_fills_up_mid_download_loses_no_page_and_repeats_none(
     kiosk, emulator, monkeypatch
 ):
-    engine = kiosk.services.store.engine
+    engine = kiosk.services.storage.invoices.engine
     with engine.connect() as connection:
         pages_now = connection.exec_driver_sql("PRAGMA page_count").scalar_one()
     pragmas = database._sqlite_pragmas
@@ -117,16 +117,16 @@ def test_a_cache_disk_that_fills_up_mid_download_loses_no_page_and_repeats_none(
     report = kiosk.sync()
 
     assert report.error is not None and "database or disk is full" in report.error
-    cursor = kiosk.services.cursors.cursor("invoices")
+    cursor = kiosk.services.storage.cursors.cursor("invoices")
     stored = [entry for entry in stored_entries(emulator) if entry <= cursor.last_key]
-    assert 0 < kiosk.services.store.counts()["invoices"] == len(stored) < INVOICES
+    assert 0 < kiosk.services.storage.invoices.counts()["invoices"] == len(stored) < INVOICES
     monkeypatch.setattr(database, "_sqlite_pragmas", pragmas)
     emulator.faults.seen.clear()
 
     report = kiosk.sync()
 
     assert report.error is None and report.pulled["invoices"] == INVOICES - len(stored)
-    assert kiosk.services.store.counts()["invoices"] == INVOICES
+    assert kiosk.services.storage.invoices.counts()["invoices"] == INVOICES
     asked = [unquote(path) for method, path in emulator.faults.seen if path.startswith("Invoices")]
     assert f"DocEntry gt {cursor.last_key}" in asked[0]
 
@@ -139,5 +139,5 @@ def test_a_machine_that_cannot_start_the_writer_process_still_downloads(kiosk, m
 
     report = kiosk.sync()
 
-    assert report.error is None and kiosk.services.store.counts()["invoices"] == INVOICES
+    assert report.error is None and kiosk.services.storage.invoices.counts()["invoices"] == INVOICES
     assert "cache writer process not started ([Errno 24] Too many open files)" in caplog.text

@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import text
 
 from kiosk.domain.billing_preference import BillingChannel
-from kiosk.sap_b1.emulator.schema import DEFAULT_USER_FIELDS, UserField
-from kiosk.services.outbox import OutboxState
+from kiosk.domain.outbox import OutboxState
+from kiosk.sap_emulator.schema import DEFAULT_USER_FIELDS, UserField
 from tests.builders import make_invoice
 from tests.integration.sync.conftest import CUSTOMERS, INVOICES, SAP_NOW
 
@@ -25,13 +25,16 @@ def test_initial_sync_fills_the_cache_exactly(kiosk, emulator):
 
     assert report.error is None
     assert report.stored["invoices"] == INVOICES and report.stored["customers"] == CUSTOMERS
-    assert kiosk.services.store.counts() == {"invoices": INVOICES, "customers": CUSTOMERS}
+    assert kiosk.services.storage.invoices.counts() == {
+        "invoices": INVOICES,
+        "customers": CUSTOMERS,
+    }
     record = sap_invoice(emulator, 17)
     cached = kiosk.services.lookup.invoices_by_number(record["DocNum"])[0]
     assert cached.total.amount == record["DocTotal"]
     assert cached.paid_to_date.amount == record["PaidToDate"]
     assert len(cached.lines) == len(record["DocumentLines"])
-    cursors = {c.entity: c for c in kiosk.services.cursors.cursors()}
+    cursors = {c.entity: c for c in kiosk.services.storage.cursors.cursors()}
     assert cursors["payments"].last_key == emulator.data.count("IncomingPayments")
 
 
@@ -41,7 +44,7 @@ def test_progress_is_told_as_pages_are_stored(kiosk):
     def note(entity: str, pulled: int) -> None:
         told.append((entity, pulled))
         if entity == "invoices":  # what was told is already in the cache (the next page may be)
-            assert kiosk.services.store.counts()["invoices"] >= pulled
+            assert kiosk.services.storage.invoices.counts()["invoices"] >= pulled
 
     report = kiosk.sync(progress=note)
 
@@ -60,7 +63,7 @@ def test_preferences_registered_in_sap_are_adopted(kiosk, emulator):
     ]
     assert with_channel
     code = with_channel[0]["CardCode"]
-    preference = kiosk.services.store.billing_preference(code)
+    preference = kiosk.services.storage.invoices.billing_preference(code)
     assert (
         preference is not None and preference.channel.value == with_channel[0]["U_BillingChannel"]
     )
@@ -92,7 +95,7 @@ def test_delta_never_misses_same_second_and_same_minute_changes(kiosk, emulator)
         "same minute",
     ]
     assert lookup.invoices_by_number(created["DocNum"])[0].total.amount == Decimal("11.60")
-    cursors = {c.entity: c for c in kiosk.services.cursors.cursors()}
+    cursors = {c.entity: c for c in kiosk.services.storage.cursors.cursors()}
     assert cursors["invoices"].watermark == SAP_NOW + timedelta(hours=1, seconds=20)
 
 
@@ -114,7 +117,7 @@ def test_session_expiry_and_a_502_in_the_middle_of_a_sync(kiosk, emulator):
     report = kiosk.sync()
 
     assert report.error is None
-    assert kiosk.services.store.counts()["invoices"] == INVOICES
+    assert kiosk.services.storage.invoices.counts()["invoices"] == INVOICES
     assert emulator.sessions.logins_seen == 2
 
 
@@ -130,7 +133,7 @@ def test_sap_down_keeps_the_preference_then_pushes_it_once(kiosk, emulator):
 
     assert "unreachable at http://127.0.0.1:9/b1s/v2/ (connection refused)" in (offline.error or "")
     assert offline.pending == 1
-    local = kiosk.services.store.billing_preference("C000002")
+    local = kiosk.services.storage.invoices.billing_preference("C000002")
     assert (local.channel, local.email) == (BillingChannel.BOTH, "Cobranza@cliente2.mx")
 
     kiosk.root = online_root
@@ -164,7 +167,7 @@ def test_a_push_whose_answer_is_lost_changes_sap_exactly_once(kiosk, emulator):
     assert (lost.pushed, lost.deferred) == (0, 1)
     assert retried.pushed == 1
     assert emulator.data.get("BusinessPartners", "C000004")["DataVersion"] == before + 1
-    entry = kiosk.services.outbox_store.entry(1)
+    entry = kiosk.services.storage.outbox.entry(1)
     assert entry.state is OutboxState.DONE and entry.attempts == 2
 
 
@@ -224,7 +227,7 @@ def test_a_payment_posted_in_sap_updates_the_amount_due(kiosk, emulator):
 
 def test_full_sync_reconciles_and_flags_what_sap_no_longer_has(kiosk, emulator):
     kiosk.sync()
-    store = kiosk.services.store
+    store = kiosk.services.storage.invoices
     store.upsert_invoices([make_invoice(999_999, doc_num=999_999, customer_code="C000001")])
     emulator.data.delete("BusinessPartners", "C000030")
     with store.engine.begin() as connection:
@@ -265,7 +268,7 @@ def test_a_later_change_in_sap_wins_and_both_stay_in_history(kiosk, emulator):
     kiosk.clock.advance(hours=2)
     kiosk.sync()
 
-    current = kiosk.services.store.billing_preference("C000007")
+    current = kiosk.services.storage.invoices.billing_preference("C000007")
     assert (current.channel, current.email) == (BillingChannel.EMAIL, "sap@c7.mx")
     assert [c.source for c in kiosk.preferences.history("C000007")][-2:] == ["kiosk", "sap"]
     assert kiosk.services.outbox.entries() == []  # the kiosk's older push was superseded

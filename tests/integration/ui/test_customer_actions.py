@@ -18,7 +18,13 @@ from kiosk.app.demo import Demo, start_demo
 from kiosk.app.gui import build_window
 from kiosk.app.settings import load_settings
 from kiosk.domain.billing_preference import BillingChannel
-from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryReason, DeliveryState
+from kiosk.domain.delivery import (
+    DeliveredDocument,
+    Delivery,
+    DeliveryChannel,
+    DeliveryReason,
+    DeliveryState,
+)
 from kiosk.domain.display_formats import format_money
 from kiosk.domain.email_address import masked_email
 from kiosk.domain.money import Money
@@ -57,7 +63,7 @@ def _identify_demo_customer(qtbot: QtBot, window: KioskWindow, demo: Demo) -> st
     tax_id, number = demo.hint.removeprefix("RFC ").split(" + ")
     identify(qtbot, window, tax_id, number)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.invoices, timeout=5000)
-    return demo.services.store.customers_by_tax_id(tax_id)[0].code
+    return demo.services.storage.invoices.customers_by_tax_id(tax_id)[0].code
 
 
 def test_pay_two_invoices_shows_one_qr_with_their_total_and_prints_the_slip(
@@ -113,6 +119,30 @@ def test_a_slip_that_fails_to_print_leads_back_to_the_qr(
     assert window.stack.currentWidget() is window.payment
     assert window.payment.reference.text() == reference and window.payment.qr.payload == payload
     assert window.payment.print_slip.isEnabled()  # and the slip can be tried again
+    [slip] = [d for d in demo.services.delivery.log() if d.reference]
+    assert slip.state is DeliveryState.FAILED and "stopped" in (slip.last_error or "")
+    assert demo.services.delivery.send_due().sent == 0  # never printed after the customer left
+
+
+def test_a_printed_slip_is_in_the_delivery_log_like_every_print(
+    qtbot: QtBot, window: KioskWindow, demo: Demo, delivery_settings: str
+) -> None:
+    _identify_demo_customer(qtbot, window, demo)
+    select_rows(qtbot, window.invoices.open_table, [0, 1])
+    first = min(window.invoices.selected_invoices(), key=lambda i: (i.due_date, i.doc_num))
+    tap(qtbot, window.invoices.action_buttons["pay"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.payment, timeout=5000)
+    reference = window.payment.reference.text().removeprefix("Referencia: ")
+
+    tap(qtbot, window.payment.print_slip)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=30000)
+
+    [slip] = [d for d in demo.services.delivery.log() if d.reference]
+    assert slip.reference == reference and slip.document is DeliveredDocument.PAYMENT_SLIP
+    assert slip.state is DeliveryState.SENT and (slip.receipt or "").startswith(delivery_settings)
+    assert (slip.doc_num, slip.requested_by) == (first.doc_num, "kiosk")
+    printed = printed_pdf(slip.receipt or "")
+    assert reference in "".join(page.extract_text() for page in PdfReader(printed).pages)
 
 
 def test_an_outcome_asked_from_an_invoice_leads_back_to_it(
@@ -144,7 +174,7 @@ def test_print_two_invoices_on_the_real_queue(
     assert window.done.message.text().splitlines() == [
         f"Factura {number} impresa en {delivery_settings}." for number in numbers
     ]
-    logged = demo.services.deliveries.deliveries(state=None, channel=None)
+    logged = demo.services.storage.deliveries.deliveries(state=None, channel=None)
     printed = [d for d in logged if d.doc_num in numbers]
     assert {d.state for d in printed} == {DeliveryState.SENT}
     assert all(d.receipt and d.receipt.startswith(delivery_settings) for d in printed)
@@ -172,7 +202,7 @@ def test_email_without_an_address_on_file_asks_for_staff(
     qtbot: QtBot, window: KioskWindow, demo: Demo, mail_server: MailServer
 ) -> None:
     code = _identify_demo_customer(qtbot, window, demo)
-    if demo.services.store.billing_preference(code) is not None:
+    if demo.services.storage.invoices.billing_preference(code) is not None:
         pytest.skip("the demo customer already has a preference")  # demo data decides
     select_rows(qtbot, window.invoices.open_table, [0])
 
@@ -188,11 +218,20 @@ def test_email_without_an_address_on_file_asks_for_staff(
 
 
 @pytest.fixture
-def window_offering_sap_email(qtbot: QtBot, demo: Demo) -> Iterator[KioskWindow]:
-    delivery = demo.settings.delivery.model_copy(update={"use_sap_email": True})
-    settings = demo.settings.model_copy(update={"delivery": delivery})
+def demo_offering_sap_email(
+    monkeypatch: pytest.MonkeyPatch, delivery_settings: str
+) -> Iterator[Demo]:
+    monkeypatch.setenv("KIOSK_DELIVERY__USE_SAP_EMAIL", "true")
+    running = start_demo(load_settings(None))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def window_offering_sap_email(qtbot: QtBot, demo_offering_sap_email: Demo) -> Iterator[KioskWindow]:
+    demo = demo_offering_sap_email
     runner = TaskRunner()
-    window = build_window(settings, demo.services, runner)
+    window = build_window(demo.settings, demo.services, runner)
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
@@ -202,17 +241,20 @@ def window_offering_sap_email(qtbot: QtBot, demo: Demo) -> Iterator[KioskWindow]
 
 def _customer_without_a_billing_address(qtbot: QtBot, window: KioskWindow, demo: Demo) -> str:
     code = _identify_demo_customer(qtbot, window, demo)
-    if demo.services.store.billing_preference(code) is not None:
+    if demo.services.storage.invoices.billing_preference(code) is not None:
         pytest.skip("the demo customer already has a preference")  # demo data decides
     return code
 
 
 def test_the_email_sap_holds_is_offered_masked_and_used_once_the_customer_agrees(
-    qtbot: QtBot, window_offering_sap_email: KioskWindow, demo: Demo, mail_server: MailServer
+    qtbot: QtBot,
+    window_offering_sap_email: KioskWindow,
+    demo_offering_sap_email: Demo,
+    mail_server: MailServer,
 ) -> None:
-    window = window_offering_sap_email
+    window, demo = window_offering_sap_email, demo_offering_sap_email
     code = _customer_without_a_billing_address(qtbot, window, demo)
-    sap_email = demo.services.store.customer(code).email
+    sap_email = demo.services.storage.invoices.customer(code).email
     select_rows(qtbot, window.invoices.open_table, [0])
     number = window.invoices.selected_invoices()[0].doc_num
 
@@ -231,9 +273,12 @@ def test_the_email_sap_holds_is_offered_masked_and_used_once_the_customer_agrees
 
 
 def test_declining_the_email_sap_holds_sends_nothing(
-    qtbot: QtBot, window_offering_sap_email: KioskWindow, demo: Demo, mail_server: MailServer
+    qtbot: QtBot,
+    window_offering_sap_email: KioskWindow,
+    demo_offering_sap_email: Demo,
+    mail_server: MailServer,
 ) -> None:
-    window = window_offering_sap_email
+    window, demo = window_offering_sap_email, demo_offering_sap_email
     _customer_without_a_billing_address(qtbot, window, demo)
     select_rows(qtbot, window.invoices.open_table, [0])
     tap(qtbot, window.invoices.action_buttons["email"])
@@ -320,7 +365,7 @@ def test_a_clerk_sees_the_balance_and_prints_and_emails_any_invoice(
     choose_customer(qtbot, customers, code)
     qtbot.waitUntil(lambda: customers.invoices.rowCount() > 0, timeout=5000)
 
-    open_invoices = demo.services.store.open_invoices_for_customer(code)
+    open_invoices = demo.services.storage.invoices.open_invoices_for_customer(code)
     due = sum((i.amount_due for i in open_invoices), Money.zero("MXN"))
     count = sum(1 for i in open_invoices if i.amount_due.is_positive())
     assert customers.balance.text() == f"Saldo pendiente: {format_money(due)} en {count} facturas"
@@ -336,7 +381,7 @@ def test_a_clerk_sees_the_balance_and_prints_and_emails_any_invoice(
     sent = [f"Factura {n} enviada a p***@cliente.mx." for n in numbers]
     qtbot.waitUntil(lambda: customers.outcome.text().splitlines() == sent, timeout=30000)
     assert [m["To"] for m in mail_server.received] == ["pagos@cliente.mx"] * 2
-    logged = demo.services.deliveries.deliveries(state=None, channel=None)
+    logged = demo.services.storage.deliveries.deliveries(state=None, channel=None)
     assert {d.requested_by for d in logged if d.doc_num in numbers} == {"maria"}
 
 
@@ -344,10 +389,10 @@ def test_the_paper_list_prints_in_one_go_on_the_real_queue(
     qtbot: QtBot, window: KioskWindow, demo: Demo, delivery_settings: str, tmp_path: Path
 ) -> None:
     code = _customer_with_open_invoices(demo)
-    invoices = demo.services.store.invoices_for_customer(code, limit=2, with_lines=False)
+    invoices = demo.services.storage.invoices.invoices_for_customer(code, limit=2, with_lines=False)
     now = demo.services.clock.now()
     for invoice in invoices:  # what automatic delivery lists when no printer is set
-        demo.services.deliveries.add_delivery(
+        demo.services.storage.deliveries.add_delivery(
             Delivery(
                 None, invoice.doc_entry, invoice.doc_num, code, DeliveryChannel.PAPER,
                 DeliveryReason.AUTOMATIC, "", DeliveryState.LISTED, "kiosk", now,
@@ -365,7 +410,7 @@ def test_the_paper_list_prints_in_one_go_on_the_real_queue(
 
     qtbot.waitUntil(lambda: log.message.text().startswith("Impresas: 2."), timeout=30000)
     qtbot.waitUntil(lambda: log.table.rowCount() == 0, timeout=5000)  # the list is empty now
-    sent = demo.services.deliveries.deliveries(state=DeliveryState.SENT, channel=None)
+    sent = demo.services.storage.deliveries.deliveries(state=DeliveryState.SENT, channel=None)
     assert sorted(d.doc_num for d in sent) == sorted(i.doc_num for i in invoices)
     for delivery in sent:
         assert delivery.receipt is not None and delivery.destination == delivery_settings
@@ -376,16 +421,16 @@ def test_the_paper_list_prints_in_one_go_on_the_real_queue(
 
 def _customer_with_open_invoices(demo: Demo) -> str:
     tax_id = demo.hint.removeprefix("RFC ").split(" + ")[0]
-    return demo.services.store.customers_by_tax_id(tax_id)[0].code
+    return demo.services.storage.invoices.customers_by_tax_id(tax_id)[0].code
 
 
 def test_a_number_another_series_also_uses_still_views_and_prints_the_customers_own(
     qtbot: QtBot, window: KioskWindow, demo: Demo, delivery_settings: str
 ) -> None:
     number = int(demo.hint.split(" + ")[1])
-    [own] = demo.services.store.invoices_by_number(number)
+    [own] = demo.services.storage.invoices.invoices_by_number(number)
     other_series = make_invoice(900_001, doc_num=number, customer_code="C000002", total="77.00")
-    demo.services.store.upsert_invoices([other_series])
+    demo.services.storage.invoices.upsert_invoices([other_series])
     _identify_demo_customer(qtbot, window, demo)
     table = window.invoices.open_table
     [row] = [r for r in range(table.rowCount()) if table.item(r, 0).text() == str(number)]
@@ -398,7 +443,7 @@ def test_a_number_another_series_also_uses_still_views_and_prints_the_customers_
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=30000)
 
     assert window.done.message.text() == f"Factura {number} impresa en {delivery_settings}."
-    logged = demo.services.deliveries.deliveries(state=DeliveryState.SENT, channel=None)
+    logged = demo.services.storage.deliveries.deliveries(state=DeliveryState.SENT, channel=None)
     assert [d.doc_entry for d in logged if d.doc_num == number] == [own.doc_entry]
 
 
@@ -409,7 +454,7 @@ def test_paying_invoices_in_two_currencies_at_once_is_explained(
     in_dollars = make_invoice(
         900_002, doc_num=900_002, customer_code=code, currency="USD", due_date=date(2099, 1, 1)
     )
-    demo.services.store.upsert_invoices([in_dollars])
+    demo.services.storage.invoices.upsert_invoices([in_dollars])
     _identify_demo_customer(qtbot, window, demo)
     table = window.invoices.open_table
     [dollars] = [r for r in range(table.rowCount()) if table.item(r, 0).text() == "900002"]

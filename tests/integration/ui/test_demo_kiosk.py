@@ -53,8 +53,8 @@ def test_the_demo_hint_identifies_a_customer_from_the_synced_cache(
     rows = table_texts(window.invoices.open_table)
     assert number in [row[0] for row in rows]
     assert rows[0][4] == "Vencida"
-    expected = demo.services.store.open_invoices_for_customer(
-        demo.services.store.customers_by_tax_id(tax_id)[0].code
+    expected = demo.services.storage.invoices.open_invoices_for_customer(
+        demo.services.storage.invoices.customers_by_tax_id(tax_id)[0].code
     )
     assert len(rows) == len(expected)
 

@@ -63,7 +63,7 @@ def demo() -> Iterator[Demo]:
     services = running.services
     services.staff.add("sofia", Role.SUPERVISOR, "9150")
     today = services.clock.today()
-    services.store.upsert_customers(
+    services.storage.invoices.upsert_customers(
         [make_customer(LONG_CODE, name=LONG_NAME, tax_id=LONG_TAX_ID, email=LONG_EMAIL)]
     )
     invoices = []
@@ -84,15 +84,15 @@ def demo() -> Iterator[Demo]:
                 paid_to_date=str(total) if index % 3 == 2 else "0",
             )
         )
-    services.store.upsert_invoices(invoices)
+    services.storage.invoices.upsert_invoices(invoices)
     services.preferences.register(
         LONG_CODE, BillingChannel.BOTH, LONG_EMAIL, clerk="sofia", consent_given=True
     )
     [entry] = [e for e in services.outbox.entries() if e.customer_code == LONG_CODE]
     assert entry.id is not None
-    services.outbox_store.park(entry.id, "-1116", LONG_SAP_MESSAGE, services.clock.now())
+    services.storage.outbox.park(entry.id, "-1116", LONG_SAP_MESSAGE, services.clock.now())
     for index in range(3):
-        delivery = services.deliveries.add_delivery(
+        delivery = services.storage.deliveries.add_delivery(
             Delivery(
                 id=None,
                 doc_entry=FIRST_NUMBER + index,
@@ -108,7 +108,7 @@ def demo() -> Iterator[Demo]:
         )
         assert delivery is not None and delivery.id is not None
         if index == 0:
-            services.deliveries.fail_delivery(
+            services.storage.deliveries.fail_delivery(
                 delivery.id, "550", LONG_DELIVERY_ERROR, services.clock.now()
             )
     yield running

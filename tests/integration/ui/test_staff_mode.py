@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from kiosk.app.demo import Demo, start_demo
 from kiosk.app.settings import load_settings
 from kiosk.domain.billing_preference import BillingChannel
+from kiosk.domain.outbox import OutboxState
 from kiosk.domain.staff import Role, StaffSession
-from kiosk.services.outbox import OutboxState
-from kiosk.services.ports import SyncCursor
+from kiosk.services.ports.sync import SyncCursor
 from kiosk.services.staff_accounts import NotAllowed
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.screens.staff_sync_tab import StaffSyncTab
@@ -124,7 +124,7 @@ def _parked_change(demo: Demo) -> int:
     )
     [entry] = [e for e in demo.services.outbox.entries() if e.customer_code == "C000003"]
     assert entry.id is not None
-    demo.services.outbox_store.park(
+    demo.services.storage.outbox.park(
         entry.id, "-1116", "Field U_BillingChannel is not valid", demo.services.clock.now()
     )
     return entry.id
@@ -142,7 +142,7 @@ def test_a_clerk_cannot_discard_a_parked_change(
     clerk = StaffSession("maria", Role.CLERK)
     with pytest.raises(NotAllowed):
         sync._services.discard(clerk, entry_id, "typo")
-    assert demo.services.outbox_store.entry(entry_id).state is OutboxState.PARKED
+    assert demo.services.storage.outbox.entry(entry_id).state is OutboxState.PARKED
 
 
 def test_a_supervisor_discards_a_parked_change_with_a_reason(
@@ -159,7 +159,7 @@ def test_a_supervisor_discards_a_parked_change_with_a_reason(
     tap(qtbot, sync.discard)
     qtbot.waitUntil(lambda: sync.message.text() == "Descartado", timeout=5000)
 
-    entry = demo.services.outbox_store.entry(entry_id)
+    entry = demo.services.storage.outbox.entry(entry_id)
     assert entry is not None and entry.state is OutboxState.DISCARDED
     assert "sofia" in (entry.resolution or "") and "asked twice" in (entry.resolution or "")
 
@@ -179,7 +179,7 @@ def test_the_sync_panel_says_when_the_first_download_is_unfinished(
     qtbot: QtBot, window: KioskWindow, demo: Demo
 ) -> None:
     # What an interrupted first download leaves: invoices stored up to one DocEntry, no success.
-    demo.services.cursors.save_cursor(SyncCursor("invoices", last_key=120))
+    demo.services.storage.cursors.save_cursor(SyncCursor("invoices", last_key=120))
 
     log_in(qtbot, window, "maria", "4821")
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)

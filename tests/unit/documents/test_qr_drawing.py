@@ -8,8 +8,8 @@ import pytest
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from kiosk.documents.labels import format_date, format_money
 from kiosk.documents.qr_drawing import MIN_MODULE, draw_qr, qr_side
+from kiosk.domain.display_formats import format_date, format_money
 from kiosk.domain.money import Money
 from kiosk.payments.qr_encoder import QUIET_ZONE, QrEncoder
 

@@ -6,9 +6,9 @@ from datetime import date, time
 
 import pytest
 
-from kiosk.sap_b1.emulator.errors import ServiceLayerFault
-from kiosk.sap_b1.emulator.odata_filter import parse_date_literal, parse_filter, parse_time_literal
-from kiosk.sap_b1.emulator.schema import DOCUMENT
+from kiosk.sap_emulator.errors import ServiceLayerFault
+from kiosk.sap_emulator.odata_filter import parse_date_literal, parse_filter, parse_time_literal
+from kiosk.sap_emulator.schema import DOCUMENT
 
 FIELDS = DOCUMENT.fields
 RECORD = {

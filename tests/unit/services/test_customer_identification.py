@@ -15,7 +15,7 @@ from kiosk.services.customer_identification import (
     InvoicesNotDownloadedYet,
     TooManyAttempts,
 )
-from kiosk.services.ports import SyncCursor
+from kiosk.services.ports.sync import SyncCursor
 from tests.builders import make_customer, make_invoice
 from tests.fakes.in_memory_cursor_store import InMemoryCursorStore
 from tests.fakes.in_memory_invoice_store import InMemoryInvoiceStore

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.services.outbox import retry_delay
-from kiosk.services.ports import PreferenceState, Pulled, SapCustomer
+from kiosk.services.ports.preferences import PreferenceState
+from kiosk.services.ports.sync import Pulled, SapCustomer
 from kiosk.services.preferences import reconcile_with_sap
 from tests.builders import make_customer, make_preference
 

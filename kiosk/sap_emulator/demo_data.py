@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from kiosk.sap_b1.emulator.data_store import EmulatorData
+from kiosk.sap_emulator.data_store import EmulatorData
 
 FIRST_NAMES = (
     "José", "María", "Juan", "Guadalupe", "Francisco", "Verónica", "Luis", "Ana", "Jesús",

@@ -7,7 +7,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from kiosk.sap_b1.emulator.errors import ServiceLayerFault, invalid_session
+from kiosk.sap_emulator.errors import ServiceLayerFault, invalid_session
 
 
 @dataclass

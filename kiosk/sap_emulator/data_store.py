@@ -10,8 +10,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from kiosk.sap_b1.emulator.clock import EmulatorClock
-from kiosk.sap_b1.emulator.errors import (
+from kiosk.sap_emulator.clock import EmulatorClock
+from kiosk.sap_emulator.errors import (
     ServiceLayerFault,
     entity_not_found,
     etag_mismatch,
@@ -20,8 +20,8 @@ from kiosk.sap_b1.emulator.errors import (
     not_supported,
     unknown_body_property,
 )
-from kiosk.sap_b1.emulator.odata_filter import parse_filter
-from kiosk.sap_b1.emulator.schema import (
+from kiosk.sap_emulator.odata_filter import parse_filter
+from kiosk.sap_emulator.schema import (
     DEFAULT_USER_FIELDS,
     ENTITY_SETS,
     EntitySet,

@@ -8,8 +8,8 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kiosk.sap_b1.emulator.errors import ServiceLayerFault, invalid_filter, invalid_property
-from kiosk.sap_b1.emulator.schema import Field, Kind
+from kiosk.sap_emulator.errors import ServiceLayerFault, invalid_filter, invalid_property
+from kiosk.sap_emulator.schema import Field, Kind
 
 Record = dict[str, Any]
 Predicate = Callable[[Record], bool]

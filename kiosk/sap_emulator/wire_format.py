@@ -8,9 +8,9 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
-from kiosk.sap_b1.emulator.data_store import etag_of
-from kiosk.sap_b1.emulator.errors import ServiceLayerFault
-from kiosk.sap_b1.emulator.schema import ENTITY_SETS, Field, Kind
+from kiosk.sap_emulator.data_store import etag_of
+from kiosk.sap_emulator.errors import ServiceLayerFault
+from kiosk.sap_emulator.schema import ENTITY_SETS, Field, Kind
 
 Record = dict[str, Any]
 

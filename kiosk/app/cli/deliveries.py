@@ -1,0 +1,116 @@
+"""`kiosk printers`, `kiosk deliver` and `kiosk deliveries`: the printers, delivering new
+invoices by preference, and the delivery log."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from kiosk.app.cli.arguments import Subcommands
+from kiosk.app.cli.exit_codes import EXIT_OK
+from kiosk.app.cli.json_output import to_json
+from kiosk.app.cli.text_table import columns
+from kiosk.app.settings import Settings
+from kiosk.app.wiring import build_services, system_printer
+from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState, PrinterInfo
+from kiosk.services.delivery import DeliveryReport
+
+
+def add_commands(commands: Subcommands) -> None:
+    commands.add_parser("printers", help="the printers this computer knows").set_defaults(
+        handler=_printers
+    )
+    deliver = commands.add_parser(
+        "deliver", help="deliver new invoices by preference and send what is queued"
+    )
+    deliver.add_argument("--json", action="store_true", help="print JSON")
+    deliver.set_defaults(handler=_deliver)
+    deliveries = commands.add_parser("deliveries", help="the delivery log and queues")
+    deliveries.add_argument("--state", choices=[s.value for s in DeliveryState])
+    deliveries.add_argument("--channel", choices=[c.value for c in DeliveryChannel])
+    deliveries.add_argument("--json", action="store_true", help="print JSON")
+    deliveries.set_defaults(handler=_deliveries)
+
+
+def _printers(args: argparse.Namespace, settings: Settings) -> int:
+    printers = system_printer(settings.printing.backend).printers()
+    print(printers_text(printers))
+    return EXIT_OK
+
+
+def _deliver(args: argparse.Namespace, settings: Settings) -> int:
+    report = build_services(settings).delivery.deliver_new_invoices()
+    if args.json:
+        print(to_json(report.__dict__))
+    else:
+        print(delivery_summary(report))
+    return EXIT_OK
+
+
+def _deliveries(args: argparse.Namespace, settings: Settings) -> int:
+    log = build_services(settings).delivery.log(
+        state=DeliveryState(args.state) if args.state else None,
+        channel=DeliveryChannel(args.channel) if args.channel else None,
+    )
+    if args.json:
+        print(to_json([delivery_record(d) for d in log]))
+    else:
+        print(deliveries_table(log))
+    return EXIT_OK
+
+
+def delivery_record(delivery: Delivery) -> dict[str, Any]:
+    return {
+        "id": delivery.id,
+        "invoice": delivery.doc_num,
+        "document": delivery.document.value,
+        "reference": delivery.reference,
+        "customer": delivery.customer_code,
+        "channel": delivery.channel.value,
+        "reason": delivery.reason.value,
+        "to": delivery.destination,
+        "state": delivery.state.value,
+        "attempts": delivery.attempts,
+        "receipt": delivery.receipt,
+        "error_code": delivery.last_error_code,
+        "error": delivery.last_error,
+        "requested_by": delivery.requested_by,
+        "created_at": delivery.created_at.isoformat(),
+        "sent_at": delivery.sent_at.isoformat() if delivery.sent_at else None,
+    }
+
+
+def deliveries_table(deliveries: list[Delivery]) -> str:
+    if not deliveries:
+        return "no deliveries yet"
+    header = ("ID", "Invoice", "Customer", "Channel", "Reason", "To", "State", "Tries", "Detail")
+    rows = [
+        (
+            str(d.id), f"slip {d.reference}" if d.reference else str(d.doc_num),
+            d.customer_code, d.channel.value, d.reason.value,
+            d.destination or "-", d.state.value, str(d.attempts),
+            (d.receipt or "") if d.state.value == "sent" else (d.last_error or "")[:60],
+        )
+        for d in deliveries
+    ]  # fmt: skip
+    return columns([header, *rows], right_aligned={0, 1, 7})
+
+
+def printers_text(printers: list[PrinterInfo]) -> str:
+    if not printers:
+        return "no printers"
+    return "\n".join(
+        f"{p.name}{' (default)' if p.is_default else ''}: "
+        f"{'ready' if p.enabled and p.accepting else 'stopped'}"
+        for p in printers
+    )
+
+
+def delivery_summary(report: DeliveryReport) -> str:
+    lines = [
+        f"delivery: queued {report.queued_emails} e-mail(s) and {report.queued_prints} print(s),"
+        f" listed {report.listed_for_clerk} for the clerk; sent {report.sent},"
+        f" retrying {report.retrying}, failed {report.failed}"
+    ]
+    lines += [f"  {problem}" for problem in report.problems]
+    return "\n".join(lines)

@@ -1,0 +1,44 @@
+"""Billing preferences as registered locally and reconciled with SAP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
+from kiosk.domain.outbox import OutboxEntry
+
+
+@dataclass(frozen=True, slots=True)
+class PreferenceState:
+    """A customer's current preference and what SAP held for it when we last looked."""
+
+    current: BillingPreference | None
+    sap_channel: BillingChannel | None
+    sap_email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PreferenceDecision:
+    """What a pull decided for one customer's preference, written in one transaction."""
+
+    customer_code: str
+    sap_channel: BillingChannel | None
+    sap_email: str | None
+    new_current: BillingPreference | None = None
+    history: tuple[PreferenceChange, ...] = ()
+    supersede_pending: str | None = None  # resolution text for pending pushes now obsolete
+    enqueue: OutboxEntry | None = None
+
+
+class PreferenceStore(Protocol):
+    """Billing preferences with their history, written together with their outbox entries."""
+
+    def save_registered(self, preference: BillingPreference, entry: OutboxEntry) -> None: ...
+
+    def preference_states(self, customer_codes: list[str]) -> dict[str, PreferenceState]: ...
+
+    def apply_decisions(self, decisions: list[PreferenceDecision], now: datetime) -> None: ...
+
+    def history(self, customer_code: str) -> list[PreferenceChange]: ...
