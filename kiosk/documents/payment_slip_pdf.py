@@ -11,20 +11,8 @@ from xml.sax.saxutils import escape
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
+from kiosk.documents import pdf_layout as layout
 from kiosk.documents.invoice_pdf import BODY, BOLD_BODY, HEADING, TITLE_RIGHT, QrFlowable
-from kiosk.documents.pdf_layout import (
-    ACCENT,
-    BOLD,
-    MARGIN,
-    PAPER,
-    REGULAR,
-    RULE,
-    document_template,
-    header,
-    numbered_canvas,
-    register_fonts,
-    style,
-)
 from kiosk.documents.qr_drawing import qr_side
 from kiosk.domain.display_formats import format_date, format_money
 from kiosk.domain.payment_request import PaymentRequest
@@ -32,30 +20,30 @@ from kiosk.domain.qr_code import QrCode
 from kiosk.domain.seller import BankDetails, Seller
 from kiosk.language.catalogue import Texts
 
-REFERENCE = style("reference", size=20, bold=True, textColor=ACCENT)
-TOTAL = style("total", size=13)
+REFERENCE = layout.style("reference", size=20, bold=True, textColor=layout.ACCENT)
+TOTAL = layout.style("total", size=13)
 
 
 class PaymentSlipPdf:
     """Renders payment slips; the same input always gives the same bytes."""
 
     def __init__(self, seller: Seller, bank: BankDetails, *, paper: str, fonts: Path) -> None:
-        register_fonts(fonts)
+        layout.register_fonts(fonts)
         self._seller = seller
         self._bank = bank
-        self._paper = PAPER[paper]
+        self._paper = layout.PAPER[paper]
 
     def render(self, request: PaymentRequest, qr: QrCode, *, language: str) -> bytes:
         words = Texts(language)
         buffer = io.BytesIO()
-        document = document_template(
+        document = layout.document_template(
             buffer,
             self._paper,
             title=f"{words['document_slip']} {request.reference}",
             author=self._seller.name,
         )
-        width = self._paper[0] - 2 * MARGIN
-        top_block = header(
+        width = self._paper[0] - 2 * layout.MARGIN
+        top_block = layout.header(
             self._seller,
             words["document_tax_id"],
             [Paragraph(words["document_slip"], TITLE_RIGHT)],
@@ -95,14 +83,14 @@ class PaymentSlipPdf:
         invoices.setStyle(
             TableStyle(
                 [
-                    ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-                    ("FONTNAME", (0, 0), (-1, 0), BOLD),
-                    ("FONTNAME", (0, -1), (-1, -1), BOLD),
+                    ("FONTNAME", (0, 0), (-1, -1), layout.REGULAR),
+                    ("FONTNAME", (0, 0), (-1, 0), layout.BOLD),
+                    ("FONTNAME", (0, -1), (-1, -1), layout.BOLD),
                     ("FONTSIZE", (0, 0), (-1, -1), 9),
                     ("ALIGN", (2, 0), (2, -1), "RIGHT"),
-                    ("LINEBELOW", (0, 0), (-1, 0), 0.75, ACCENT),
-                    ("LINEABOVE", (0, -1), (-1, -1), 0.75, ACCENT),
-                    ("LINEBELOW", (0, 1), (-1, -2), 0.25, RULE),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.75, layout.ACCENT),
+                    ("LINEABOVE", (0, -1), (-1, -1), 0.75, layout.ACCENT),
+                    ("LINEBELOW", (0, 1), (-1, -2), 0.25, layout.RULE),
                 ]
             )
         )
@@ -136,7 +124,7 @@ class PaymentSlipPdf:
         ]
         if bank.how_to_pay:
             story += [Spacer(1, 2 * mm), Paragraph(escape(bank.how_to_pay), BODY)]
-        document.build(story, canvasmaker=numbered_canvas(words["document_page"]))
+        document.build(story, canvasmaker=layout.numbered_canvas(words["document_page"]))
         return buffer.getvalue()
 
 

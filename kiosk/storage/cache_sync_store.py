@@ -9,17 +9,17 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, case, delete, func, select, update
+from sqlalchemy import Engine, Table, case, delete, func, select, update
 
 from kiosk.domain.customer import Customer
 from kiosk.domain.invoice import SapDocumentStatus
 from kiosk.services.ports.sync import Pulled, PullKind
 from kiosk.storage.bulk_upsert import BulkUpsert
-from kiosk.storage.database import unavailable_on_driver_error
+from kiosk.storage.database import connected, transaction
 from kiosk.storage.invoice_page_writer import InvoicePageWriter, invoice_page_writer
 from kiosk.storage.mapping import customer_name_word_values, customer_values
 from kiosk.storage.scaled_decimal import from_scaled
@@ -79,7 +79,7 @@ class SqlCacheSyncStore:
             rows = [
                 customer_values(p.value, p.updated_at, p.data_version, seen_pass) for p in batch
             ]
-            with self._begin() as connection:
+            with transaction(self._engine) as connection:
                 self._customer_rows.execute(connection, rows)
                 connection.execute(
                     delete(name_word_rows).where(name_word_rows.c.customer_code.in_(codes))
@@ -93,7 +93,7 @@ class SqlCacheSyncStore:
         query = select(invoices.c.doc_entry, invoices.c.sap_data_version).where(
             invoices.c.doc_entry.in_(doc_entries)
         )
-        with self._connect() as connection:
+        with connected(self._engine) as connection:
             return {row.doc_entry: row.sap_data_version for row in connection.execute(query)}
 
     def customer_versions(self, codes: list[str]) -> dict[str, int | None]:
@@ -101,13 +101,13 @@ class SqlCacheSyncStore:
         query = select(customers.c.code, customers.c.sap_data_version).where(
             customers.c.code.in_(codes)
         )
-        with self._connect() as connection:
+        with connected(self._engine) as connection:
             return {row.code: row.sap_data_version for row in connection.execute(query)}
 
     def mark_customers_seen(self, codes: list[str], seen_pass: int) -> None:
         """Note that SAP still has these customers in this full pass (and clear a missing flag);
         the invoices a full pass sees are noted with their page."""
-        with self._begin() as connection:
+        with transaction(self._engine) as connection:
             connection.execute(
                 update(customers)
                 .where(customers.c.code.in_(codes))
@@ -124,7 +124,7 @@ class SqlCacheSyncStore:
 
     def _flag_missing(self, table: Table, seen_pass: int) -> int:
         not_seen = (table.c.last_seen_pass.is_(None)) | (table.c.last_seen_pass != seen_pass)
-        with self._begin() as connection:
+        with transaction(self._engine) as connection:
             connection.execute(update(table).where(not_seen).values(missing_in_sap=True))
             flagged = connection.execute(
                 select(func.count()).select_from(table).where(table.c.missing_in_sap.is_(True))
@@ -153,7 +153,7 @@ class SqlCacheSyncStore:
             .group_by(invoices.c.customer_code, invoices.c.currency)
         )
         balances: dict[str, dict[str, Decimal]] = defaultdict(dict)
-        with self._connect() as connection:
+        with connected(self._engine) as connection:
             for row in connection.execute(query):
                 balances[row.customer_code][row.currency] = from_scaled(int(row.owed or 0))
         return dict(balances)
@@ -161,18 +161,8 @@ class SqlCacheSyncStore:
     def invoice_counts(self) -> dict[str, int]:
         """How many cached invoices each customer has."""
         query = select(invoices.c.customer_code, func.count()).group_by(invoices.c.customer_code)
-        with self._connect() as connection:
+        with connected(self._engine) as connection:
             return {code: int(count) for code, count in connection.execute(query)}
-
-    @contextmanager
-    def _connect(self) -> Iterator[Connection]:
-        with unavailable_on_driver_error(self._engine), self._engine.connect() as connection:
-            yield connection
-
-    @contextmanager
-    def _begin(self) -> Iterator[Connection]:
-        with unavailable_on_driver_error(self._engine), self._engine.begin() as connection:
-            yield connection
 
 
 def batches(items: Iterable[Any]) -> Iterator[list[Any]]:

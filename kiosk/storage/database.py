@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -108,6 +108,20 @@ def unavailable_on_driver_error(engine: Engine) -> Iterator[None]:
         if error.sqlite_code != -1 and error.sqlite_code & 0xFF not in _UNAVAILABLE_SQLITE_CODES:
             raise
         raise _unavailable(engine, str(error)) from error
+
+
+@contextmanager
+def connected(engine: Engine) -> Iterator[Connection]:
+    """A connection for reads, with driver errors turned into the kiosk's."""
+    with unavailable_on_driver_error(engine), engine.connect() as connection:
+        yield connection
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction, committed at the end, with driver errors turned."""
+    with unavailable_on_driver_error(engine), engine.begin() as connection:
+        yield connection
 
 
 def _damaged(engine: Engine, reason: str) -> ExternalRejected:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, cast
 
@@ -33,7 +32,7 @@ from kiosk.storage.cache_sync_store import (
     invoices,
     name_word_rows,
 )
-from kiosk.storage.database import unavailable_on_driver_error
+from kiosk.storage.database import connected
 from kiosk.storage.mapping import (
     customer_from_row,
     invoice_from_row,
@@ -91,7 +90,7 @@ class SqlInvoiceStore:
         return self._invoices(query, with_lines=False)
 
     def customer(self, customer_code: str) -> Customer | None:
-        with self._connect() as connection:
+        with connected(self._engine) as connection:
             row = connection.execute(
                 select(customers).where(customers.c.code == customer_code)
             ).first()
@@ -102,7 +101,7 @@ class SqlInvoiceStore:
         if not key:
             return []
         query = select(customers).where(customers.c.tax_id_key == key).order_by(customers.c.code)
-        with self._connect() as connection:
+        with connected(self._engine) as connection:
             return [customer_from_row(row) for row in connection.execute(query)]
 
     def customers_by_name(self, text: str, *, limit: int) -> list[Customer]:
@@ -126,13 +125,13 @@ class SqlInvoiceStore:
                 )
             )
         found: dict[str, Customer] = {}
-        with self._connect() as connection:
+        with connected(self._engine) as connection:
             for row in connection.execute(query):
                 found.setdefault(row.code, customer_from_row(row))
         return list(found.values())[:limit]
 
     def billing_preference(self, customer_code: str) -> BillingPreference | None:
-        with self._connect() as connection:
+        with connected(self._engine) as connection:
             row = connection.execute(
                 select(preferences).where(preferences.c.customer_code == customer_code)
             ).first()
@@ -140,7 +139,7 @@ class SqlInvoiceStore:
 
     def counts(self) -> dict[str, int]:
         """How many invoices and customers the cache holds."""
-        with self._connect() as connection:
+        with connected(self._engine) as connection:
             return {
                 "invoices": connection.execute(
                     select(func.count()).select_from(invoices)
@@ -171,21 +170,11 @@ class SqlInvoiceStore:
     # --- plumbing ----------------------------------------------------------------------------
 
     def _invoices(self, query: Select[Any], *, with_lines: bool = True) -> list[Invoice]:
-        with self._connect() as connection:
+        with connected(self._engine) as connection:
             headers = connection.execute(query).all()
             entries = [header.doc_entry for header in headers] if with_lines else []
             lines = _lines_of(connection, entries)
         return [invoice_from_row(header, lines.get(header.doc_entry, ())) for header in headers]
-
-    @contextmanager
-    def _connect(self) -> Iterator[Connection]:
-        with unavailable_on_driver_error(self._engine), self._engine.connect() as connection:
-            yield connection
-
-    @contextmanager
-    def _begin(self) -> Iterator[Connection]:
-        with unavailable_on_driver_error(self._engine), self._engine.begin() as connection:
-            yield connection
 
 
 def _lines_of(connection: Connection, doc_entries: list[int]) -> dict[int, list[Any]]:

@@ -17,6 +17,7 @@ from kiosk.app.settings import Settings
 from kiosk.app.wiring import build_services
 from kiosk.domain.delivery import Delivery, DeliveryState
 from kiosk.domain.invoice import Invoice, InvoiceStatus
+from kiosk.language.catalogue import LANGUAGES
 
 _STATUS_TEXT = {
     InvoiceStatus.OPEN: "open",
@@ -47,7 +48,7 @@ def add_commands(commands: Subcommands) -> None:
     pdf = invoice_commands.add_parser("pdf", help="write an invoice's PDF with its payment QR")
     pdf.add_argument("doc_num", type=positive_int, metavar="DOCNUM")
     pdf.add_argument("--out", required=True, type=Path, metavar="FILE")
-    pdf.add_argument("--lang", choices=("es", "en"), help="document language (default: kiosk's)")
+    pdf.add_argument("--lang", choices=LANGUAGES, help="document language (default: kiosk's)")
     pdf.set_defaults(handler=_pdf)
 
     print_command = invoice_commands.add_parser("print", help="print an invoice now")

@@ -13,6 +13,7 @@ from kiosk.app.cli.output_file import write_output_file
 from kiosk.app.settings import Settings
 from kiosk.app.wiring import build_services
 from kiosk.domain.payment_request import PaymentRequest
+from kiosk.language.catalogue import LANGUAGES
 
 
 def add_commands(commands: Subcommands) -> None:
@@ -29,7 +30,7 @@ def add_commands(commands: Subcommands) -> None:
     slip = payment_commands.add_parser("slip", help="write the payment slip PDF of a request")
     slip.add_argument("reference", metavar="REFERENCE")
     slip.add_argument("--out", required=True, type=Path, metavar="FILE")
-    slip.add_argument("--lang", choices=("es", "en"), help="document language (default: kiosk's)")
+    slip.add_argument("--lang", choices=LANGUAGES, help="document language (default: kiosk's)")
     slip.set_defaults(handler=_slip)
 
 
