@@ -13,8 +13,8 @@ from kiosk.ui.background import TaskRunner
 from kiosk.ui.main_window import KioskWindow
 
 
-@pytest.fixture
-def window(qtbot: QtBot, demo: Demo) -> Iterator[KioskWindow]:
+def shown_window(qtbot: QtBot, demo: Demo) -> Iterator[KioskWindow]:
+    """A 1280x800 kiosk window over a demo, its background runner shut down afterwards."""
     runner = TaskRunner()
     window = build_window(demo.settings, demo.services, runner)
     qtbot.addWidget(window)
@@ -22,3 +22,8 @@ def window(qtbot: QtBot, demo: Demo) -> Iterator[KioskWindow]:
     window.show()
     yield window
     runner.shutdown()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo: Demo) -> Iterator[KioskWindow]:
+    yield from shown_window(qtbot, demo)

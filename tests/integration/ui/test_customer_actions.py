@@ -15,7 +15,6 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtGui import QImage
 
 from kiosk.app.demo import Demo, start_demo
-from kiosk.app.gui import build_window
 from kiosk.app.settings import load_settings
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.delivery import (
@@ -27,14 +26,15 @@ from kiosk.domain.delivery import (
 )
 from kiosk.domain.display_formats import format_money
 from kiosk.domain.email_address import masked_email
+from kiosk.domain.invoice import Invoice
 from kiosk.domain.money import Money
 from kiosk.domain.staff import Role
-from kiosk.ui.background import TaskRunner
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.widgets.pdf_pages import PAGE_WIDTH
 from tests.builders import make_invoice
 from tests.fixtures.delivery_parts import MailServer, cups_pdf_output, printed_pdf
 from tests.integration.documents.conftest import decode_qr
+from tests.integration.ui.conftest import shown_window
 from tests.ui.kiosk_parts import choose_customer, identify, log_in_staff, select_rows, tap
 
 
@@ -97,13 +97,20 @@ def test_pay_two_invoices_shows_one_qr_with_their_total_and_prints_the_slip(
     assert window.payment.amount.text() == "" and window.payment.qr.payload == ""
 
 
+def _pay(qtbot: QtBot, window: KioskWindow, demo: Demo, rows: list[int]) -> list[Invoice]:
+    """Identify the demo customer, choose these rows and tap Pay: the invoices chosen."""
+    _identify_demo_customer(qtbot, window, demo)
+    select_rows(qtbot, window.invoices.open_table, rows)
+    chosen = window.invoices.selected_invoices()
+    tap(qtbot, window.invoices.action_buttons["pay"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.payment, timeout=5000)
+    return chosen
+
+
 def test_a_slip_that_fails_to_print_leads_back_to_the_qr(
     qtbot: QtBot, window: KioskWindow, demo: Demo, delivery_settings: str
 ) -> None:
-    _identify_demo_customer(qtbot, window, demo)
-    select_rows(qtbot, window.invoices.open_table, [0])
-    tap(qtbot, window.invoices.action_buttons["pay"])
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.payment, timeout=5000)
+    _pay(qtbot, window, demo, [0])
     reference, payload = window.payment.reference.text(), window.payment.qr.payload
 
     subprocess.run(["cupsdisable", delivery_settings], check=True)
@@ -127,11 +134,8 @@ def test_a_slip_that_fails_to_print_leads_back_to_the_qr(
 def test_a_printed_slip_is_in_the_delivery_log_like_every_print(
     qtbot: QtBot, window: KioskWindow, demo: Demo, delivery_settings: str
 ) -> None:
-    _identify_demo_customer(qtbot, window, demo)
-    select_rows(qtbot, window.invoices.open_table, [0, 1])
-    first = min(window.invoices.selected_invoices(), key=lambda i: (i.due_date, i.doc_num))
-    tap(qtbot, window.invoices.action_buttons["pay"])
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.payment, timeout=5000)
+    chosen = _pay(qtbot, window, demo, [0, 1])
+    first = min(chosen, key=lambda i: (i.due_date, i.doc_num))
     reference = window.payment.reference.text().removeprefix("Referencia: ")
 
     tap(qtbot, window.payment.print_slip)
@@ -229,14 +233,7 @@ def demo_offering_sap_email(
 
 @pytest.fixture
 def window_offering_sap_email(qtbot: QtBot, demo_offering_sap_email: Demo) -> Iterator[KioskWindow]:
-    demo = demo_offering_sap_email
-    runner = TaskRunner()
-    window = build_window(demo.settings, demo.services, runner)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    yield window
-    runner.shutdown()
+    yield from shown_window(qtbot, demo_offering_sap_email)
 
 
 def _customer_without_a_billing_address(qtbot: QtBot, window: KioskWindow, demo: Demo) -> str:
