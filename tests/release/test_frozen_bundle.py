@@ -72,6 +72,7 @@ def clean_environment(**settings: str) -> dict[str, str]:
     """The test process's environment without any KIOSK_* setting, plus `settings`."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
     environment["QT_QPA_PLATFORM"] = "offscreen"
+    environment["KIOSK_KIOSK__LANGUAGE"] = "en"  # the checks below read English output
     environment.update(settings)
     return environment
 
@@ -194,7 +195,9 @@ def test_sync_from_the_emulator_then_an_invoice_pdf(frozen, store, emulator):
     environment.update(sap_settings(emulator))
 
     doc_num = synced_invoice(frozen, folder, environment)
-    pdf = frozen.run("invoices", "pdf", doc_num, "--out", "a.pdf", cwd=folder, env=environment)
+    pdf = frozen.run(
+        "invoices", "pdf", doc_num, "--out", "a.pdf", "--lang", "es", cwd=folder, env=environment
+    )
 
     assert pdf.returncode == 0, pdf.stderr
     assert (folder / "a.pdf").read_bytes().startswith(b"%PDF-")

@@ -7,50 +7,50 @@ import getpass
 from datetime import date
 from typing import Any
 
-from kiosk.app.cli.arguments import Subcommands
+from kiosk.app.cli.arguments import Subcommands, add_json_option
 from kiosk.app.cli.exit_codes import EXIT_OK
 from kiosk.app.cli.invoices import invoice_record, invoice_table
 from kiosk.app.cli.json_output import amount, to_json
+from kiosk.app.cli.text_table import aligned, label_width
 from kiosk.app.settings import Settings
 from kiosk.app.wiring import build_services
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference
 from kiosk.domain.customer import Customer
+from kiosk.language.catalogue import Texts
 from kiosk.services.invoice_lookup import CustomerOverview
 
 
-def add_commands(commands: Subcommands) -> None:
-    customers = commands.add_parser("customers", help="look up cached customers")
+def add_commands(commands: Subcommands, texts: Texts) -> None:
+    customers = commands.add_parser("customers", help=texts["cli_help_customers"])
     customer_commands = customers.add_subparsers(
-        dest="customer_command", metavar="ACTION", required=True
+        dest="customer_command", metavar=texts["cli_metavar_action"], required=True
     )
-    customer_show = customer_commands.add_parser(
-        "show", help="customer, billing preference, open balance and invoices"
-    )
+    customer_show = customer_commands.add_parser("show", help=texts["cli_help_customers_show"])
     customer_show.add_argument("card_code", metavar="CARDCODE")
-    customer_show.add_argument("--json", action="store_true", help="print JSON")
+    add_json_option(customer_show, texts)
     customer_show.set_defaults(handler=_show)
     preference = customer_commands.add_parser(
-        "set-preference", help="register how a customer wants invoices (queued for SAP)"
+        "set-preference", help=texts["cli_help_set_preference"]
     )
     preference.add_argument("card_code", metavar="CARDCODE")
     preference.add_argument("--channel", required=True, choices=("paper", "email", "both"))
-    preference.add_argument("--email", help="billing address; needed for email and both")
-    preference.add_argument("--clerk", default=getpass.getuser(), help="who registers it")
+    preference.add_argument("--email", help=texts["cli_help_billing_email"])
+    preference.add_argument("--clerk", default=getpass.getuser(), help=texts["cli_help_clerk"])
     preference.set_defaults(handler=_set_preference)
 
 
-def _show(args: argparse.Namespace, settings: Settings) -> int:
+def _show(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     services = build_services(settings)
     overview = services.lookup.customer_overview(args.card_code)
     today = services.clock.today()
     if args.json:
         print(to_json(customer_record(overview, today)))
     else:
-        print(customer_details(overview, today))
+        print(customer_details(overview, today, texts))
     return EXIT_OK
 
 
-def _set_preference(args: argparse.Namespace, settings: Settings) -> int:
+def _set_preference(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     services = build_services(settings)
     preference = services.preferences.register(
         args.card_code,
@@ -59,11 +59,15 @@ def _set_preference(args: argparse.Namespace, settings: Settings) -> int:
         clerk=args.clerk,
         consent_given=True,
     )
-    to = f" to {preference.email}" if preference.email else ""
     print(
-        f"saved: {preference.customer_code} receives invoices by {preference.channel.value}{to}"
-        f" (registered by {preference.registered_by} at {preference.branch}); "
-        "it goes to SAP with the next sync"
+        texts.format(
+            "cli_preference_saved_email" if preference.email else "cli_preference_saved",
+            customer=preference.customer_code,
+            channel=preference.channel.value,
+            email=preference.email,
+            clerk=preference.registered_by,
+            branch=preference.branch,
+        )
     )
     return EXIT_OK
 
@@ -83,30 +87,42 @@ def customer_record(overview: CustomerOverview, today: date) -> dict[str, Any]:
     }
 
 
-def customer_details(overview: CustomerOverview, today: date) -> str:
+def customer_details(overview: CustomerOverview, today: date, texts: Texts) -> str:
     customer = overview.customer
     preference = overview.preference
-    balance = ", ".join(str(money) for money in overview.open_balance) or "nothing due"
-    lines = [
-        f"Customer      {customer.code}  {customer.name}",
-        f"Tax ID        {customer.tax_id or '-'}",
-        f"E-mail        {customer.email or '-'}",
-        f"Phone         {customer.phone or '-'}",
-        f"Address       {', '.join(customer.address.lines()) or '-'}",
-    ]
     if preference is None:
-        lines.append("Billing       no preference registered")
+        billing = texts["cli_no_preference"]
     else:
-        to = f" to {preference.email}" if preference.email else ""
-        consent = f"{preference.consent_at:%Y-%m-%d %H:%M}"
-        lines.append(
-            f"Billing       {preference.channel.value}{to} (consent {consent}, "
-            f"by {preference.registered_by} at {preference.branch})"
+        billing = texts.format(
+            "cli_billing_email" if preference.email else "cli_billing",
+            channel=preference.channel.value,
+            email=preference.email,
+            consent=f"{preference.consent_at:%Y-%m-%d %H:%M}",
+            clerk=preference.registered_by,
+            branch=preference.branch,
         )
-    lines += [
-        f"Open balance  {balance} in {overview.open_invoice_count} open invoice(s)",
+    balance = ", ".join(str(money) for money in overview.open_balance)
+    fields = [
+        (texts["cli_label_customer"], f"{customer.code}  {customer.name}"),
+        (texts["cli_label_tax_id"], customer.tax_id or "-"),
+        (texts["cli_label_email"], customer.email or "-"),
+        (texts["cli_label_phone"], customer.phone or "-"),
+        (texts["cli_label_address"], ", ".join(customer.address.lines()) or "-"),
+        (texts["cli_label_billing"], billing),
+        (
+            texts["cli_label_open_balance"],
+            texts.format(
+                "cli_open_balance",
+                balance=balance or texts["cli_nothing_due"],
+                count=overview.open_invoice_count,
+            ),
+        ),
+    ]
+    width = label_width((label for label, _ in fields), at_least=14)
+    lines = [
+        *aligned(fields, width=width),
         "",
-        invoice_table(list(overview.recent_invoices), today),
+        invoice_table(list(overview.recent_invoices), today, texts),
     ]
     return "\n".join(lines)
 

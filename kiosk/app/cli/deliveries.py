@@ -6,48 +6,45 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk.app.cli.arguments import Subcommands
+from kiosk.app.cli.arguments import Subcommands, add_json_option
 from kiosk.app.cli.exit_codes import EXIT_OK
 from kiosk.app.cli.json_output import to_json
 from kiosk.app.cli.text_table import columns
 from kiosk.app.settings import Settings
 from kiosk.app.wiring import build_services, system_printer
 from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState, PrinterInfo
+from kiosk.language.catalogue import Texts
 from kiosk.services.delivery import DeliveryReport
 
 
-def add_commands(commands: Subcommands) -> None:
-    commands.add_parser("printers", help="the printers this computer knows").set_defaults(
-        handler=_printers
-    )
-    deliver = commands.add_parser(
-        "deliver", help="deliver new invoices by preference and send what is queued"
-    )
-    deliver.add_argument("--json", action="store_true", help="print JSON")
+def add_commands(commands: Subcommands, texts: Texts) -> None:
+    commands.add_parser("printers", help=texts["cli_help_printers"]).set_defaults(handler=_printers)
+    deliver = commands.add_parser("deliver", help=texts["cli_help_deliver"])
+    add_json_option(deliver, texts)
     deliver.set_defaults(handler=_deliver)
-    deliveries = commands.add_parser("deliveries", help="the delivery log and queues")
+    deliveries = commands.add_parser("deliveries", help=texts["cli_help_deliveries"])
     deliveries.add_argument("--state", choices=[s.value for s in DeliveryState])
     deliveries.add_argument("--channel", choices=[c.value for c in DeliveryChannel])
-    deliveries.add_argument("--json", action="store_true", help="print JSON")
+    add_json_option(deliveries, texts)
     deliveries.set_defaults(handler=_deliveries)
 
 
-def _printers(args: argparse.Namespace, settings: Settings) -> int:
+def _printers(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     printers = system_printer(settings.printing.backend).printers()
-    print(printers_text(printers))
+    print(printers_text(printers, texts))
     return EXIT_OK
 
 
-def _deliver(args: argparse.Namespace, settings: Settings) -> int:
+def _deliver(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     report = build_services(settings).delivery.deliver_new_invoices()
     if args.json:
         print(to_json(report.__dict__))
     else:
-        print(delivery_summary(report))
+        print(delivery_summary(report, texts))
     return EXIT_OK
 
 
-def _deliveries(args: argparse.Namespace, settings: Settings) -> int:
+def _deliveries(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     log = build_services(settings).delivery.log(
         state=DeliveryState(args.state) if args.state else None,
         channel=DeliveryChannel(args.channel) if args.channel else None,
@@ -55,7 +52,7 @@ def _deliveries(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(to_json([delivery_record(d) for d in log]))
     else:
-        print(deliveries_table(log))
+        print(deliveries_table(log, texts))
     return EXIT_OK
 
 
@@ -80,13 +77,21 @@ def delivery_record(delivery: Delivery) -> dict[str, Any]:
     }
 
 
-def deliveries_table(deliveries: list[Delivery]) -> str:
+def deliveries_table(deliveries: list[Delivery], texts: Texts) -> str:
     if not deliveries:
-        return "no deliveries yet"
-    header = ("ID", "Invoice", "Customer", "Channel", "Reason", "To", "State", "Tries", "Detail")
+        return texts["cli_no_deliveries"]
+    header = tuple(
+        texts[key]
+        for key in (
+            "cli_column_id", "cli_column_invoice", "cli_column_customer", "cli_column_channel",
+            "cli_column_reason", "cli_column_to", "cli_column_state", "cli_column_tries",
+            "cli_column_detail",
+        )
+    )  # fmt: skip
     rows = [
         (
-            str(d.id), f"slip {d.reference}" if d.reference else str(d.doc_num),
+            str(d.id),
+            texts.format("cli_slip", reference=d.reference) if d.reference else str(d.doc_num),
             d.customer_code, d.channel.value, d.reason.value,
             d.destination or "-", d.state.value, str(d.attempts),
             (d.receipt or "") if d.state.value == "sent" else (d.last_error or "")[:60],
@@ -96,21 +101,32 @@ def deliveries_table(deliveries: list[Delivery]) -> str:
     return columns([header, *rows], right_aligned={0, 1, 7})
 
 
-def printers_text(printers: list[PrinterInfo]) -> str:
+def printers_text(printers: list[PrinterInfo], texts: Texts) -> str:
     if not printers:
-        return "no printers"
+        return texts["cli_no_printers"]
     return "\n".join(
-        f"{p.name}{' (default)' if p.is_default else ''}: "
-        f"{'ready' if p.enabled and p.accepting else 'stopped'}"
+        texts.format(
+            "cli_printer_default" if p.is_default else "cli_printer",
+            name=p.name,
+            state=texts[
+                "cli_printer_ready" if p.enabled and p.accepting else "cli_printer_stopped"
+            ],
+        )
         for p in printers
     )
 
 
-def delivery_summary(report: DeliveryReport) -> str:
+def delivery_summary(report: DeliveryReport, texts: Texts) -> str:
     lines = [
-        f"delivery: queued {report.queued_emails} e-mail(s) and {report.queued_prints} print(s),"
-        f" listed {report.listed_for_clerk} for the clerk; sent {report.sent},"
-        f" retrying {report.retrying}, failed {report.failed}"
+        texts.format(
+            "cli_delivery_summary",
+            emails=report.queued_emails,
+            prints=report.queued_prints,
+            listed=report.listed_for_clerk,
+            sent=report.sent,
+            retrying=report.retrying,
+            failed=report.failed,
+        )
     ]
     lines += [f"  {problem}" for problem in report.problems]
     return "\n".join(lines)

@@ -8,24 +8,23 @@ import logging
 from kiosk.app.cli.arguments import Subcommands, positive_int
 from kiosk.app.cli.exit_codes import EXIT_OK, EXIT_UNAVAILABLE, fail
 from kiosk.app.settings import Settings
+from kiosk.language.catalogue import Texts
 
 logger = logging.getLogger(__name__)
 
 
-def add_commands(commands: Subcommands) -> None:
-    emulator = commands.add_parser(
-        "emulator", help="run the bundled SAP Service Layer emulator with demo data"
-    )
-    emulator.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
-    emulator.add_argument("--port", type=int, default=50000, help="port (0: any free port)")
-    emulator.add_argument("--api", choices=("v1", "v2"), default="v2", help="URL to print")
-    emulator.add_argument("--seed", type=int, default=7, help="demo data seed")
-    emulator.add_argument("--invoices", type=positive_int, default=2000)
-    emulator.add_argument("--customers", type=positive_int, default=200)
+def add_commands(commands: Subcommands, texts: Texts) -> None:
+    emulator = commands.add_parser("emulator", help=texts["cli_help_emulator"])
+    emulator.add_argument("--host", default="127.0.0.1", help=texts["cli_help_host"])
+    emulator.add_argument("--port", type=int, default=50000, help=texts["cli_help_port"])
+    emulator.add_argument("--api", choices=("v1", "v2"), default="v2", help=texts["cli_help_api"])
+    emulator.add_argument("--seed", type=int, default=7, help=texts["cli_help_seed"])
+    emulator.add_argument("--invoices", type=positive_int(texts), default=2000)
+    emulator.add_argument("--customers", type=positive_int(texts), default=200)
     emulator.set_defaults(handler=_emulator)
 
 
-def _emulator(args: argparse.Namespace, settings: Settings) -> int:
+def _emulator(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     from kiosk.sap_emulator.data_store import EmulatorData
     from kiosk.sap_emulator.demo_data import seed_demo_company
     from kiosk.sap_emulator.server import (
@@ -40,18 +39,26 @@ def _emulator(args: argparse.Namespace, settings: Settings) -> int:
     try:
         emulator = ServiceLayerEmulator(data, host=args.host, port=args.port)
     except OSError as error:
-        return fail(f"cannot listen on {args.host}:{args.port}: {error.strerror}", EXIT_UNAVAILABLE)
+        return fail(
+            texts.format(
+                "cli_cannot_listen", host=args.host, port=args.port, reason=error.strerror
+            ),
+            EXIT_UNAVAILABLE,
+        )
     root = emulator.service_root(args.api)
     if not args.host.startswith("127.") and args.host not in ("localhost", "::1"):
         logger.warning("the emulator listens on %s with a demo login anyone can use", args.host)
-    print(f"SAP Business One Service Layer emulator at {root}", flush=True)
-    print(f"  demo login: company {DEMO_COMPANY}, user {DEMO_USER}, password {DEMO_PASSWORD}")
-    print(f"  {data.count('BusinessPartners')} customers, {data.count('Invoices')} invoices")
-    print(
-        f"  point the kiosk at it: KIOSK_SAP__BASE_URL={root} KIOSK_SAP__COMPANY_DB={DEMO_COMPANY}"
+    login = {"company": DEMO_COMPANY, "user": DEMO_USER, "password": DEMO_PASSWORD}
+    counts = {"customers": data.count("BusinessPartners"), "invoices": data.count("Invoices")}
+    environment = (
+        f"KIOSK_SAP__BASE_URL={root} KIOSK_SAP__COMPANY_DB={DEMO_COMPANY}"
         f" KIOSK_SAP__USERNAME={DEMO_USER} KIOSK_SAP__PASSWORD={DEMO_PASSWORD}"
     )
-    print("  press Ctrl+C to stop", flush=True)
+    print(texts.format("cli_emulator_at", root=root), flush=True)
+    print(f"  {texts.format('cli_emulator_login', **login)}")
+    print(f"  {texts.format('cli_emulator_counts', **counts)}")
+    print(f"  {texts.format('cli_emulator_settings', settings=environment)}")
+    print(f"  {texts['cli_emulator_stop']}", flush=True)
     try:
         emulator.serve()
     except KeyboardInterrupt:

@@ -8,73 +8,71 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk.app.cli.arguments import Subcommands, positive_int
+from kiosk.app.cli.arguments import Subcommands, add_json_option, positive_int
 from kiosk.app.cli.exit_codes import EXIT_OK, EXIT_REJECTED, EXIT_UNAVAILABLE, fail
 from kiosk.app.cli.json_output import amount, to_json
 from kiosk.app.cli.output_file import write_output_file
-from kiosk.app.cli.text_table import columns
+from kiosk.app.cli.text_table import aligned, columns, label_width
 from kiosk.app.settings import Settings
 from kiosk.app.wiring import build_services
 from kiosk.domain.delivery import Delivery, DeliveryState
 from kiosk.domain.invoice import Invoice, InvoiceStatus
-from kiosk.language.catalogue import LANGUAGES
+from kiosk.language.catalogue import LANGUAGES, Texts
 
-_STATUS_TEXT = {
-    InvoiceStatus.OPEN: "open",
-    InvoiceStatus.PARTIALLY_PAID: "partially paid",
-    InvoiceStatus.PAID: "paid",
-    InvoiceStatus.OVERDUE: "overdue",
-    InvoiceStatus.CANCELLED: "cancelled",
+_STATUS_KEYS = {
+    InvoiceStatus.OPEN: "cli_status_open",
+    InvoiceStatus.PARTIALLY_PAID: "cli_status_partially_paid",
+    InvoiceStatus.PAID: "cli_status_paid",
+    InvoiceStatus.CANCELLED: "cli_status_cancelled",
 }
 
 
-def add_commands(commands: Subcommands) -> None:
-    invoices = commands.add_parser("invoices", help="look up cached invoices")
+def add_commands(commands: Subcommands, texts: Texts) -> None:
+    number = positive_int(texts)
+    invoices = commands.add_parser("invoices", help=texts["cli_help_invoices"])
     invoice_commands = invoices.add_subparsers(
-        dest="invoice_command", metavar="ACTION", required=True
+        dest="invoice_command", metavar=texts["cli_metavar_action"], required=True
     )
-    search = invoice_commands.add_parser(
-        "search", help="find invoices by number, customer code, tax ID or name"
-    )
-    search.add_argument("text")
-    search.add_argument("--limit", type=positive_int, default=20)
-    search.add_argument("--json", action="store_true", help="print JSON")
+    search = invoice_commands.add_parser("search", help=texts["cli_help_invoices_search"])
+    search.add_argument("text", metavar=texts["cli_metavar_text"])
+    search.add_argument("--limit", type=number, default=20)
+    add_json_option(search, texts)
     search.set_defaults(handler=_search)
-    show = invoice_commands.add_parser("show", help="show one invoice with its lines")
-    show.add_argument("doc_num", type=positive_int, metavar="DOCNUM")
-    show.add_argument("--json", action="store_true", help="print JSON")
+    show = invoice_commands.add_parser("show", help=texts["cli_help_invoices_show"])
+    show.add_argument("doc_num", type=number, metavar="DOCNUM")
+    add_json_option(show, texts)
     show.set_defaults(handler=_show)
 
-    pdf = invoice_commands.add_parser("pdf", help="write an invoice's PDF with its payment QR")
-    pdf.add_argument("doc_num", type=positive_int, metavar="DOCNUM")
-    pdf.add_argument("--out", required=True, type=Path, metavar="FILE")
-    pdf.add_argument("--lang", choices=LANGUAGES, help="document language (default: kiosk's)")
+    pdf = invoice_commands.add_parser("pdf", help=texts["cli_help_invoices_pdf"])
+    pdf.add_argument("doc_num", type=number, metavar="DOCNUM")
+    pdf.add_argument("--out", required=True, type=Path, metavar=texts["cli_metavar_file"])
+    pdf.add_argument("--lang", choices=LANGUAGES, help=texts["cli_help_lang"])
     pdf.set_defaults(handler=_pdf)
 
-    print_command = invoice_commands.add_parser("print", help="print an invoice now")
-    print_command.add_argument("doc_num", type=positive_int, metavar="DOCNUM")
-    print_command.add_argument("--printer", help="printer name (default: configured or system's)")
-    print_command.add_argument("--by", default=getpass.getuser(), help="who asks for it")
+    print_command = invoice_commands.add_parser("print", help=texts["cli_help_invoices_print"])
+    print_command.add_argument("doc_num", type=number, metavar="DOCNUM")
+    print_command.add_argument("--printer", help=texts["cli_help_printer"])
+    print_command.add_argument("--by", default=getpass.getuser(), help=texts["cli_help_by"])
     print_command.set_defaults(handler=_print)
-    email = invoice_commands.add_parser("email", help="e-mail an invoice now")
-    email.add_argument("doc_num", type=positive_int, metavar="DOCNUM")
-    email.add_argument("--to", help="address (default: the customer's billing e-mail)")
-    email.add_argument("--by", default=getpass.getuser(), help="who asks for it")
+    email = invoice_commands.add_parser("email", help=texts["cli_help_invoices_email"])
+    email.add_argument("doc_num", type=number, metavar="DOCNUM")
+    email.add_argument("--to", help=texts["cli_help_to"])
+    email.add_argument("--by", default=getpass.getuser(), help=texts["cli_help_by"])
     email.set_defaults(handler=_email)
 
 
-def _search(args: argparse.Namespace, settings: Settings) -> int:
+def _search(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     services = build_services(settings)
     found = services.lookup.search(args.text, limit=args.limit)
     today = services.clock.today()
     if args.json:
         print(to_json([invoice_record(i, today, with_lines=False) for i in found]))
     else:
-        print(invoice_table(found, today))
+        print(invoice_table(found, today, texts))
     return EXIT_OK
 
 
-def _show(args: argparse.Namespace, settings: Settings) -> int:
+def _show(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     services = build_services(settings)
     found = services.lookup.invoices_by_number(args.doc_num)
     today = services.clock.today()
@@ -82,48 +80,50 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
         records = [invoice_record(i, today, with_lines=True) for i in found]
         print(to_json(records[0] if len(records) == 1 else records))
     else:
-        print("\n\n".join(invoice_details(invoice, today) for invoice in found))
+        print("\n\n".join(invoice_details(invoice, today, texts) for invoice in found))
     return EXIT_OK
 
 
-def _pdf(args: argparse.Namespace, settings: Settings) -> int:
+def _pdf(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     documents = build_services(settings).documents
     invoice = documents.invoice_by_number(args.doc_num)
     write_output_file(
-        args.out, documents.invoice_pdf(invoice, language=args.lang or settings.kiosk.language)
+        args.out,
+        documents.invoice_pdf(invoice, language=args.lang or settings.kiosk.language),
+        texts,
     )
-    print(f"invoice {invoice.doc_num} written to {args.out}")
+    print(texts.format("cli_invoice_written", number=invoice.doc_num, path=args.out))
     return EXIT_OK
 
 
-def _print(args: argparse.Namespace, settings: Settings) -> int:
+def _print(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     services = build_services(settings)
     invoice = services.documents.invoice_by_number(args.doc_num)
     delivery = services.delivery.print(invoice, printer=args.printer, requested_by=args.by)
-    return _delivery_outcome(delivery)
+    return _delivery_outcome(delivery, texts)
 
 
-def _email(args: argparse.Namespace, settings: Settings) -> int:
+def _email(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     services = build_services(settings)
     invoice = services.documents.invoice_by_number(args.doc_num)
     delivery = services.delivery.email(invoice, to=args.to, requested_by=args.by)
-    return _delivery_outcome(delivery)
+    return _delivery_outcome(delivery, texts)
 
 
-def _delivery_outcome(delivery: Delivery) -> int:
-    print(delivery_text(delivery))
+def _delivery_outcome(delivery: Delivery, texts: Texts) -> int:
+    print(delivery_text(delivery, texts))
     if delivery.state is DeliveryState.SENT:
         return EXIT_OK
     if delivery.state is DeliveryState.FAILED:
-        return fail(delivery.last_error or "the delivery failed", EXIT_REJECTED)
-    return fail(f"{delivery.last_error}; it stays queued and will be retried", EXIT_UNAVAILABLE)
+        return fail(delivery.last_error or texts["cli_delivery_failed"], EXIT_REJECTED)
+    return fail(texts.format("cli_delivery_retried", error=delivery.last_error), EXIT_UNAVAILABLE)
 
 
-def invoice_status_text(invoice: Invoice, today: date) -> str:
+def invoice_status_text(invoice: Invoice, today: date, texts: Texts) -> str:
     status = invoice.status_on(today)
     if status is InvoiceStatus.OVERDUE:
-        return f"overdue {invoice.days_overdue(today)} d"
-    return _STATUS_TEXT[status]
+        return texts.format("cli_status_overdue", days=invoice.days_overdue(today))
+    return texts[_STATUS_KEYS[status]]
 
 
 def invoice_record(invoice: Invoice, today: date, *, with_lines: bool) -> dict[str, Any]:
@@ -169,11 +169,17 @@ def invoice_record(invoice: Invoice, today: date, *, with_lines: bool) -> dict[s
     return record
 
 
-def invoice_table(invoices: list[Invoice], today: date) -> str:
+def invoice_table(invoices: list[Invoice], today: date, texts: Texts) -> str:
     """One line per invoice, aligned in columns."""
     if not invoices:
-        return "no invoices"
-    header = ("Number", "Posted", "Due", "Customer", "Total", "Amount due", "Status")
+        return texts["cli_no_invoices"]
+    header = tuple(
+        texts[key]
+        for key in (
+            "cli_column_number", "cli_column_posted", "cli_column_due", "cli_column_customer",
+            "cli_column_total", "cli_column_amount_due", "cli_column_status",
+        )
+    )  # fmt: skip
     rows = [
         (
             str(invoice.doc_num),
@@ -182,27 +188,44 @@ def invoice_table(invoices: list[Invoice], today: date) -> str:
             f"{invoice.customer_code} {invoice.customer_name}"[:40],
             str(invoice.total),
             str(invoice.amount_due),
-            invoice_status_text(invoice, today),
+            invoice_status_text(invoice, today, texts),
         )
         for invoice in invoices
     ]
     return columns([header, *rows], right_aligned={4, 5})
 
 
-def invoice_details(invoice: Invoice, today: date) -> str:
+def invoice_details(invoice: Invoice, today: date, texts: Texts) -> str:
     """An invoice's header, lines and totals as a person reads them."""
-    lines = [
-        f"Invoice {invoice.doc_num}  (SAP DocEntry {invoice.doc_entry})",
-        f"Customer      {invoice.customer_code}  {invoice.customer_name}",
-        f"Tax ID        {invoice.customer_tax_id or '-'}",
-        f"Posted        {invoice.posting_date.isoformat()}",
-        f"Document date {invoice.document_date.isoformat()}",
-        f"Due           {invoice.due_date.isoformat()}",
-        f"Reference     {invoice.customer_reference or '-'}",
-        f"Status        {invoice_status_text(invoice, today)}",
-        "",
+    heading = [
+        (texts["cli_label_customer"], f"{invoice.customer_code}  {invoice.customer_name}"),
+        (texts["cli_label_tax_id"], invoice.customer_tax_id or "-"),
+        (texts["cli_label_posted"], invoice.posting_date.isoformat()),
+        (texts["cli_label_document_date"], invoice.document_date.isoformat()),
+        (texts["cli_label_due"], invoice.due_date.isoformat()),
+        (texts["cli_label_reference"], invoice.customer_reference or "-"),
+        (texts["cli_label_status"], invoice_status_text(invoice, today, texts)),
     ]
-    header = ("#", "Item", "Description", "Qty", "Unit price", "Disc %", "Tax", "Line total")
+    totals = [
+        (texts["cli_label_net"], invoice.net_total),
+        (texts["cli_label_tax"], invoice.tax_total),
+        (texts["cli_label_total"], invoice.total),
+        (texts["cli_label_paid_to_date"], invoice.paid_to_date),
+        (texts["cli_label_amount_due"], invoice.amount_due),
+    ]
+    comments = [(texts["cli_label_comments"], invoice.comments)] if invoice.comments else []
+    width = label_width((label for label, _ in heading + totals + comments), at_least=14)
+    header = (
+        "#",
+        *(
+            texts[key]
+            for key in (
+                "cli_column_item", "cli_column_description", "cli_column_quantity",
+                "cli_column_unit_price", "cli_column_discount", "cli_column_tax",
+                "cli_column_line_total",
+            )
+        ),
+    )  # fmt: skip
     rows = [
         (
             str(line.line_number + 1),
@@ -216,23 +239,24 @@ def invoice_details(invoice: Invoice, today: date) -> str:
         )
         for line in invoice.lines
     ]
-    lines.append(columns([header, *rows], right_aligned={3, 4, 5, 6, 7}))
-    lines += [
+    lines = [
+        texts.format("cli_invoice_title", number=invoice.doc_num, entry=invoice.doc_entry),
+        *aligned(heading, width=width),
         "",
-        f"Net           {invoice.net_total}",
-        f"Tax           {invoice.tax_total}",
-        f"Total         {invoice.total}",
-        f"Paid to date  {invoice.paid_to_date}",
-        f"Amount due    {invoice.amount_due}",
+        columns([header, *rows], right_aligned={3, 4, 5, 6, 7}),
+        "",
+        *aligned(totals, width=width),
     ]
-    if invoice.comments:
-        lines += ["", f"Comments      {invoice.comments}"]
+    if comments:
+        lines += ["", *aligned(comments, width=width)]
     return "\n".join(lines)
 
 
-def delivery_text(delivery: Delivery) -> str:
-    where = delivery.destination or "the default printer"
+def delivery_text(delivery: Delivery, texts: Texts) -> str:
+    where = delivery.destination or texts["cli_default_printer"]
     if delivery.state.value == "sent":
-        what = "e-mailed to" if delivery.channel.value == "email" else "printed on"
-        return f"invoice {delivery.doc_num} {what} {where} ({delivery.receipt})"
-    return f"invoice {delivery.doc_num} not delivered to {where}: {delivery.state.value}"
+        key = "cli_invoice_emailed" if delivery.channel.value == "email" else "cli_invoice_printed"
+        return texts.format(key, number=delivery.doc_num, to=where, receipt=delivery.receipt)
+    return texts.format(
+        "cli_invoice_not_delivered", number=delivery.doc_num, to=where, state=delivery.state.value
+    )

@@ -7,36 +7,35 @@ import argparse
 import sys
 from typing import Any
 
-from kiosk.app.cli.arguments import Subcommands
+from kiosk.app.cli.arguments import Subcommands, add_json_option
 from kiosk.app.cli.deliveries import delivery_summary
 from kiosk.app.cli.exit_codes import EXIT_OK, EXIT_UNAVAILABLE, EXIT_USAGE, fail
 from kiosk.app.cli.json_output import to_json
 from kiosk.app.interpreter_tuning import tuned_for_bulk
 from kiosk.app.settings import Settings
 from kiosk.app.wiring import build_services
+from kiosk.language.catalogue import Texts
 from kiosk.services.sync import SyncReport
 from kiosk.services.sync_status import SyncStatus
 
 
-def add_commands(commands: Subcommands) -> None:
-    sync = commands.add_parser("sync", help="push queued changes to SAP, then pull changes")
-    sync.add_argument("--full", action="store_true", help="re-read everything and reconcile")
-    sync.add_argument("--json", action="store_true", help="print JSON")
-    sync.add_argument(
-        "--no-deliver", action="store_true", help="skip delivering new invoices afterwards"
-    )
+def add_commands(commands: Subcommands, texts: Texts) -> None:
+    sync = commands.add_parser("sync", help=texts["cli_help_sync"])
+    sync.add_argument("--full", action="store_true", help=texts["cli_help_full"])
+    add_json_option(sync, texts)
+    sync.add_argument("--no-deliver", action="store_true", help=texts["cli_help_no_deliver"])
     sync.set_defaults(handler=_sync)
 
-    status = commands.add_parser("status", help="sync freshness and what waits in the outbox")
-    status.add_argument("--json", action="store_true", help="print JSON")
+    status = commands.add_parser("status", help=texts["cli_help_status"])
+    add_json_option(status, texts)
     status.set_defaults(handler=_status)
 
 
-def _sync(args: argparse.Namespace, settings: Settings) -> int:
+def _sync(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     if missing := settings.sap.missing_keys():
-        return fail(f"{', '.join(missing)} not set: configure SAP first", EXIT_USAGE)
+        return fail(texts.format("cli_sap_not_set", keys=", ".join(missing)), EXIT_USAGE)
     services = build_services(settings)
-    progress = _TerminalProgress() if not args.json and sys.stderr.isatty() else None
+    progress = _TerminalProgress(texts) if not args.json and sys.stderr.isatty() else None
     try:
         with tuned_for_bulk():
             report = services.sync.run_once(full=args.full, progress=progress, asked=True)
@@ -53,24 +52,28 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
         record["delivery"] = delivered.__dict__ if delivered else None
         print(to_json(record))
     else:
-        print(sync_summary(report))
+        print(sync_summary(report, texts))
         if delivered is not None:
-            print(delivery_summary(delivered))
+            print(delivery_summary(delivered, texts))
     if report.error:
         kept = report.pending + report.parked
-        return fail(f"{report.error}; {kept} change(s) kept in the outbox", EXIT_UNAVAILABLE)
+        return fail(texts.format("cli_sync_kept", error=report.error, count=kept), EXIT_UNAVAILABLE)
     return EXIT_OK
 
 
 class _TerminalProgress:
     """One line on the terminal that a long first sync keeps rewriting, so it is seen working."""
 
-    def __init__(self) -> None:
+    def __init__(self, texts: Texts) -> None:
+        self.texts = texts
         self.shown = False
 
     def __call__(self, entity: str, count: int) -> None:
+        line = self.texts.format(
+            "cli_sync_progress", entity=entity_name(entity, self.texts), count=f"{count:,}"
+        )
         # Carriage return and erase-to-end-of-line: the line is rewritten, never scrolled.
-        print(f"\r{entity}: {count:,} received\x1b[K", end="", file=sys.stderr, flush=True)
+        print(f"\r{line}\x1b[K", end="", file=sys.stderr, flush=True)
         self.shown = True
 
     def finish(self) -> None:
@@ -78,13 +81,18 @@ class _TerminalProgress:
             print(file=sys.stderr)
 
 
-def _status(args: argparse.Namespace, settings: Settings) -> int:
+def _status(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     status = build_services(settings).sync_status.current()
     if args.json:
         print(to_json(status_record(status)))
     else:
-        print(sync_status_text(status))
+        print(sync_status_text(status, texts))
     return EXIT_OK
+
+
+def entity_name(entity: str, texts: Texts) -> str:
+    """What the sync calls "invoices", "customers" ... in the words of the language."""
+    return texts.get(f"entity_{entity}", entity)
 
 
 def sync_record(report: SyncReport) -> dict[str, Any]:
@@ -115,34 +123,50 @@ def sync_record(report: SyncReport) -> dict[str, Any]:
     return record
 
 
-def sync_summary(report: SyncReport) -> str:
+def sync_summary(report: SyncReport, texts: Texts) -> str:
     """A few lines a person reads after `kiosk sync`."""
-    verb = "stopped" if report.error else "done"
+    pulled = texts.format(
+        "cli_sync_pulled",
+        invoices=f"{report.pulled['invoices']:,}",
+        stored_invoices=f"{report.stored['invoices']:,}",
+        customers=f"{report.pulled['customers']:,}",
+        stored_customers=f"{report.stored['customers']:,}",
+        payments=f"{report.pulled['payments']:,}",
+        refreshed=f"{report.refreshed_by_payments:,}",
+    )
+    outcome = texts.format(
+        "cli_sync_stopped" if report.error else "cli_sync_done", seconds=f"{report.seconds:.1f}"
+    )
     lines = [
-        f"sync {verb} in {report.seconds:.1f} s"
-        f" - pulled {report.pulled['invoices']:,} invoices ({report.stored['invoices']:,} new or"
-        f" changed), {report.pulled['customers']:,} customers"
-        f" ({report.stored['customers']:,} new or changed), {report.pulled['payments']:,} payments"
-        f" ({report.refreshed_by_payments:,} invoices refreshed)",
-        f"pushed {report.push.pushed}, parked {report.push.parked};"
-        f" outbox now {report.pending} pending, {report.parked} parked",
+        f"{outcome} - {pulled}",
+        texts.format(
+            "cli_sync_pushed",
+            pushed=report.push.pushed,
+            parked=report.push.parked,
+            pending=report.pending,
+            outbox_parked=report.parked,
+        ),
     ]
-    lines += [f"parked: {error}" for error in report.push.parked_errors]
+    lines += [texts.format("cli_sync_parked", error=error) for error in report.push.parked_errors]
     if report.settled_requests or report.mismatched_requests:
         lines.append(
-            f"payment requests: {report.settled_requests:,} settled,"
-            f" {report.mismatched_requests:,} left open (a payment quoted the reference with"
-            " another customer or amount; see the log)"
+            texts.format(
+                "cli_sync_payment_requests",
+                settled=f"{report.settled_requests:,}",
+                open=f"{report.mismatched_requests:,}",
+            )
         )
     found = report.reconciliation
     if found is not None:
         lines.append(
-            f"reconciled: {found.invoices_in_sap:,} invoices in SAP;"
-            f" {found.flagged_invoices:,} cached invoices and {found.flagged_customers:,}"
-            " customers no longer in SAP (flagged);"
-            f" {len(found.customers_with_different_count):,} customers had a different number"
-            f" of invoices and {len(found.customers_with_different_balance):,} a different open"
-            " balance (now repaired)"
+            texts.format(
+                "cli_sync_reconciled",
+                in_sap=f"{found.invoices_in_sap:,}",
+                invoices=f"{found.flagged_invoices:,}",
+                customers=f"{found.flagged_customers:,}",
+                other_count=f"{len(found.customers_with_different_count):,}",
+                other_balance=f"{len(found.customers_with_different_balance):,}",
+            )
         )
     return "\n".join(lines)
 
@@ -159,18 +183,23 @@ def status_record(status: SyncStatus) -> dict[str, Any]:
     }
 
 
-def sync_status_text(status: SyncStatus) -> str:
+def sync_status_text(status: SyncStatus, texts: Texts) -> str:
     if not status.last_success:
-        lines = ["never synced with SAP: run `kiosk sync`"]
+        lines = [texts["cli_never_synced"]]
     else:
         lines = [
-            f"last pull of {entity}: {moment:%Y-%m-%d %H:%M:%S}" if moment else f"{entity}: never"
+            texts.format(
+                "cli_last_pull",
+                entity=entity_name(entity, texts),
+                moment=f"{moment:%Y-%m-%d %H:%M:%S}",
+            )
+            if moment
+            else texts.format("cli_never_pulled", entity=entity_name(entity, texts))
             for entity, moment in status.last_success.items()
         ]
     if status.first_download_stored_up_to is not None:
         lines.append(
-            "first download of invoices unfinished: stored up to DocEntry "
-            f"{status.first_download_stored_up_to}; `kiosk sync` goes on from there"
+            texts.format("cli_first_download_unfinished", entry=status.first_download_stored_up_to)
         )
-    lines.append(f"outbox: {status.pending} pending, {status.parked} parked (see `kiosk outbox`)")
+    lines.append(texts.format("cli_outbox_status", pending=status.pending, parked=status.parked))
     return "\n".join(lines)

@@ -19,6 +19,8 @@ from kiosk.domain.billing_preference import BillingChannel
 from kiosk.storage.schema_migration import SCHEMA_HEAD
 from tests.builders import make_customer, make_invoice
 
+pytestmark = pytest.mark.usefixtures("english")
+
 TODAY = date.today()
 
 

@@ -12,6 +12,8 @@ from kiosk.app.settings import load_settings
 from kiosk.app.wiring import open_store
 from tests.builders import make_customer, make_invoice
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def configured(monkeypatch, mail_server, cups_queue):

@@ -18,6 +18,8 @@ from kiosk.sap_emulator.server import (
     ServiceLayerEmulator,
 )
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def emulator() -> Iterator[ServiceLayerEmulator]:

@@ -21,6 +21,8 @@ from kiosk.sap_emulator.server import (
     ServiceLayerEmulator,
 )
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def emulator():

@@ -10,6 +10,8 @@ from kiosk.app.cli import main
 from kiosk.app.settings import load_settings
 from kiosk.app.wiring import build_services
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_add_list_and_change_a_pin(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

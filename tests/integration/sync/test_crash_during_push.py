@@ -76,7 +76,7 @@ def test_killed_sync_restarts_without_loss_or_duplicate(emulator, sap_environmen
     )
     capsys.readouterr()
     main(["outbox"])
-    assert "the outbox is empty" in capsys.readouterr().out
+    assert "la bandeja de salida está vacía" in capsys.readouterr().out  # the default language
 
 
 def test_a_sync_killed_in_its_first_download_goes_on_where_it_stopped(

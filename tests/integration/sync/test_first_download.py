@@ -9,6 +9,7 @@ from urllib.parse import unquote
 import pytest
 
 from kiosk.app.cli.sync import sync_status_text
+from kiosk.language.catalogue import Texts
 from kiosk.services.sync_status import current_status
 from kiosk.storage import database, invoice_page_writer
 from tests.integration.sync.conftest import INVOICES, SAP_NOW
@@ -39,7 +40,7 @@ def test_the_next_pass_goes_on_after_the_last_stored_invoice(kiosk, emulator, in
     assert (
         f"first download of invoices unfinished: stored up to DocEntry {last_stored}; "
         "`kiosk sync` goes on from there"
-    ) in sync_status_text(status)
+    ) in sync_status_text(status, Texts("en"))
     emulator.faults.seen.clear()
 
     report = kiosk.sync()
