@@ -99,7 +99,7 @@ def _load_invoices(
     raw = sqlite3.connect(raw_path, isolation_level=None)
     raw.execute("PRAGMA journal_mode=WAL")
     raw.execute("PRAGMA synchronous=NORMAL")
-    header_sql = f"INSERT INTO invoices VALUES ({', '.join(['?'] * 21)})"
+    header_sql = f"INSERT INTO invoices VALUES ({', '.join(['?'] * 23)})"
     line_sql = f"INSERT INTO invoice_lines VALUES ({', '.join(['?'] * 11)})"
     store_seconds = raw_seconds = 0.0
     invoices = generate_invoices(count, customers=customers, lines_per_invoice=lines)
@@ -131,6 +131,7 @@ def _raw_rows(batch: list[Invoice]) -> tuple[list[tuple[Any, ...]], list[tuple[A
             i.currency, _micro(i.net_total.amount), _micro(i.tax_total.amount),
             _micro(i.total.amount), _micro(i.paid_to_date.amount), i.sap_status.value,
             int(i.cancelled), i.customer_reference, i.comments, None, None, None, 0,
+            i.fiscal_uuid, i.fiscal_attachment,
         )
         for i in batch
     ]  # fmt: skip

@@ -1,5 +1,6 @@
 """PDF benchmark: median render time of a one-page invoice with QR and of a 200-line invoice,
-and the same one-page invoice through WeasyPrint from equivalent HTML as the peer baseline.
+the same one-page invoice through WeasyPrint from equivalent HTML as the peer baseline, and the
+printed representation of a one-page stamped CFDI with its SAT, payment and kiosk QR codes.
 
 Run from the project root:  .venv/bin/python -m bench.pdf_benchmark
 (WeasyPrint comes with `pip install -e '.[bench]'`; without it the baseline is left out.)
@@ -14,6 +15,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -21,9 +23,13 @@ from typing import Any
 
 from bench.figures import report
 from kiosk.bundled_files import resource_path
+from kiosk.cfdi.xml_reader import read_cfdi
+from kiosk.documents.cfdi_invoice_pdf import CfdiInvoicePdf
 from kiosk.documents.invoice_pdf import InvoicePdf
+from kiosk.domain.cfdi import Cfdi
 from kiosk.domain.customer import Address, Customer
 from kiosk.domain.invoice import Invoice, InvoiceLine, SapDocumentStatus
+from kiosk.domain.kiosk_code import make_kiosk_code
 from kiosk.domain.money import Money
 from kiosk.domain.payment_terms import PaymentTerms
 from kiosk.domain.seller import Seller
@@ -34,6 +40,7 @@ TARGETS = {
     "one_page_median_ms": 40.0,
     "two_hundred_lines_median_ms": 150.0,
     "weasyprint_over_kiosk_ratio": 8.0,
+    "cfdi_one_page_median_ms": 60.0,
 }
 SELLER = Seller(
     "Distribuidora Ejemplo S.A. de C.V.",
@@ -50,6 +57,8 @@ CUSTOMER = Customer(
 )
 LINK = "https://pay.example.com/p/0000004253?amount=1160.00"
 TODAY = date(2026, 11, 22)
+CFDI_XML = Path(__file__).parents[1] / "tests" / "fixtures" / "cfdi" / "invoice_ppd.xml"
+"""A stamped PPD invoice: two concepts, IVA, seals and TimbreFiscalDigital (FA5001, $1,234.50)."""
 
 
 def invoice(lines: int) -> Invoice:
@@ -88,6 +97,24 @@ def invoice(lines: int) -> Invoice:
         customer_reference="OC-77",
         comments="Gracias por su compra.",
         lines=rows,
+    )
+
+
+def stamped_invoice() -> tuple[Invoice, Cfdi]:
+    """The fixture's CFDI and the SAP invoice it was stamped for, with something left to pay."""
+    cfdi = read_cfdi(CFDI_XML.read_bytes())
+    sap = invoice(len(cfdi.concepts))
+    tax = cfdi.total_transferred or Decimal(0)
+    return (
+        replace(
+            sap,
+            doc_num=5001,
+            net_total=Money(cfdi.subtotal, "MXN"),
+            tax_total=Money(tax, "MXN"),
+            total=Money(cfdi.total, "MXN"),
+            fiscal_uuid=cfdi.uuid,
+        ),
+        cfdi,
     )
 
 
@@ -153,9 +180,28 @@ def main() -> None:
             payment_reference="0000004253",
         )  # fmt: skip
 
+    cfdi_renderer = CfdiInvoicePdf(
+        SELLER,
+        PaymentTerms("SPEI, tarjeta", Decimal(2), 10),
+        paper="Letter",
+        fonts=resource_path("fonts"),
+    )
+    sap_invoice, cfdi = stamped_invoice()
+
+    kiosk_code = make_kiosk_code(sap_invoice.doc_num, CUSTOMER.code)
+
+    def render_cfdi() -> bytes:
+        # Every code encoded per render, as the one-page figure encodes its payment QR.
+        return cfdi_renderer.render(
+            sap_invoice, cfdi, CUSTOMER, language="es", today=TODAY,
+            sat_qr=encoder.encode(cfdi.sat_verification_url()), qr=encoder.encode(LINK),
+            payment_reference="0000004253", kiosk_qr=encoder.encode(kiosk_code),
+        )  # fmt: skip
+
     figures: dict[str, Any] = {
         "one_page_median_ms": round(median_ms(render(2), args.runs), 2),
         "two_hundred_lines_median_ms": round(median_ms(render(200), max(5, args.runs // 3)), 2),
+        "cfdi_one_page_median_ms": round(median_ms(render_cfdi, args.runs), 2),
     }
     if not args.no_baseline:
         try:

@@ -20,6 +20,7 @@ from kiosk.app.wiring import (
     build_services,
 )
 from kiosk.bundled_files import resource_path
+from kiosk.cfdi.rfc import check_rfc
 from kiosk.language.catalogue import LANGUAGES, Texts
 from kiosk.services.sync import Progress, SyncReport
 from kiosk.services.sync_schedule import SyncSchedule
@@ -59,6 +60,8 @@ def build_window(
             services.sync_status,
             services.delivery,
             services.clock,
+            documents=services.documents,
+            check_rfc=check_rfc,
         ),
         demo_hint=demo_hint,
         logo=settings.company.logo,

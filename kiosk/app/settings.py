@@ -26,6 +26,7 @@ from kiosk.language.catalogue import DEFAULT_LANGUAGE, Language
 APP_NAME = "billing-kiosk"
 CONFIG_ENV = "KIOSK_CONFIG"
 _UDF_NAME = r"^U_[A-Za-z0-9_]{1,50}$"
+_FIELD_NAME = r"^[A-Za-z][A-Za-z0-9_]{0,50}$"  # a standard field (EDocNum) or a UDF (U_UUID)
 
 
 class SettingsError(Exception):
@@ -191,6 +192,17 @@ class PaymentsSettings(_Section):
     how_to_pay: str = ""
 
 
+class CfdiSettings(_Section):
+    """Mexico: where SAP Business One keeps each stamped CFDI (README, "Mexico: CFDI 4.0")."""
+
+    enabled: bool = True  # read folios fiscales and stamped XML; off outside Mexico is harmless
+    uuid_field: str = Field(default="EDocNum", pattern=_FIELD_NAME)
+    attachment_field: str = Field(default="AttachmentEntry", pattern=_FIELD_NAME)
+    payment_uuid_field: str = Field(default="EDocNum", pattern=_FIELD_NAME)
+    xml_extension: str = Field(default="xml", pattern=r"^[A-Za-z0-9]{1,10}$")
+    downloads_per_pass: int = Field(default=200, ge=0, le=100_000)  # stamped XML fetched per sync
+
+
 class KioskSettings(_Section):
     """How this kiosk behaves in the store."""
 
@@ -215,6 +227,7 @@ class Settings(BaseSettings):
 
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     sap: SapSettings = Field(default_factory=SapSettings)
+    cfdi: CfdiSettings = Field(default_factory=CfdiSettings)
     sync: SyncSettings = Field(default_factory=SyncSettings)
     company: CompanySettings = Field(default_factory=CompanySettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)

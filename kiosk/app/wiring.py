@@ -15,8 +15,12 @@ from kiosk.app.settings import (
     default_database_url,
 )
 from kiosk.bundled_files import migrations_path, resource_path
+from kiosk.cfdi.rfc import check_rfc
+from kiosk.cfdi.xml_reader import read_cfdi
 from kiosk.delivery.cups_printer import CupsPrinter
 from kiosk.delivery.smtp_mailer import SmtpConfig, SmtpMailer
+from kiosk.documents.cfdi_invoice_pdf import CfdiInvoicePdf
+from kiosk.documents.cfdi_payment_pdf import CfdiPaymentPdf
 from kiosk.documents.invoice_pdf import InvoicePdf
 from kiosk.documents.payment_slip_pdf import PaymentSlipPdf
 from kiosk.domain.delivery import DeliveryChannel, OutgoingEmail
@@ -31,7 +35,8 @@ from kiosk.sap_b1.config import ServiceLayerConfig
 from kiosk.services.customer_identification import CustomerIdentification
 from kiosk.services.delivery import DeliveryOptions, DeliveryService
 from kiosk.services.errors import ExternalUnavailable
-from kiosk.services.invoice_documents import InvoiceDocuments
+from kiosk.services.fiscal_documents import FiscalDocuments
+from kiosk.services.invoice_documents import CfdiRenderers, InvoiceDocuments
 from kiosk.services.invoice_lookup import InvoiceLookup
 from kiosk.services.outbox import OutboxAdministration
 from kiosk.services.payments import PaymentService
@@ -47,6 +52,7 @@ from kiosk.services.system_clock import SystemClock
 from kiosk.storage.cache_sync_store import SqlCacheSyncStore
 from kiosk.storage.database import Engine, create_database_engine
 from kiosk.storage.delivery_store import SqlDeliveryStore
+from kiosk.storage.fiscal_document_store import SqlFiscalDocumentStore
 from kiosk.storage.invoice_store import SqlInvoiceStore
 from kiosk.storage.outbox_store import SqlOutboxStore
 from kiosk.storage.payment_request_store import SqlPaymentRequestStore
@@ -68,6 +74,7 @@ class Storage:
     preferences: SqlPreferenceStore
     payment_requests: SqlPaymentRequestStore
     deliveries: SqlDeliveryStore
+    fiscal: SqlFiscalDocumentStore
 
     @property
     def engine(self) -> Engine:
@@ -116,7 +123,7 @@ def open_store(database: DatabaseSettings) -> SqlInvoiceStore:
 
 def sap_client(settings: Settings) -> ServiceLayerClient:
     """A Service Layer client for the configured company (not logged in yet)."""
-    sap = settings.sap
+    sap, cfdi = settings.sap, settings.cfdi
     return ServiceLayerClient(
         ServiceLayerConfig(
             base_url=sap.base_url,
@@ -130,6 +137,9 @@ def sap_client(settings: Settings) -> ServiceLayerClient:
             billing_channel_field=sap.billing_channel_field,
             billing_email_field=sap.billing_email_field,
             kiosk_reference_field=sap.kiosk_reference_field,
+            fiscal_uuid_field=cfdi.uuid_field if cfdi.enabled else None,
+            fiscal_attachment_field=cfdi.attachment_field,
+            payment_uuid_field=cfdi.payment_uuid_field,
         )
     )
 
@@ -146,6 +156,7 @@ def build_services(settings: Settings) -> Services:
         preferences=SqlPreferenceStore(engine),
         payment_requests=SqlPaymentRequestStore(engine),
         deliveries=SqlDeliveryStore(engine),
+        fiscal=SqlFiscalDocumentStore(engine),
     )
     qr_encoder = QrEncoder(settings.payments.error_correction)
     payments = PaymentService(
@@ -164,19 +175,27 @@ def build_services(settings: Settings) -> Services:
         pay.bank_name, pay.account_holder, pay.clabe, pay.iban, pay.bic, pay.how_to_pay
     )
     paper, fonts = settings.printing.paper_size, resource_path("fonts")
+    gateway = sap_client(settings)
+    fiscal = _fiscal_documents(settings, storage, gateway, clock)
+    cfdi = None
+    if fiscal is not None:
+        cfdi = CfdiRenderers(
+            fiscal,
+            CfdiInvoicePdf(seller, terms, paper=paper, fonts=fonts),
+            CfdiPaymentPdf(seller, paper=paper, fonts=fonts),
+        )
     documents = InvoiceDocuments(
         invoices, payments,
         InvoicePdf(seller, terms, paper=paper, fonts=fonts),
         PaymentSlipPdf(seller, bank, paper=paper, fonts=fonts),
-        qr_encoder, clock,
+        qr_encoder, clock, cfdi=cfdi,
     )  # fmt: skip
-    gateway = sap_client(settings)
     # Without SAP there is no first download to wait for: the cache is all there is.
     download = storage.cursors if settings.sap.is_configured else None
     return Services(
         clock=clock,
         lookup=InvoiceLookup(invoices),
-        identification=CustomerIdentification(invoices, clock, download),
+        identification=CustomerIdentification(invoices, clock, download, check_rfc),
         preferences=PreferenceService(
             invoices, storage.preferences, clock, branch=settings.kiosk.branch
         ),
@@ -185,7 +204,7 @@ def build_services(settings: Settings) -> Services:
         documents=documents,
         delivery=_delivery_service(settings, storage, documents, payments, clock),
         staff=StaffAccounts(SqlStaffStore(engine), clock),
-        sync=_sync_service(settings, storage, gateway, clock),
+        sync=_sync_service(settings, storage, gateway, clock, fiscal),
         sync_status=SyncStatusReader(storage.cursors, storage.outbox),
         storage=storage,
         sap=gateway,
@@ -258,8 +277,26 @@ def qr_builder(payments: PaymentsSettings, company: CompanySettings) -> PaymentQ
     return UrlTemplateBuilder(payments.url_template)
 
 
-def _sync_service(
+def _fiscal_documents(
     settings: Settings, storage: Storage, gateway: ServiceLayerClient, clock: Clock
+) -> FiscalDocuments | None:
+    """Mexico's stamped CFDIs, fetched from SAP's attachments; None when turned off."""
+    cfdi = settings.cfdi
+    if not cfdi.enabled:
+        return None
+    return FiscalDocuments(
+        storage.fiscal, gateway if settings.sap.is_configured else None, storage.cursors,
+        read_cfdi, clock, extension=cfdi.xml_extension,
+        downloads_per_pass=cfdi.downloads_per_pass,
+    )  # fmt: skip
+
+
+def _sync_service(
+    settings: Settings,
+    storage: Storage,
+    gateway: ServiceLayerClient,
+    clock: Clock,
+    fiscal: FiscalDocuments | None,
 ) -> SyncService:
     """A sync service over the configured SAP company and the local cache."""
     return SyncService(
@@ -272,4 +309,5 @@ def _sync_service(
         requests=storage.payment_requests,
         kiosk_number=settings.payments.kiosk_number,
         overlap=timedelta(days=settings.sync.overlap_days),
+        fiscal=fiscal,
     )

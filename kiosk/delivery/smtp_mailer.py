@@ -110,9 +110,18 @@ class SmtpMailer:
         message["Message-ID"] = make_msgid(domain=config.sender.rpartition("@")[2] or None)
         message.set_content(email.text)
         message.add_alternative(email.html, subtype="html")
-        message.add_attachment(
-            email.attachment, maintype="application", subtype="pdf", filename=email.attachment_name
-        )
+        if email.attachment is not None:
+            message.add_attachment(
+                email.attachment,
+                maintype="application",
+                subtype="pdf",
+                filename=email.attachment_name,
+            )
+        for extra in email.also_attached:
+            maintype, _, subtype = extra.media_type.partition("/")
+            message.add_attachment(
+                extra.content, maintype=maintype, subtype=subtype, filename=extra.name
+            )
         return message
 
 

@@ -57,6 +57,15 @@ TITLE_RIGHT = style("title-right", size=16, bold=True, textColor=ACCENT, alignme
 LINK = style("link", size=7.5, wordWrap="CJK")
 STAMPED = {InvoiceStatus.PAID, InvoiceStatus.CANCELLED, InvoiceStatus.OVERDUE}
 """The states an invoice's first page says across it (its text: document_stamp_<state>)."""
+LINES_STYLE: list[tuple[Any, ...]] = [
+    ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
+    ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+    ("FONTNAME", (0, 0), (-1, 0), BOLD),
+    ("FONTNAME", (0, 1), (-1, -1), REGULAR),
+    ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+]
+"""The look of a table of invoice lines: a coloured header row over small type."""
 
 
 class QrFlowable(Flowable):  # type: ignore[misc]  # reportlab has no type hints
@@ -116,7 +125,9 @@ class InvoicePdf:
                 [
                     self._taxes_and_totals(invoice, words, width),
                     Spacer(1, 3 * mm),
-                    *self._payment(invoice, words, width, today, qr, payment_reference),
+                    *payment_block(
+                        self._terms, invoice, words, width, today, qr, payment_reference
+                    ),
                 ]
             ),
         ]
@@ -125,11 +136,9 @@ class InvoicePdf:
                 Paragraph(words["document_comments"], HEADING),
                 Paragraph(escape(invoice.comments), BODY),
             ]
-        status = invoice.status_on(today)
-        stamp = words[f"document_stamp_{status.value}"] if status in STAMPED else ""
         document.build(
             story,
-            onFirstPage=stamp_beneath(stamp),
+            onFirstPage=stamp_beneath(status_stamp(invoice, today, words)),
             canvasmaker=numbered_canvas(words["document_page"]),
         )
         return buffer.getvalue()
@@ -143,17 +152,12 @@ class InvoicePdf:
             Paragraph(words["document_invoice"], TITLE_RIGHT),
             Paragraph(f"{words['document_number']} <b>{invoice.doc_num}</b>", RIGHT),
         ]
-        if kiosk_qr is not None:
-            code = QrFlowable(kiosk_qr, KIOSK_QR_SIDE)
-            caption = Paragraph(words["document_kiosk_code"], SMALL_RIGHT)
-            beside = Table([[caption, code]], colWidths=[width * 0.38 - code.side, code.side])
-            beside.setStyle(
-                TableStyle(
-                    [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("RIGHTPADDING", (1, 0), (1, 0), 0)]
-                )
-            )
-            title.append(beside)
-        return header(self._seller, words["document_tax_id"], title, width)
+        return header(
+            self._seller,
+            words["document_tax_id"],
+            with_kiosk_code(title, words, width, kiosk_qr),
+            width,
+        )
 
     def _parties(
         self, invoice: Invoice, customer: Customer | None, words: Texts, width: float
@@ -215,13 +219,8 @@ class InvoicePdf:
         table.setStyle(
             TableStyle(
                 [
-                    ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
-                    ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                    ("FONTNAME", (0, 0), (-1, 0), BOLD),
-                    ("FONTNAME", (0, 1), (-1, -1), REGULAR),
-                    ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+                    *LINES_STYLE,
                     ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
                 ]
             )
@@ -294,41 +293,69 @@ class InvoicePdf:
         block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         return block
 
-    def _payment(
-        self,
-        invoice: Invoice,
-        words: Texts,
-        width: float,
-        today: date,
-        qr: QrCode | None,
-        reference: str | None,
-    ) -> list[Any]:
-        texts: list[Any] = [Paragraph(words["document_payment"], HEADING)]
-        if self._terms.accepted_methods:
-            texts += [
-                Paragraph(
-                    f"<b>{words['document_methods']}:</b> {escape(self._terms.accepted_methods)}",
-                    BODY,
-                )
-            ]
-        offer = self._terms.early_payment_offer(invoice, today)
-        if offer is not None:
-            text = words["document_early_text"].format(
-                amount=format_money(offer.amount),
-                percent=format_number(offer.percent),
-                until=format_date(offer.until, words.language),
+
+def with_kiosk_code(
+    title: list[Any], words: Texts, width: float, kiosk_qr: QrCode | None
+) -> list[Any]:
+    """A header's title lines, and beneath them the kiosk code with its caption if there is one."""
+    if kiosk_qr is None:
+        return title
+    code = QrFlowable(kiosk_qr, KIOSK_QR_SIDE)
+    caption = Paragraph(words["document_kiosk_code"], SMALL_RIGHT)
+    beside = Table([[caption, code]], colWidths=[width * 0.38 - code.side, code.side])
+    beside.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("RIGHTPADDING", (1, 0), (1, 0), 0)])
+    )
+    return [*title, beside]
+
+
+def status_stamp(invoice: Invoice, today: date, words: Texts) -> str:
+    """The word stamped across the first page (PAID, CANCELLED, OVERDUE), or none."""
+    status = invoice.status_on(today)
+    return words[f"document_stamp_{status.value}"] if status in STAMPED else ""
+
+
+def payment_block(
+    terms: PaymentTerms,
+    invoice: Invoice,
+    words: Texts,
+    width: float,
+    today: date,
+    qr: QrCode | None,
+    reference: str | None,
+    *,
+    qr_wanted: float = QR_SIDE,
+) -> list[Any]:
+    """How to pay: accepted methods, any early-payment offer, and the payment QR beside them
+    (`qr_wanted` wide, or wider if its modules need it)."""
+    texts: list[Any] = [Paragraph(words["document_payment"], HEADING)]
+    if terms.accepted_methods:
+        texts += [
+            Paragraph(
+                f"<b>{words['document_methods']}:</b> {escape(terms.accepted_methods)}",
+                BODY,
             )
-            texts.append(Paragraph(f"<b>{words['document_early']}:</b> {escape(text)}", BODY))
-        if qr is not None and reference:
-            texts += [
-                Paragraph(f"<b>{words['document_reference']}:</b> {escape(reference)}", BODY),
-                Paragraph(f"<b>{words['document_link']}:</b> {escape(qr.payload)}", LINK),
-            ]
-        if qr is None:
-            return texts
-        side = qr_side(qr, QR_SIDE)
-        table = Table([[texts, QrFlowable(qr)]], colWidths=[width - side - 6 * mm, side + 6 * mm])
-        table.setStyle(
-            TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")])
+        ]
+    offer = terms.early_payment_offer(invoice, today)
+    if offer is not None:
+        text = words["document_early_text"].format(
+            amount=format_money(offer.amount),
+            percent=format_number(offer.percent),
+            until=format_date(offer.until, words.language),
         )
-        return [table]
+        texts.append(Paragraph(f"<b>{words['document_early']}:</b> {escape(text)}", BODY))
+    if qr is not None and reference:
+        texts += [
+            Paragraph(f"<b>{words['document_reference']}:</b> {escape(reference)}", BODY),
+            Paragraph(f"<b>{words['document_link']}:</b> {escape(qr.payload)}", LINK),
+        ]
+    if qr is None:
+        return texts
+    side = qr_side(qr, qr_wanted)
+    table = Table(
+        [[texts, QrFlowable(qr, qr_wanted)]], colWidths=[width - side - 6 * mm, side + 6 * mm]
+    )
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")])
+    )
+    return [table]

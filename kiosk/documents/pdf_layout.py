@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -106,8 +107,11 @@ def document_template(buffer: Any, paper: tuple[float, float], *, title: str, au
     )  # fmt: skip
 
 
-def header(seller: Seller, tax_label: str, title: Any, width: float) -> Any:
-    """The seller's block (logo, name, tax ID, address, contact) beside a document title."""
+def header(
+    seller: Seller, tax_label: str, title: Any, width: float, *, details: Sequence[Any] = ()
+) -> Any:
+    """The seller's block (logo, name, tax ID, any details, address, contact) beside a document
+    title."""
     from xml.sax.saxutils import escape
 
     from reportlab.platypus import Image, Paragraph, Table, TableStyle
@@ -116,6 +120,7 @@ def header(seller: Seller, tax_label: str, title: Any, width: float) -> Any:
     lines: list[Any] = [
         Paragraph(f"<b>{escape(seller.name)}</b>", style("seller", size=11, bold=True)),
         Paragraph(f"{tax_label}: {escape(seller.tax_id)}" if seller.tax_id else "", body),
+        *details,
         Paragraph(escape(seller.address), body),
         Paragraph(escape(" · ".join(p for p in (seller.phone, seller.email) if p)), body),
     ]

@@ -20,6 +20,8 @@ class DeliveryReason(enum.Enum):
 class DeliveredDocument(enum.Enum):
     INVOICE = "invoice"
     PAYMENT_SLIP = "payment_slip"  # printed at the kiosk for a payment request, never re-sent
+    PAYMENT_RECEIPT = "payment_receipt"  # a stamped CFDI de pago (Mexico): PDF, and XML by e-mail
+    CFDI_XML = "cfdi_xml"  # an invoice's stamped XML alone, by e-mail ("Enviar XML")
 
 
 class DeliveryState(enum.Enum):
@@ -51,19 +53,29 @@ class Delivery:
     receipt: str | None = None  # SMTP message id or print job id
     sent_at: datetime | None = None
     document: DeliveredDocument = DeliveredDocument.INVOICE
-    reference: str | None = None  # the payment reference a slip carries
+    reference: str | None = None  # a slip's payment reference, a receipt's folio fiscal
+
+
+@dataclass(frozen=True, slots=True)
+class EmailAttachment:
+    """A file sent beside the PDF, such as a stamped CFDI's XML."""
+
+    name: str
+    content: bytes
+    media_type: str = "application/xml"
 
 
 @dataclass(frozen=True, slots=True)
 class OutgoingEmail:
-    """An e-mail ready to send: both bodies and one attachment."""
+    """An e-mail ready to send: both bodies, the PDF, and any files that go with it."""
 
     to: str
     subject: str
     text: str
     html: str
     attachment_name: str
-    attachment: bytes
+    attachment: bytes | None  # the PDF; None when an e-mail carries only its XML
+    also_attached: tuple[EmailAttachment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

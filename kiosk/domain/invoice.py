@@ -74,6 +74,10 @@ class Invoice:
     customer_reference: str | None
     comments: str | None
     lines: tuple[InvoiceLine, ...] = ()
+    fiscal_uuid: str | None = None
+    """The folio fiscal of the CFDI SAP stamped for this invoice (Mexico), if any."""
+    fiscal_attachment: int | None = None
+    """The SAP attachment (Attachments2) that holds the stamped XML, if any."""
 
     def __post_init__(self) -> None:
         for name in ("net_total", "tax_total", "total", "paid_to_date"):

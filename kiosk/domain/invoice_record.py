@@ -35,6 +35,8 @@ class InvoiceRecord(NamedTuple):
     customer_reference: str | None
     comments: str | None
     lines: tuple[InvoiceLine, ...]
+    fiscal_uuid: str | None = None
+    fiscal_attachment: int | None = None
 
     def amount_due(self) -> Decimal:
         """What the customer still owes, by the same rule as `Invoice.amount_due`."""
@@ -63,4 +65,6 @@ def record_of(invoice: Invoice) -> InvoiceRecord:
         invoice.customer_reference,
         invoice.comments,
         invoice.lines,
+        invoice.fiscal_uuid,
+        invoice.fiscal_attachment,
     )

@@ -17,12 +17,12 @@ from kiosk.sap_b1 import payloads
 from kiosk.sap_b1.config import ServiceLayerConfig
 from kiosk.sap_b1.paging import iterate_pages, page_decoder, query_string
 from kiosk.sap_b1.session import ServiceLayerSession
+from kiosk.services.errors import ExternalNotFound
+from kiosk.services.ports.fiscal import StampedPayment
 from kiosk.services.ports.sync import Pulled, SapCustomer
 
 # Keeps "DocEntry eq 1 or DocEntry eq 2 ..." filters well under URL length limits.
 ENTRIES_PER_QUERY = 40
-_INVOICE_PAGE = page_decoder(payloads.SapInvoice)
-_INVOICE = msgspec.json.Decoder(payloads.SapInvoice)
 
 
 class ServiceLayerClient:
@@ -31,6 +31,15 @@ class ServiceLayerClient:
     def __init__(self, config: ServiceLayerConfig, *, session: ServiceLayerSession | None = None):
         self.config = config
         self.session = session or ServiceLayerSession(config)
+        invoice_type: type[payloads.SapInvoice] = payloads.SapInvoice
+        self._invoice_fields: tuple[str, ...] = payloads.INVOICE_FIELDS
+        if config.fiscal_uuid_field is not None:
+            invoice_type = payloads.stamped_invoice_type(
+                config.fiscal_uuid_field, config.fiscal_attachment_field
+            )
+            self._invoice_fields += (config.fiscal_uuid_field, config.fiscal_attachment_field)
+        self._invoice_page = page_decoder(invoice_type)
+        self._invoice_decoder = msgspec.json.Decoder(invoice_type)
 
     def close(self) -> None:
         """Log out and release connections; call on shutdown."""
@@ -117,13 +126,41 @@ class ServiceLayerClient:
                 for p in page
             ]
 
+    def stamped_payments_after(self, doc_entry: int) -> Iterator[list[StampedPayment]]:
+        """Pages of payments newer than a DocEntry that SAP stamped as a CFDI de pago."""
+        uuid_field = self.config.payment_uuid_field
+        attachment_field = self.config.fiscal_attachment_field
+        options = {
+            "$select": payloads.select(
+                ("DocEntry", uuid_field, attachment_field, "PaymentInvoices")
+            ),
+            "$filter": f"{payloads.entry_above(doc_entry)} and {uuid_field} ne null",
+            "$orderby": payloads.ORDER_BY_KEY[payloads.INCOMING_PAYMENTS],
+        }
+        for page in self._pages(payloads.INCOMING_PAYMENTS, options, "read stamped payments"):
+            yield [
+                payloads.stamped_payment(row, uuid_field=uuid_field, attachment=attachment_field)
+                for row in page
+            ]
+
+    def attachment_file(self, attachment_entry: int, extension: str) -> bytes:
+        """The bytes of an attachment's first file with this extension (the stamped XML)."""
+        resource = f"{payloads.ATTACHMENTS}({int(attachment_entry)})"
+        action = f"read attachment {attachment_entry}"
+        entry = self._get(resource, {}, action)
+        name = payloads.attachment_file_name(entry, extension)
+        if name is None:
+            raise ExternalNotFound(f"attachment {attachment_entry} holds no .{extension} file")
+        url = f"{self.session.root}{resource}/$value?filename={quote(payloads.quoted(name))}"
+        return self.session.request("GET", url, action=action).content
+
     def invoice(self, doc_entry: int) -> Pulled[InvoiceRecord]:
         """One invoice by its DocEntry."""
-        options = {"$select": payloads.select(payloads.INVOICE_FIELDS)}
+        options = {"$select": payloads.select(self._invoice_fields)}
         url = f"{self.session.root}{payloads.INVOICES}({int(doc_entry)})?{query_string(options)}"
         action = f"read invoice {doc_entry}"
         response = self.session.request("GET", url, action=action)
-        return self._invoice(self.session.decode(response, _INVOICE, action))
+        return self._invoice(self.session.decode(response, self._invoice_decoder, action))
 
     def business_partner(self, card_code: str) -> Pulled[SapCustomer]:
         """One business partner by its CardCode."""
@@ -210,7 +247,7 @@ class ServiceLayerClient:
     ) -> Iterator[list[Pulled[InvoiceRecord]]]:
         """Pages of the invoices (with lines) matching a $filter, or all, in DocEntry order."""
         options = {
-            "$select": payloads.select(payloads.INVOICE_FIELDS),
+            "$select": payloads.select(self._invoice_fields),
             "$orderby": payloads.ORDER_BY_KEY[payloads.INVOICES],
         }
         if condition is not None:
@@ -221,7 +258,7 @@ class ServiceLayerClient:
             options,
             page_size=self.config.page_size,
             action=action,
-            decoder=_INVOICE_PAGE,
+            decoder=self._invoice_page,
         )
         for page in pages:
             yield [self._invoice(raw) for raw in page]

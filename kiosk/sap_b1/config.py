@@ -24,6 +24,10 @@ class ServiceLayerConfig:
     billing_channel_field: str = "U_BillingChannel"
     billing_email_field: str = "U_BillingEmail"
     kiosk_reference_field: str = "U_KioskRef"
+    # Mexico: the fields that hold a stamped CFDI's folio fiscal and its attachment (None: off).
+    fiscal_uuid_field: str | None = "EDocNum"
+    fiscal_attachment_field: str = "AttachmentEntry"
+    payment_uuid_field: str = "EDocNum"
     # What an invoice's currency is when SAP writes the local one as a symbol ("$").
     local_currency: str = "MXN"
 

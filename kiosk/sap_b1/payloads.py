@@ -16,6 +16,7 @@ from kiosk.domain.incoming_payment import IncomingPayment, PaymentAllocation
 from kiosk.domain.invoice import InvoiceLine, SapDocumentStatus
 from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.domain.money import Money
+from kiosk.services.ports.fiscal import StampedPayment
 from kiosk.services.ports.sync import Pulled, SapCustomer
 
 Payload = dict[str, Any]
@@ -25,6 +26,7 @@ BUSINESS_PARTNERS = "BusinessPartners"
 INCOMING_PAYMENTS = "IncomingPayments"
 ACTIVITIES = "Activities"
 ACTIVITY_KEY = "ActivityCode"
+ATTACHMENTS = "Attachments2"
 
 INVOICE_FIELDS = (
     "DocEntry", "DocNum", "CardCode", "CardName", "FederalTaxID", "DocDate", "DocDueDate",
@@ -160,6 +162,34 @@ class SapInvoice(msgspec.Struct):
     lines: list[SapInvoiceLine] = field(name="DocumentLines", default_factory=list)
 
 
+def stamped_invoice_type(uuid_field: str, attachment_field: str) -> type[SapInvoice]:
+    """SapInvoice plus where SAP B1 Mexico keeps a stamped CFDI, under the configured names:
+    the folio fiscal (UUID) and the attachment entry that holds the XML."""
+    stamped: type[SapInvoice] = msgspec.defstruct(  # type: ignore[assignment]
+        "SapStampedInvoice",
+        [
+            ("fiscal_uuid", str | None, field(name=uuid_field, default=None)),
+            # Some v1 answers send entry numbers as strings.
+            ("fiscal_attachment", int | str | None, field(name=attachment_field, default=None)),
+        ],
+        bases=(SapInvoice,),
+    )
+    return stamped
+
+
+def fiscal_uuid(value: Any) -> str | None:
+    """A folio fiscal as the kiosk keeps it: canonical upper case, or None when absent."""
+    text = str(value or "").strip().upper()
+    return text or None
+
+
+def entry_number(value: Any) -> int | None:
+    """An entry number SAP sent as a number or a numeric string; None when absent."""
+    if value in (None, "", 0, "0"):
+        return None
+    return int(value)
+
+
 def invoice_from_sap(raw: SapInvoice, *, local_currency: str) -> Pulled[InvoiceRecord]:
     """An invoice from SAP's JSON, with the sync facts (UpdateDate/Time, DataVersion)."""
     total = _ZERO if raw.doc_total is None else raw.doc_total
@@ -186,6 +216,8 @@ def invoice_from_sap(raw: SapInvoice, *, local_currency: str) -> Pulled[InvoiceR
         raw.num_at_card or None,
         raw.comments or None,
         tuple([_invoice_line(index, line) for index, line in enumerate(raw.lines)]),
+        fiscal_uuid(getattr(raw, "fiscal_uuid", None)),
+        entry_number(getattr(raw, "fiscal_attachment", None)),
     )
     return Pulled(invoice, _updated_at(raw.update_date, raw.update_time), raw.data_version)
 
@@ -296,3 +328,23 @@ def invoice_activity(
 def _data_version(payload: Payload) -> int | None:
     value = payload.get("DataVersion")
     return int(value) if value is not None else None
+
+
+def stamped_payment(row: Payload, *, uuid_field: str, attachment: str) -> StampedPayment:
+    """A payment SAP stamped as a CFDI de pago, with the invoices it pays."""
+    return StampedPayment(
+        doc_entry=int(row["DocEntry"]),
+        uuid=fiscal_uuid(row.get(uuid_field)) or "",
+        attachment=entry_number(row.get(attachment)),
+        invoice_doc_entries=tuple(
+            int(line["DocEntry"]) for line in row.get("PaymentInvoices") or []
+        ),
+    )
+
+
+def attachment_file_name(entry: Payload, extension: str) -> str | None:
+    """The full name of an attachment's first file with this extension ("FA5001.xml")."""
+    for line in entry.get("Attachments2_Lines") or []:
+        if str(line.get("FileExtension") or "").lower() == extension.lower():
+            return f"{line.get('FileName')}.{line.get('FileExtension')}"
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -34,13 +34,23 @@ Record = dict[str, Any]
 CENT = Decimal("0.01")
 TAX_RATES = {"IVA16": Decimal(16), "IVA8": Decimal(8), "IVA0": Decimal(0), "EXE": Decimal(0)}
 DOCUMENT_SETS = {"Invoices": "oInvoices", "CreditNotes": "oCreditNotes"}
-_EDITABLE_DOCUMENT_FIELDS = {"Comments", "NumAtCard", "JournalMemo"}
+# The demo company's payment terms (PaymentTermsTypes) by GroupNumber, in days; -1 is SAP's
+# "cash basic". A partner without terms gets 30 days.
+PAYMENT_TERM_DAYS = {-1: 0, 1: 30, 2: 60}
+ATTACHMENTS = "Attachments2"
+ATTACHMENTS_FOLDER = r"\\SAPB1\B1_SHF\Attachments"
+_EDITABLE_DOCUMENT_FIELDS = {"Comments", "NumAtCard", "JournalMemo", "AttachmentEntry"}
 _COLLECTION_KEYS = {
     "DocumentLines": "LineNum",
     "BPAddresses": "AddressName",
     "PaymentInvoices": "LineNum",
+    "Attachments2_Lines": "LineNum",
 }
 _REVISION = "__revision"  # internal: changes on every write, keys the render cache
+_BUILT_FILES_KEPT = 2048
+
+FileContent = bytes | Callable[[], bytes]
+"""An attachment line's bytes, or how to make them on first download (the demo's CFDI XML)."""
 
 
 def etag_of(record: Record) -> str:
@@ -67,6 +77,8 @@ class EmulatorData:
         self._generation = 0
         self._query_cache: dict[tuple[Any, ...], list[Record]] = {}
         self._fields: dict[str, dict[str, Field]] = {}
+        self._files: dict[tuple[int, int], FileContent] = {}  # by AbsoluteEntry and LineNum
+        self._built_files: dict[tuple[int, int], bytes] = {}
         # Whether posting a payment also stamps the invoice's UpdateDate/UpdateTime is not
         # verified on a real system (reference section 7); by default it does not, the harder
         # case for sync. DataVersion and PaidToDate change either way.
@@ -134,6 +146,25 @@ class EmulatorData:
         with self._lock:
             return len(self._records[set_name])
 
+    def attachment_file(self, entry: int, file_name: str | None) -> tuple[str, bytes]:
+        """An attachment line's full name ("FA5001.xml") and bytes: the named line, else the
+        first; 404 when the entry or the name is not there."""
+        with self._lock:
+            record = self._records[ATTACHMENTS].get(entry)
+            lines = (record or {}).get("Attachments2_Lines") or []
+            line = next((line for line in lines if file_name in (None, _full_name(line))), None)
+            if line is None:
+                raise not_found()
+            key = (entry, line["LineNum"])
+            content = self._built_files.get(key) or self._files.get(key, b"")
+        if callable(content):
+            content = content()
+            with self._lock:
+                if len(self._built_files) >= _BUILT_FILES_KEPT:
+                    self._built_files.clear()
+                self._built_files[key] = content
+        return _full_name(line), content
+
     # --- writes ----------------------------------------------------------------------------
 
     def create(self, set_name: str, body: dict[str, Any]) -> Record:
@@ -150,8 +181,55 @@ class EmulatorData:
                 self._post_payment(record, now)
             elif set_name == "Activities":
                 self._complete_activity(record, now)
+            elif set_name == ATTACHMENTS:
+                self._complete_attachment(record, now)
             self._store(entity_set, record)
         return record
+
+    def add_attachment(self, files: Sequence[tuple[str, FileContent]]) -> Record:
+        """A new Attachments2 entry holding these files ("FA5001.xml"), as an upload makes it."""
+        record: Record = {"Attachments2_Lines": [_attachment_line(name) for name, _ in files]}
+        with self._lock:
+            self._complete_attachment(record, self.clock.now())
+            for line, (_, content) in zip(record["Attachments2_Lines"], files, strict=True):
+                self._files[(record["AbsoluteEntry"], line["LineNum"])] = content
+            self._store(ENTITY_SETS[ATTACHMENTS], record)
+        return record
+
+    def attach_files(self, entry: int, files: Sequence[tuple[str, bytes]]) -> None:
+        """PATCH Attachments2(n) with files: one with a line's name replaces it, others append."""
+        with self._lock:
+            current = self._existing(ATTACHMENTS, entry)
+            lines = [dict(line) for line in current.get("Attachments2_Lines") or []]
+            today = self.clock.now().date()
+            for name, content in files:
+                line = next((line for line in lines if _full_name(line) == name), None)
+                if line is None:
+                    line = _attachment_line(name)
+                    _complete_attachment_line(line, len(lines), today)
+                    lines.append(line)
+                line["AttachmentDate"] = today
+                key = (entry, line["LineNum"])
+                self._files[key] = content
+                self._built_files.pop(key, None)
+            self._store(ENTITY_SETS[ATTACHMENTS], dict(current, Attachments2_Lines=lines))
+
+    def record_electronic_document(
+        self, set_name: str, key: Any, edoc_num: str, attachment_entry: int
+    ) -> Record:
+        """What the electronic-document service writes back once the PAC stamped a document:
+        the folio fiscal, status edoc_Ok, and the attachment holding the stamped XML."""
+        with self._lock:
+            updated = dict(
+                self._existing(set_name, key),
+                EDocNum=edoc_num,
+                EDocStatus="edoc_Ok",
+                AttachmentEntry=attachment_entry,
+            )
+            if set_name in DOCUMENT_SETS:
+                self._touch(updated, self.clock.now())
+            self._store(ENTITY_SETS[set_name], updated)
+        return updated
 
     def patch(
         self,
@@ -247,7 +325,8 @@ class EmulatorData:
             net += line_total
             vat += tax
         posted = record.setdefault("DocDate", now.date())
-        record.setdefault("DocDueDate", posted + timedelta(days=30))
+        term_days = PAYMENT_TERM_DAYS.get(partner.get("PayTermsGrpCode", 1), 30)
+        record.setdefault("DocDueDate", posted + timedelta(days=term_days))
         record.setdefault("TaxDate", posted)
         record.setdefault("DocType", "dDocument_Items")
         record.setdefault("CardName", partner["CardName"])
@@ -258,7 +337,7 @@ class EmulatorData:
             VatSum=vat, DocTotal=net + vat, PaidToDate=Decimal(0), DiscountPercent=Decimal(0),
             TotalDiscount=Decimal(0), DocumentStatus="bost_Open", Cancelled="tNO",
             CancelStatus="csNo", CreationDate=now.date(), DocTime=now.time(),
-            DocObjectCode=DOCUMENT_SETS[set_name], DataVersion=0,
+            DocObjectCode=DOCUMENT_SETS[set_name], DataVersion=0, EDocStatus="edoc_New",
         )  # fmt: skip
         self._next_entry[set_name] += 1
         self._next_number[set_name] += 1
@@ -316,7 +395,12 @@ class EmulatorData:
         record.setdefault("DocType", "rCustomer")
         record.setdefault("CardName", partner["CardName"])
         record.setdefault("DocCurrency", partner["Currency"])
-        record.update(DocEntry=entry, DocNum=self._next_number["IncomingPayments"], Cancelled="tNO")
+        record.update(
+            DocEntry=entry,
+            DocNum=self._next_number["IncomingPayments"],
+            Cancelled="tNO",
+            EDocStatus="edoc_New",
+        )
         self._next_entry["IncomingPayments"] += 1
         self._next_number["IncomingPayments"] += 1
         for line in allocations:
@@ -340,6 +424,15 @@ class EmulatorData:
         record.setdefault("Closed", "tNO")
         record.update(ActivityCode=self._next_entry["Activities"], DataVersion=1)
         self._next_entry["Activities"] += 1
+
+    def _complete_attachment(self, record: Record, now: datetime) -> None:
+        lines = record.get("Attachments2_Lines") or []
+        if not lines or not all(line.get("FileName") for line in lines):
+            raise ServiceLayerFault(400, -5002, "Attachment has no file; add at least one file")
+        for number, line in enumerate(lines):
+            _complete_attachment_line(line, number, now.date())
+        record.update(AbsoluteEntry=self._next_entry[ATTACHMENTS], Attachments2_Lines=lines)
+        self._next_entry[ATTACHMENTS] += 1
 
     # --- plumbing --------------------------------------------------------------------------
 
@@ -444,6 +537,26 @@ def _merge_collection(name: str, current: list[Record], changes: list[Record]) -
         else:
             match.update(change)
     return merged
+
+
+def _attachment_line(file_name: str) -> Record:
+    stem, dot, extension = file_name.rpartition(".")
+    return {"FileName": stem, "FileExtension": extension} if dot else {"FileName": file_name}
+
+
+def _complete_attachment_line(line: Record, number: int, today: date) -> None:
+    line["LineNum"] = number
+    line.setdefault("SourcePath", ATTACHMENTS_FOLDER)
+    line.setdefault("FileExtension", "")
+    line.setdefault("AttachmentDate", today)
+    line.setdefault("UserID", 1)  # the demo login's internal user key
+    line.setdefault("Override", "tNO")
+    line.setdefault("FreeText", None)
+
+
+def _full_name(line: Record) -> str:
+    extension = line.get("FileExtension")
+    return f"{line['FileName']}.{extension}" if extension else str(line["FileName"])
 
 
 def _number_addresses(record: Record) -> None:

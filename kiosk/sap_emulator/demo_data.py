@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import random
+import uuid
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 
-from kiosk.sap_emulator.data_store import EmulatorData
+from kiosk.sap_emulator.cfdi_stamps import (
+    INVOICE_SERIES,
+    PAYMENT_SERIES,
+    PaidInvoice,
+    SatKeys,
+    Stamp,
+    invoice_xml,
+    is_deferred,
+    payment_xml,
+    rfc_check_digit,
+)
+from kiosk.sap_emulator.data_store import EmulatorData, Record
 
 FIRST_NAMES = (
     "José", "María", "Juan", "Guadalupe", "Francisco", "Verónica", "Luis", "Ana", "Jesús",
@@ -44,26 +59,50 @@ class Product:
     description: str
     price: Decimal
     tax_code: str
+    sat: SatKeys
 
 
+SERVICE = "E48"
 PRODUCTS = (
-    Product("A00001", "Cemento gris 50 kg", Decimal("239.00"), "IVA16"),
-    Product("A00002", 'Varilla corrugada 3/8" x 12 m', Decimal("189.50"), "IVA16"),
-    Product("A00003", "Pintura vinílica blanca 19 L", Decimal("1450.00"), "IVA16"),
-    Product("A00004", "Cable THW calibre 12, rollo 100 m", Decimal("1289.90"), "IVA16"),
-    Product("A00005", 'Tubo PVC hidráulico 1/2" x 6 m', Decimal("64.75"), "IVA16"),
-    Product("A00006", "Papel bond carta, caja con 10 paquetes", Decimal("1020.00"), "IVA16"),
-    Product("A00007", "Tóner negro alto rendimiento", Decimal("2315.40"), "IVA16"),
-    Product("A00008", "Aceite de motor 5W-30, 4.73 L", Decimal("689.00"), "IVA16"),
-    Product("A00009", "Café de Chiapas molido 1 kg", Decimal("310.00"), "IVA0"),
-    Product("A00010", "Frijol negro a granel 25 kg", Decimal("725.00"), "IVA0"),
-    Product("A00011", "Llanta 205/55 R16", Decimal("1899.00"), "IVA16"),
-    Product("S00001", "Servicio de instalación eléctrica", Decimal("850.00"), "IVA16"),
+    Product("A00001", "Cemento gris 50 kg", Decimal("239.00"), "IVA16", SatKeys("30111601")),
+    Product("A00002", 'Varilla corrugada 3/8" x 12 m', Decimal("189.50"), "IVA16",
+            SatKeys("30102403")),
+    Product("A00003", "Pintura vinílica blanca 19 L", Decimal("1450.00"), "IVA16",
+            SatKeys("31211501")),
+    Product("A00004", "Cable THW calibre 12, rollo 100 m", Decimal("1289.90"), "IVA16",
+            SatKeys("26121636")),
+    Product("A00005", 'Tubo PVC hidráulico 1/2" x 6 m', Decimal("64.75"), "IVA16",
+            SatKeys("40171523")),
+    Product("A00006", "Papel bond carta, caja con 10 paquetes", Decimal("1020.00"), "IVA16",
+            SatKeys("14111507")),
+    Product("A00007", "Tóner negro alto rendimiento", Decimal("2315.40"), "IVA16",
+            SatKeys("44103103")),
+    Product("A00008", "Aceite de motor 5W-30, 4.73 L", Decimal("689.00"), "IVA16",
+            SatKeys("15121501")),
+    Product("A00009", "Café de Chiapas molido 1 kg", Decimal("310.00"), "IVA0",
+            SatKeys("50201706")),
+    Product("A00010", "Frijol negro a granel 25 kg", Decimal("725.00"), "IVA0",
+            SatKeys("50221101")),
+    Product("A00011", "Llanta 205/55 R16", Decimal("1899.00"), "IVA16", SatKeys("25172504")),
+    Product("S00001", "Servicio de instalación eléctrica", Decimal("850.00"), "IVA16",
+            SatKeys("72151501", SERVICE)),
     Product("S00002", "Mantenimiento preventivo mensual de equipo de refrigeración comercial, "
             "incluye revisión de compresor, limpieza de condensador y reporte", Decimal("2450.00"),
-            "IVA16"),
+            "IVA16", SatKeys("73152108", SERVICE)),
 )  # fmt: skip
+ITEM_KEYS = {product.code: product.sat for product in PRODUCTS}
 HISTORY_DAYS = 548  # eighteen months
+CASH_CUSTOMERS = 0.35  # pay on delivery (payment terms -1): their invoices are PUE
+STAMPED = 0.9  # the rest are still edoc_New: not sent to the PAC yet
+HOMOCLAVE = "123456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
+# The SAT's "palabras inconvenientes": a person's RFC never starts with one (its last letter
+# becomes an X).
+INCONVENIENT_WORDS = frozenset((
+    "BUEI", "BUEY", "CACA", "CACO", "CAGA", "CAGO", "CAKA", "CAKO", "COGE", "COJA", "COJE",
+    "COJI", "COJO", "CULO", "FETO", "GUEY", "JOTO", "KACA", "KACO", "KAGA", "KAGO", "KAKA",
+    "KOGE", "KOJO", "KULO", "MAME", "MAMO", "MEAR", "MEAS", "MEON", "MION", "MOCO", "MULA",
+    "PEDA", "PEDO", "PENE", "PUTA", "PUTO", "QULO", "RATA", "RUIN",
+))  # fmt: skip
 
 
 def customer_code(number: int) -> str:
@@ -78,13 +117,18 @@ def person_or_company_name(rng: random.Random) -> tuple[str, bool]:
 
 
 def rfc(rng: random.Random, *, company: bool) -> str:
-    """An RFC-shaped tax ID: 3 letters for companies, 4 for people, a date, a 3-character key."""
+    """A valid RFC: 3 letters for companies, 4 for people, a date, a homoclave, a check digit."""
     letters = "".join(
         rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZÑ&") for _ in range(3 if company else 4)
     )
+    if letters in INCONVENIENT_WORDS:
+        letters = letters[:3] + "X"
     born = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55))
-    key = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(3))
-    return f"{letters}{born:%y%m%d}{key}"
+    # Three draws of 34, as before there were check digits, so a seed keeps its customers. The
+    # SAT makes the two homoclave characters from a number below 1000, divided by 34.
+    number = sum(rng.randrange(34) * 34**place for place in range(3)) % 1000
+    stem = f"{letters}{born:%y%m%d}{HOMOCLAVE[number // 34]}{HOMOCLAVE[number % 34]}"
+    return stem + rfc_check_digit(stem)
 
 
 def seed_demo_company(
@@ -92,13 +136,19 @@ def seed_demo_company(
 ) -> None:
     """Fill the emulator with customers and invoices in every state, through SAP's own rules."""
     rng = random.Random(seed)
+    # Later additions draw from their own streams, so that the seed's customers and invoices
+    # stay what they were.
+    terms = random.Random(f"payment terms {seed}")
+    documents = _ElectronicDocuments(data, random.Random(f"electronic documents {seed}"))
     clock_state = data.clock.snapshot()
     today = data.clock.now()
     start = datetime.combine(today.date() - timedelta(days=HISTORY_DAYS), time())
     try:
         data.clock.freeze(start)
         for number in range(1, customers + 1):
-            data.create("BusinessPartners", _business_partner(rng, number))
+            partner = _business_partner(rng, number)
+            partner["PayTermsGrpCode"] = -1 if terms.random() < CASH_CUSTOMERS else 1
+            data.create("BusinessPartners", partner)
         moments = sorted(
             start
             + timedelta(
@@ -107,9 +157,68 @@ def seed_demo_company(
             for _ in range(invoices)
         )
         for posted in moments:
-            _invoice_and_its_fate(data, rng, posted, today, customers)
+            _invoice_and_its_fate(data, rng, posted, today, customers, documents)
     finally:
         data.clock.restore(clock_state)
+
+
+class _ElectronicDocuments:
+    """SAP B1 Mexico's electronic-document service over the demo's history: it stamps most
+    invoices a minute after posting, and the payments of stamped PPD invoices.
+
+    Only the small Attachments2 rows are made here; each XML is written on its first download,
+    from the records as they were when stamped (the emulator copies records on write).
+    """
+
+    def __init__(self, data: EmulatorData, rng: random.Random) -> None:
+        self.data = data
+        self.rng = rng
+        self.instalments: Counter[int] = Counter()
+
+    def stamp_invoice(self, invoice: Record) -> None:
+        if self.rng.random() >= STAMPED:
+            return
+        partner = self.data.get("BusinessPartners", invoice["CardCode"])
+        stamp = self._stamp(datetime.combine(invoice["DocDate"], invoice["DocTime"]))
+        xml = partial(invoice_xml, invoice, partner, stamp, ITEM_KEYS)
+        self._record("Invoices", invoice, stamp, f"{INVOICE_SERIES}{invoice['DocNum']}.xml", xml)
+
+    def stamp_payment(self, payment: Record) -> None:
+        """The CFDI de pago, for the stamped PPD invoices among those the payment settles."""
+        paid = []
+        for line in payment.get("PaymentInvoices") or []:
+            invoice = self.data.get("Invoices", line["DocEntry"])
+            if invoice.get("EDocNum") and is_deferred(invoice):
+                self.instalments[invoice["DocEntry"]] += 1
+                before = invoice["DocTotal"] - invoice["PaidToDate"] + line["SumApplied"]
+                instalment = self.instalments[invoice["DocEntry"]]
+                paid.append(PaidInvoice(invoice, instalment, before, line["SumApplied"]))
+        if not paid:
+            return
+        partner = self.data.get("BusinessPartners", payment["CardCode"])
+        stamp = self._stamp(self.data.clock.now())
+        xml = partial(payment_xml, payment, partner, tuple(paid), stamp)
+        name = f"{PAYMENT_SERIES}{payment['DocNum']}.xml"
+        self._record("IncomingPayments", payment, stamp, name, xml)
+
+    def _stamp(self, issued_at: datetime) -> Stamp:
+        folio = uuid.UUID(int=self.rng.getrandbits(128), version=4)
+        stamped_at = issued_at + timedelta(seconds=self.rng.randrange(40, 80))
+        return Stamp(str(folio).upper(), issued_at, stamped_at)
+
+    def _record(
+        self,
+        set_name: str,
+        document: Record,
+        stamp: Stamp,
+        file_name: str,
+        xml: Callable[[], bytes],
+    ) -> None:
+        self.data.clock.freeze(stamp.stamped_at)
+        attachment = self.data.add_attachment([(file_name, xml)])
+        self.data.record_electronic_document(
+            set_name, document["DocEntry"], stamp.uuid, attachment["AbsoluteEntry"]
+        )
 
 
 def _business_partner(rng: random.Random, number: int) -> dict[str, object]:
@@ -143,7 +252,12 @@ def _business_partner(rng: random.Random, number: int) -> dict[str, object]:
 
 
 def _invoice_and_its_fate(
-    data: EmulatorData, rng: random.Random, posted: datetime, today: datetime, customers: int
+    data: EmulatorData,
+    rng: random.Random,
+    posted: datetime,
+    today: datetime,
+    customers: int,
+    documents: _ElectronicDocuments,
 ) -> None:
     code = customer_code(rng.randrange(1, customers + 1))
     lines = []
@@ -168,6 +282,7 @@ def _invoice_and_its_fate(
     if rng.random() < 0.4:
         body["NumAtCard"] = f"OC-{rng.randrange(1000, 99999)}"
     invoice = data.create("Invoices", body)
+    documents.stamp_invoice(invoice)
     fate = rng.random()
     if fate < 0.70:
         latest = min(today, posted + timedelta(days=45))
@@ -177,7 +292,7 @@ def _invoice_and_its_fate(
         share = Decimal(1) if fate < 0.58 else Decimal(rng.randrange(20, 80)) / 100
         amount = (invoice["DocTotal"] * share).quantize(Decimal("0.01"))
         data.clock.freeze(paid_at)
-        data.create(
+        payment = data.create(
             "IncomingPayments",
             {
                 "CardCode": code,
@@ -188,6 +303,7 @@ def _invoice_and_its_fate(
                 "PaymentInvoices": [{"DocEntry": invoice["DocEntry"], "SumApplied": amount}],
             },
         )
+        documents.stamp_payment(payment)
     elif fate < 0.75:
         data.clock.freeze(posted + timedelta(hours=2))
         data.cancel("Invoices", invoice["DocEntry"])

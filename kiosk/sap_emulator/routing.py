@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote
 
-from kiosk.sap_emulator.data_store import EmulatorData, etag_of
+from kiosk.sap_emulator import attachments
+from kiosk.sap_emulator.data_store import ATTACHMENTS, EmulatorData, Record, etag_of
 from kiosk.sap_emulator.errors import ServiceLayerFault, invalid_property, not_supported
 from kiosk.sap_emulator.query_options import (
     QueryOptions,
@@ -28,7 +29,7 @@ SAP_VERSION = "1000340"
 
 _SERVICE_PATH = re.compile(r"^/b1s/(v1|v2)/(.*)$")
 _RESOURCE = re.compile(
-    r"^(?P<set>[A-Za-z0-9_]+)(?:\((?P<key>.+)\))?(?:/(?P<tail>\$count|Cancel))?$"
+    r"^(?P<set>[A-Za-z0-9_]+)(?:\((?P<key>.+)\))?(?:/(?P<tail>\$count|\$value|Cancel))?$"
 )
 
 
@@ -208,7 +209,14 @@ class ServiceLayerRoutes:
 
     def _create(self, request: EntityRequest) -> Answer:
         entity_set, version, headers = request.entity_set, request.version, request.headers
-        record = self.data.create(entity_set.name, _json_object(request.body))
+        upload = _upload(request)
+        if isinstance(upload, Answer):
+            return upload
+        record: Record
+        if upload is not None:
+            record = self.data.add_attachment(upload)
+        else:
+            record = self.data.create(entity_set.name, _json_object(request.body))
         key = record[entity_set.key]
         key_text = f"'{key}'" if entity_set.string_key else str(key)
         location = ("Location", f"{self._base(version)}{entity_set.name}({key_text})")
@@ -225,6 +233,12 @@ class ServiceLayerRoutes:
 
     def _patch(self, request: EntityRequest) -> Answer:
         headers = request.headers
+        upload = _upload(request)
+        if isinstance(upload, Answer):
+            return upload
+        if upload is not None:
+            self.data.attach_files(request.key, upload)
+            return Answer(204)
         replace = headers.get("B1S-ReplaceCollectionsOnPatch", "").lower() == "true"
         self.data.patch(
             request.entity_set.name,
@@ -240,6 +254,14 @@ class ServiceLayerRoutes:
             request.entity_set.name, request.key, if_match=request.headers.get("If-Match")
         )
         return Answer(204)
+
+    def _file(self, request: EntityRequest) -> Answer:
+        """Attachments2(n)/$value: the first line's bytes, or the line ?filename='x.ext' names."""
+        if request.entity_set.name != ATTACHMENTS:
+            raise not_supported()
+        wanted = attachments.requested_file_name(request.options.values.get("filename"))
+        name, content = self.data.attachment_file(request.key, wanted)
+        return Answer(200, content, attachments.content_type_of(name))
 
     def _cancel(self, request: EntityRequest) -> Answer:
         self.data.cancel(
@@ -281,13 +303,14 @@ class ServiceLayerRoutes:
 
 
 # The route table of entity sets: (method, key given, path tail) to its handler, for the paths
-# Set, Set/$count, Set(key) and Set(key)/Cancel. Anything else is not supported.
+# Set, Set/$count, Set(key), Set(key)/$value and Set(key)/Cancel. Anything else is not supported.
 _ENTITY_ROUTES: dict[
     tuple[str, bool, str | None], Callable[[ServiceLayerRoutes, EntityRequest], Answer]
 ] = {
     ("GET", False, "$count"): ServiceLayerRoutes._count,
     ("GET", False, None): ServiceLayerRoutes._collection,
     ("GET", True, None): ServiceLayerRoutes._entity,
+    ("GET", True, "$value"): ServiceLayerRoutes._file,
     ("POST", False, None): ServiceLayerRoutes._create,
     ("PATCH", True, None): ServiceLayerRoutes._patch,
     ("DELETE", True, None): ServiceLayerRoutes._delete,
@@ -308,6 +331,17 @@ def _parse_key(entity_set: EntitySet, text: str) -> Any:
     if not text.isdigit():
         raise ServiceLayerFault(400, 201, "Query string error - Invalid key value")
     return int(text)
+
+
+def _upload(request: EntityRequest) -> list[tuple[str, bytes]] | Answer | None:
+    """The files of a multipart write to Attachments2; None when the body is JSON."""
+    content_type = request.headers.get("Content-Type", "")
+    if request.entity_set.name != ATTACHMENTS or not attachments.is_upload(content_type):
+        return None
+    try:
+        return attachments.uploaded_files(content_type, request.body)
+    except attachments.QuotedBoundary:
+        return Answer(405)
 
 
 def _json_object(body: bytes) -> dict[str, Any]:

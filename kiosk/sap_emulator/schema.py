@@ -59,6 +59,20 @@ class UserField:
 
 YES_NO = {"tYES": "Y", "tNO": "N"}
 DOCUMENT_STATUS = {"bost_Open": "O", "bost_Close": "C", "bost_Paid": "P", "bost_Delivered": "D"}
+# Where the electronic-document service (SAP B1 Mexico: the CFDI) stands; short values as in
+# the Service Layer's metadata.
+EDOC_STATUS = {
+    "edoc_New": "0", "edoc_Pending": "1", "edoc_Sent": "2", "edoc_Error": "3", "edoc_Ok": "4",
+}  # fmt: skip
+
+
+def _electronic_document() -> list[Field]:
+    """What SAP's electronic-document service writes on a document: the folio fiscal (UUID) in
+    EDocNum, and its status. Only that service sets them, so clients cannot."""
+    return [
+        Field("EDocNum", Kind.TEXT, read_only=True),
+        Field("EDocStatus", Kind.ENUM, EDOC_STATUS, read_only=True),
+    ]
 
 
 def _fields(*specs: Field) -> dict[str, Field]:
@@ -82,8 +96,10 @@ DOCUMENT = EntityType(
     "Document",
     _fields(
         *_plain(Kind.INT, "DocEntry", "DocNum", "DataVersion", "Series", read_only=True),
+        Field("AttachmentEntry", Kind.INT),
         *_plain(Kind.TEXT, "CardCode", "CardName", "NumAtCard", "Comments", "DocCurrency",
                 "FederalTaxID", "Address", "JournalMemo", "DocObjectCode"),
+        *_electronic_document(),
         *_plain(Kind.NUMBER, "DocTotal", "VatSum", "DiscountPercent", "TotalDiscount",
                 "PaidToDate", "DocRate"),
         *_plain(Kind.DATE, "DocDate", "DocDueDate", "TaxDate"),
@@ -142,9 +158,11 @@ PAYMENT = EntityType(
     "Payment",
     _fields(
         *_plain(Kind.INT, "DocEntry", "DocNum", "Series", read_only=True),
+        Field("AttachmentEntry", Kind.INT),
         *_plain(Kind.TEXT, "CardCode", "CardName", "DocCurrency", "CashAccount",
                 "TransferAccount", "TransferReference", "CounterReference", "Remarks",
                 "JournalRemarks", "Reference1", "Reference2"),
+        *_electronic_document(),
         *_plain(Kind.NUMBER, "CashSum", "TransferSum", "DocRate"),
         *_plain(Kind.DATE, "DocDate", "DueDate", "TaxDate", "TransferDate"),
         Field("DocType", Kind.ENUM, {"rCustomer": "C", "rSupplier": "S", "rAccount": "A"}),
@@ -175,6 +193,23 @@ ACTIVITY = EntityType(
     udf_table="OCLG",
 )  # fmt: skip
 
+ATTACHMENT_LINE = _fields(
+    *_plain(Kind.INT, "LineNum", "UserID"),
+    *_plain(Kind.TEXT, "SourcePath", "FileName", "FileExtension", "FreeText"),
+    Field("AttachmentDate", Kind.DATE),
+    Field("Override", Kind.ENUM, YES_NO),
+)  # fmt: skip
+
+# ATC1: no DataVersion, so no ETag; files go in as multipart uploads and out as $value.
+ATTACHMENT = EntityType(
+    "Attachments2",
+    _fields(
+        Field("AbsoluteEntry", Kind.INT, read_only=True),
+        Field("Attachments2_Lines", Kind.COLLECTION),
+    ),
+    {"Attachments2_Lines": ATTACHMENT_LINE},
+)
+
 ENTITY_SETS = {
     entity_set.name: entity_set
     for entity_set in (
@@ -185,6 +220,7 @@ ENTITY_SETS = {
         EntitySet("BusinessPartners", BUSINESS_PARTNER, "CardCode", True, True, True),
         EntitySet("IncomingPayments", PAYMENT, "DocEntry", False, False, False),
         EntitySet("Activities", ACTIVITY, "ActivityCode", False, True, True),
+        EntitySet("Attachments2", ATTACHMENT, "AbsoluteEntry", False, False, False),
     )
 }  # fmt: skip
 

@@ -10,6 +10,7 @@ finished, nobody is identified: a half-filled cache would show a wrong balance.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +18,7 @@ from kiosk.domain.customer import Customer
 from kiosk.domain.errors import DomainError, InvalidValue
 from kiosk.domain.invoice import Invoice, InvoiceStatus
 from kiosk.domain.kiosk_code import read_kiosk_code
+from kiosk.domain.rfc import looks_like_rfc
 from kiosk.services.errors import ExternalUnavailable
 from kiosk.services.ports.cache import InvoiceStore
 from kiosk.services.ports.clock import Clock
@@ -60,14 +62,20 @@ class CustomerIdentification:
     """Identifies walk-in customers; one instance per kiosk screen session.
 
     `cursors` is where the sync with SAP stands; None when this kiosk does not sync with SAP.
+    `check_rfc` returns an RFC in its written form or raises `InvalidRfc` saying what is wrong.
     """
 
     def __init__(
-        self, store: InvoiceStore, clock: Clock, cursors: SyncCursorStore | None = None
+        self,
+        store: InvoiceStore,
+        clock: Clock,
+        cursors: SyncCursorStore | None = None,
+        check_rfc: Callable[[str], str] | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._cursors = cursors
+        self._check_rfc = check_rfc
         self._failures = 0
         self._paused_until: datetime | None = None
 
@@ -89,6 +97,10 @@ class CustomerIdentification:
                 "this kiosk has not finished its first download of invoices from SAP"
             )
         customer = self._customer(who)
+        if customer is None and self._check_rfc is not None and looks_like_rfc(who):
+            # A mistyped RFC is said as such, not as a failed attempt. Only when no customer
+            # has it: some RFCs the SAT issued fail their own check digit, and SAP's data wins.
+            self._check_rfc(who)
         owned = customer is not None and any(
             invoice.customer_code == customer.code
             for invoice in self._store.invoices_by_number(int(number))

@@ -8,8 +8,9 @@ permanent ones (5xx recipient refused, unknown printer) fail with the reason, fo
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.delivery import (
@@ -18,17 +19,19 @@ from kiosk.domain.delivery import (
     DeliveryChannel,
     DeliveryReason,
     DeliveryState,
+    EmailAttachment,
     OutgoingEmail,
 )
 from kiosk.domain.display_formats import format_date, format_money
 from kiosk.domain.email_address import InvalidEmailAddress, normalize_email
-from kiosk.domain.errors import InvalidValue
+from kiosk.domain.errors import InvalidValue, NotFound
 from kiosk.domain.invoice import Invoice
+from kiosk.domain.money import Money
 from kiosk.domain.outbox import INVOICE_ACTIVITY, OutboxEntry
 from kiosk.language.catalogue import Texts
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.invoice_documents import InvoiceDocuments
-from kiosk.services.invoice_email import invoice_email
+from kiosk.services.invoice_email import invoice_email, invoice_xml_email, receipt_email
 from kiosk.services.outbox import retry_delay
 from kiosk.services.payments import PaymentService
 from kiosk.services.ports.cache import InvoiceStore
@@ -131,6 +134,39 @@ class DeliveryService:
         destination = printer or self._options.auto_printer or ""
         return self._request(invoice, DeliveryChannel.PAPER, destination, requested_by)
 
+    def email_xml(self, invoice: Invoice, *, to: str | None, requested_by: str) -> Delivery:
+        """E-mail an invoice's stamped CFDI XML alone ("Enviar XML"); NotFound without one."""
+        if self._documents.invoice_xml(invoice) is None:
+            reading = self._documents.fiscal_reading(invoice)
+            raise NotFound(
+                reading.problem or f"invoice {invoice.doc_num} has no stamped XML (CFDI)"
+            )
+        address = to or self.email_destination(invoice.customer_code).address
+        return self._request(
+            invoice, DeliveryChannel.EMAIL, address, requested_by, DeliveredDocument.CFDI_XML
+        )
+
+    def send_receipt(
+        self,
+        invoice: Invoice,
+        uuid: str,
+        channel: DeliveryChannel,
+        *,
+        destination: str | None,
+        requested_by: str,
+    ) -> Delivery:
+        """E-mail (PDF and XML) or print a stamped payment receipt of this invoice, by its
+        folio fiscal; NotFound when the invoice has no such receipt."""
+        if uuid.upper() not in {r.uuid.upper() for r in self._documents.payment_receipts(invoice)}:
+            raise NotFound(f"invoice {invoice.doc_num} has no payment receipt {uuid}")
+        if channel is DeliveryChannel.EMAIL:
+            address = destination or self.email_destination(invoice.customer_code).address
+        else:
+            address = destination or self._options.auto_printer or ""
+        return self._request(
+            invoice, channel, address, requested_by, DeliveredDocument.PAYMENT_RECEIPT, uuid
+        )
+
     def print_slip(
         self, reference: str, *, language: str, printer: str | None, requested_by: str
     ) -> Delivery:
@@ -222,10 +258,20 @@ class DeliveryService:
     # --- plumbing ----------------------------------------------------------------------------
 
     def _request(
-        self, invoice: Invoice, channel: DeliveryChannel, destination: str, requested_by: str
+        self,
+        invoice: Invoice,
+        channel: DeliveryChannel,
+        destination: str,
+        requested_by: str,
+        document: DeliveredDocument = DeliveredDocument.INVOICE,
+        reference: str | None = None,
     ) -> Delivery:
-        delivery = self._new_delivery(
-            invoice, channel, destination, DeliveryReason.REQUESTED, requested_by
+        delivery = replace(
+            self._new_delivery(
+                invoice, channel, destination, DeliveryReason.REQUESTED, requested_by
+            ),
+            document=document,
+            reference=reference,
         )
         stored = self._store.add_delivery(delivery)
         assert stored is not None  # only automatic deliveries can collide
@@ -274,15 +320,22 @@ class DeliveryService:
                 receipt = self._printer.print_pdf(
                     pdf, printer=delivery.destination or None, title=title
                 )
-            elif delivery.channel is DeliveryChannel.EMAIL:
-                pdf = self._documents.invoice_pdf(invoice, language=language)
-                receipt = self._mailer.send(self._email(invoice, delivery.destination, pdf))
+            elif delivery.document is DeliveredDocument.PAYMENT_RECEIPT:
+                receipt = self._send_receipt(delivery, invoice, language)
+            elif delivery.document is DeliveredDocument.CFDI_XML:
+                receipt = self._mailer.send(self._xml_email(invoice, delivery.destination))
             else:
+                self._wait_for_stamped_xml(invoice)
                 pdf = self._documents.invoice_pdf(invoice, language=language)
-                title = f"{self._options.seller} {invoice.doc_num}"
-                receipt = self._printer.print_pdf(
-                    pdf, printer=delivery.destination or None, title=title
-                )
+                if delivery.channel is DeliveryChannel.EMAIL:
+                    receipt = self._mailer.send(self._email(invoice, delivery.destination, pdf))
+                else:
+                    title = f"{self._options.seller} {invoice.doc_num}"
+                    receipt = self._printer.print_pdf(
+                        pdf, printer=delivery.destination or None, title=title
+                    )
+        except NotFound as error:
+            self._store.fail_delivery(delivery.id, "gone", str(error), self._clock.now())
         except ExternalRejected as error:
             self._store.fail_delivery(delivery.id, error.code, str(error), self._clock.now())
         except ExternalUnavailable as error:
@@ -319,14 +372,49 @@ class DeliveryService:
         }
         return OutboxEntry.new(INVOICE_ACTIVITY, invoice.customer_code, payload, self._clock.now())
 
+    def _wait_for_stamped_xml(self, invoice: Invoice) -> None:
+        """A stamped invoice goes out as its CFDI: while its XML is not downloaded, it waits."""
+        reading = self._documents.fiscal_reading(invoice)
+        if reading.pending:
+            raise ExternalUnavailable(reading.problem or "stamped XML not downloaded", code="cfdi")
+
+    def _send_receipt(self, delivery: Delivery, invoice: Invoice, language: str) -> str:
+        uuid = delivery.reference or ""
+        pdf = self._documents.receipt_pdf(uuid, language=language)
+        if delivery.channel is DeliveryChannel.PAPER:
+            title = f"{self._options.seller} {uuid}"
+            return self._printer.print_pdf(pdf, printer=delivery.destination or None, title=title)
+        xml = self._documents.receipt_xml(uuid)
+        cfdi = self._documents.receipt(uuid)
+        paid = sum((payment.amount for payment in cfdi.payments), Decimal(0))
+        currency = cfdi.payments[0].currency if cfdi.payments else invoice.currency
+        email = receipt_email(
+            cfdi, to=delivery.destination, customer=invoice.customer_name, pdf=pdf,
+            xml=EmailAttachment(xml.name, xml.content), seller=self._options.seller,
+            language=self._options.language, amount=format_money(Money(paid, currency)),
+        )  # fmt: skip
+        return self._mailer.send(email)
+
+    def _xml_email(self, invoice: Invoice, to: str) -> OutgoingEmail:
+        xml = self._documents.invoice_xml(invoice)
+        if xml is None:
+            self._wait_for_stamped_xml(invoice)
+            raise NotFound(f"invoice {invoice.doc_num} has no usable stamped XML (CFDI)")
+        return invoice_xml_email(
+            invoice, to=to, xml=EmailAttachment(xml.name, xml.content),
+            seller=self._options.seller, language=self._options.language,
+        )  # fmt: skip
+
     def _email(self, invoice: Invoice, to: str, pdf: bytes) -> OutgoingEmail:
         link = None
         if invoice.amount_due.is_positive():
             link = self._payments.qr_code(self._payments.request_for([invoice])).payload
+        xml = self._documents.invoice_xml(invoice)
         return invoice_email(
             invoice,
             to=to,
             pdf=pdf,
+            xml=None if xml is None else EmailAttachment(xml.name, xml.content),
             seller=self._options.seller,
             language=self._options.language,
             amount_due=format_money(invoice.amount_due),

@@ -24,6 +24,7 @@ from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.domain.payment_reference import is_valid_reference, kiosk_sequence, reference_prefix
 from kiosk.domain.payment_request import RequestState
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
+from kiosk.services.fiscal_documents import FiscalDocuments
 from kiosk.services.outbox import Due, OutboxPusher, PushReport
 from kiosk.services.ports.clock import Clock
 from kiosk.services.ports.outbox import OutboxStore
@@ -80,6 +81,7 @@ class SyncReport:
     refreshed_by_payments: int = 0
     settled_requests: int = 0
     mismatched_requests: int = 0  # quoted a request's reference, but not its customer or amount
+    fiscal_downloaded: int = 0  # stamped CFDI XML fetched from SAP's attachments (Mexico)
     push: PushReport = field(default_factory=PushReport)
     pending: int = 0
     parked: int = 0
@@ -102,6 +104,7 @@ class SyncService:
         requests: PaymentRequestStore | None = None,
         kiosk_number: int = 1,
         overlap: timedelta = timedelta(days=1),
+        fiscal: FiscalDocuments | None = None,
     ) -> None:
         self._gateway = gateway
         self._cache = cache
@@ -112,6 +115,7 @@ class SyncService:
         self._overlap = overlap
         self._requests = requests
         self._kiosk_number = kiosk_number
+        self._fiscal = fiscal
         self._pusher = OutboxPusher(outbox, gateway, clock)
 
     def run_once(
@@ -158,6 +162,8 @@ class SyncService:
             report.reconciliation = self._reconcile(
                 seen_pass, sap_side, balances_before, counts_before
             )
+        if self._fiscal is not None:
+            report.fiscal_downloaded = self._fiscal.catch_up()
 
     def _pull_customers(
         self, report: SyncReport, seen_pass: int | None, progress: Progress

@@ -54,6 +54,8 @@ def invoice_values(
         data_version,
         seen_pass,
         False,
+        invoice.fiscal_uuid,
+        invoice.fiscal_attachment,
     )
 
 
@@ -116,6 +118,8 @@ def invoice_from_row(row: Row[Any], line_rows: Sequence[Row[Any]]) -> Invoice:
         cancelled=row.cancelled,
         customer_reference=row.customer_reference,
         comments=row.comments,
+        fiscal_uuid=row.fiscal_uuid,
+        fiscal_attachment=row.fiscal_attachment,
         lines=tuple(
             InvoiceLine(
                 line_number=line.line_number,

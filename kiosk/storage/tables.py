@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -107,6 +108,8 @@ class InvoiceRow(Base):
     sap_data_version: Mapped[int | None] = mapped_column(Integer)
     last_seen_pass: Mapped[int | None] = mapped_column(Integer)
     missing_in_sap: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    fiscal_uuid: Mapped[str | None] = mapped_column(String(36), index=True)
+    fiscal_attachment: Mapped[int | None] = mapped_column(Integer)
 
 
 class InvoiceLineRow(Base):
@@ -261,7 +264,10 @@ class DeliveryRow(Base):
         CheckConstraint("channel IN ('email', 'paper')", name="channel"),
         CheckConstraint("reason IN ('automatic', 'requested')", name="reason"),
         CheckConstraint("state IN ('queued', 'listed', 'sending', 'sent', 'failed')", name="state"),
-        CheckConstraint("document IN ('invoice', 'payment_slip')", name="document"),
+        CheckConstraint(
+            "document IN ('invoice', 'payment_slip', 'payment_receipt', 'cfdi_xml')",
+            name="document",
+        ),
         Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
     )
 
@@ -285,9 +291,10 @@ class DeliveryRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # A payment slip is logged with the first invoice it covers, and its payment reference.
+    # A payment slip is logged with the first invoice it covers, and its payment reference; a
+    # payment receipt (CFDI de pago) with the invoice it was asked from, and its folio fiscal.
     document: Mapped[str] = mapped_column(String(15), server_default="invoice")
-    reference: Mapped[str | None] = mapped_column(String(10))
+    reference: Mapped[str | None] = mapped_column(String(36))
 
 
 class StaffAccountRow(Base):
@@ -302,3 +309,36 @@ class StaffAccountRow(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FiscalDocumentRow(Base):
+    """A stamped CFDI (Mexico) the kiosk knows of: an invoice's or a payment receipt's.
+
+    A row without XML and without a problem waits to be downloaded from SAP's attachments.
+    """
+
+    __tablename__ = "fiscal_documents"
+    __table_args__ = (
+        Index("ix_fiscal_documents_kind_sap_doc_entry", "kind", "sap_doc_entry"),
+        CheckConstraint("kind IN ('invoice', 'payment')", name="kind"),
+    )
+
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    sap_doc_entry: Mapped[int] = mapped_column(Integer)
+    attachment: Mapped[int | None] = mapped_column(Integer)
+    xml: Mapped[bytes | None] = mapped_column(LargeBinary)
+    problem: Mapped[str | None] = mapped_column(Text)  # why the XML cannot be used
+    discrepancy: Mapped[str | None] = mapped_column(Text)  # where the XML and SAP disagree
+    fetched_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class FiscalPaymentLinkRow(Base):
+    """Which invoices a stamped payment receipt pays (SAP's PaymentInvoices)."""
+
+    __tablename__ = "fiscal_payment_links"
+
+    payment_uuid: Mapped[str] = mapped_column(
+        ForeignKey("fiscal_documents.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    invoice_doc_entry: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)

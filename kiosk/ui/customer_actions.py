@@ -3,21 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtGui import QImage
 
-from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
+from kiosk.domain.cfdi import Cfdi
+from kiosk.domain.delivery import DeliveredDocument, Delivery, DeliveryChannel, DeliveryState
 from kiosk.domain.email_address import masked_email
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.payment_request import PaymentRequest
 from kiosk.domain.qr_code import QrCode
 from kiosk.language.catalogue import Texts
-from kiosk.services.delivery import DeliveryService, EmailDestination
+from kiosk.services.delivery import DeliveryService, EmailDestination, NoEmailOnFile
 from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.payments import PaymentService
 from kiosk.ui.widgets.pdf_pages import render_pages
 
 REQUESTED_BY = "kiosk"
+
+
+@dataclass(frozen=True)
+class InvoiceView:
+    """What the invoice detail shows: the pages as it prints, its stamped CFDI (Mexico) when
+    it has a usable one, the payment receipts that paid it, and where an e-mail would go."""
+
+    invoice: Invoice
+    pages: list[QImage]
+    cfdi: Cfdi | None = None
+    receipts: tuple[Cfdi, ...] = ()
+    email: EmailDestination | None = None  # None: the customer has no e-mail on file
 
 
 @dataclass(frozen=True)
@@ -29,10 +43,19 @@ class CustomerActions:
     documents: InvoiceDocuments
     printer_name: str  # "" for the system's default printer
 
-    def invoice_pages(self, invoice: Invoice, language: str) -> list[QImage]:
-        """The invoice's pages as it prints (the list holds invoices without their lines)."""
+    def invoice_view(self, invoice: Invoice, language: str) -> InvoiceView:
+        """The invoice as it prints (the list holds invoices without their lines), with what
+        its CFDI adds; all read here, since reading a CFDI may download it from SAP."""
         complete = self.documents.with_lines(invoice)
-        return render_pages(self.documents.invoice_pdf(complete, language=language))
+        pages = render_pages(self.documents.invoice_pdf(complete, language=language))
+        reading = self.documents.fiscal_reading(complete)
+        cfdi = reading.cfdi if reading.xml is not None else None
+        receipts = tuple(self.documents.payment_receipts(complete)) if complete.fiscal_uuid else ()
+        try:
+            email: EmailDestination | None = self.email_destination([complete])
+        except NoEmailOnFile:
+            email = None
+        return InvoiceView(complete, pages, cfdi, receipts, email)
 
     def pay(self, invoices: list[Invoice]) -> tuple[PaymentRequest, QrCode]:
         request = self.payments.request_for(invoices)
@@ -56,19 +79,58 @@ class CustomerActions:
     def email(self, invoices: list[Invoice], *, to: str | None = None) -> list[Delivery]:
         return [self.delivery.email(i, to=to, requested_by=REQUESTED_BY) for i in invoices]
 
+    def email_xml(self, invoice: Invoice, *, to: str | None = None) -> list[Delivery]:
+        """The invoice's stamped XML alone ("Enviar XML"), to the address on file."""
+        return [self.delivery.email_xml(invoice, to=to, requested_by=REQUESTED_BY)]
+
+    def send_receipt(
+        self, invoice: Invoice, uuid: str, channel: DeliveryChannel, *, to: str | None = None
+    ) -> list[Delivery]:
+        """Print a payment receipt of the invoice, or e-mail it (PDF and XML)."""
+        destination = to if channel is DeliveryChannel.EMAIL else None
+        return [
+            self.delivery.send_receipt(
+                invoice, uuid, channel, destination=destination, requested_by=REQUESTED_BY
+            )
+        ]
+
+
+class _OutcomeWords(NamedTuple):
+    """The texts that tell how a delivery of one kind of document went."""
+
+    emailed: str
+    email_queued: str
+    printed: str
+    print_failed: str
+
+
+_INVOICE_WORDS = _OutcomeWords("emailed", "email_queued", "printed", "print_failed")
+_WORDS = {
+    DeliveredDocument.CFDI_XML: _OutcomeWords(
+        "cfdi_ui_xml_emailed", "cfdi_ui_xml_email_queued", "printed", "print_failed"
+    ),
+    DeliveredDocument.PAYMENT_RECEIPT: _OutcomeWords(
+        "cfdi_ui_receipt_emailed",
+        "cfdi_ui_receipt_email_queued",
+        "cfdi_ui_receipt_printed",
+        "cfdi_ui_receipt_print_failed",
+    ),
+}
+
 
 def outcome_lines(deliveries: list[Delivery], texts: Texts) -> list[str]:
-    """One sentence per invoice: printed or sent, or waiting and why (never a raw error)."""
+    """One sentence per document: printed or sent, or waiting and why (never a raw error)."""
     lines = []
     for delivery in deliveries:
         sent = delivery.state is DeliveryState.SENT
+        words = _WORDS.get(delivery.document, _INVOICE_WORDS)
         if delivery.channel is DeliveryChannel.EMAIL:
-            key = "emailed" if sent else "email_queued"
+            key = words.emailed if sent else words.email_queued
             address = masked_email(delivery.destination)
             lines.append(texts.format(key, number=delivery.doc_num, address=address))
         elif sent:
             printer = delivery.destination or texts["store_printer"]
-            lines.append(texts.format("printed", number=delivery.doc_num, printer=printer))
+            lines.append(texts.format(words.printed, number=delivery.doc_num, printer=printer))
         else:
-            lines.append(texts.format("print_failed", number=delivery.doc_num))
+            lines.append(texts.format(words.print_failed, number=delivery.doc_num))
     return lines

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Protocol, TypeVar, runtime_checkable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QImage, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.bundled_files import resource_path
-from kiosk.domain.delivery import Delivery
+from kiosk.domain.delivery import Delivery, DeliveryChannel
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.payment_request import PaymentRequest
 from kiosk.domain.qr_code import QrCode
@@ -22,7 +22,7 @@ from kiosk.services.customer_identification import IdentifiedCustomer
 from kiosk.services.delivery import EmailDestination
 from kiosk.services.ports.clock import Clock
 from kiosk.ui.background import TaskRunner
-from kiosk.ui.customer_actions import CustomerActions, outcome_lines
+from kiosk.ui.customer_actions import CustomerActions, InvoiceView, outcome_lines
 from kiosk.ui.notices import notice_for
 from kiosk.ui.screens.done_screen import DoneScreen
 from kiosk.ui.screens.email_offer_screen import EmailOfferScreen
@@ -124,15 +124,16 @@ class KioskWindow(QMainWindow):
         self.invoices.back_requested.connect(self.reset)
         self.invoices.action_requested.connect(self._act)
         self.detail.action_requested.connect(self._act)
+        self.detail.xml_requested.connect(self._email_xml)
+        self.detail.receipt_requested.connect(self._send_receipt)
         self.payment.slip_requested.connect(self._print_slip)
         self.detail.back_requested.connect(self._back_to_invoices)
         self.payment.back_requested.connect(self._back_to_invoices)
         self.done.back_requested.connect(self._back_from_outcome)
         self.email_offer.back_requested.connect(self._back_from_outcome)
-        self.email_offer.accepted.connect(
-            lambda: self._send_email(self._offered, to=self.email_offer.address)
-        )
-        self._offered: list[Invoice] = []
+        self.email_offer.accepted.connect(lambda: self._offered(self.email_offer.address))
+        self._offered: Callable[[str | None], None] = _nothing_offered
+        """What goes to the address offered once the customer agrees (invoices, an XML ...)."""
         for screen in (self.payment, self.done):
             screen.finished.connect(self.reset)
         self._outcome_from: QWidget = self.invoices
@@ -204,6 +205,7 @@ class KioskWindow(QMainWindow):
         for screen in self._screens:  # leaving staff mode logs out, too
             screen.clear()
         self._outcome_from = self.invoices
+        self._offered = _nothing_offered
         if self.texts.language != self._default_language:
             self.texts = Texts(self._default_language)
             self._retranslate()
@@ -225,11 +227,11 @@ class KioskWindow(QMainWindow):
         if actions is None or not invoices:
             return
         self._outcome_from = self.stack.currentWidget() or self.invoices
-        self.invoices.set_busy(True)
+        self._set_busy(True)
         if action == "view":
             invoice, language = invoices[0], self.texts.language
             self._runner.run(
-                lambda: (invoice, actions.invoice_pages(invoice, language)),
+                lambda: actions.invoice_view(invoice, language),
                 self._show_detail,
                 self._action_failed,
             )
@@ -238,21 +240,21 @@ class KioskWindow(QMainWindow):
         elif action == "email":
             self._runner.run(
                 lambda: actions.email_destination(invoices),
-                lambda destination: self._email_to(destination, invoices),
+                lambda destination: self._email_to(
+                    destination, lambda to: self._send_email(invoices, to=to)
+                ),
                 self._action_failed,
             )
         else:
-            self._runner.run(
-                lambda: actions.print(invoices), self._show_outcome, self._action_failed
-            )
+            self._deliver(lambda: actions.print(invoices))
 
-    def _email_to(self, destination: EmailDestination, invoices: list[Invoice]) -> None:
+    def _email_to(self, destination: EmailDestination, send: Callable[[str | None], None]) -> None:
         """Send to the address on file; the one SAP holds only once the customer agrees."""
         if not destination.from_sap:
-            self._send_email(invoices, to=None)
+            send(None)
             return
-        self.invoices.set_busy(False)
-        self._offered = invoices
+        self._set_busy(False)
+        self._offered = send
         self.email_offer.offer(destination.address)
         self.stack.setCurrentWidget(self.email_offer)
 
@@ -260,9 +262,42 @@ class KioskWindow(QMainWindow):
         actions = self._actions
         if actions is None:
             return
-        self._runner.run(
-            lambda: actions.email(invoices, to=to), self._show_outcome, self._action_failed
+        self._deliver(lambda: actions.email(invoices, to=to))
+
+    def _email_xml(self, shown: InvoiceView) -> None:
+        """Enviar XML: the stamped XML alone, to the customer's address."""
+        actions, invoice = self._actions, shown.invoice
+        if actions is None or shown.email is None:
+            return
+        self._outcome_from = self.detail
+        self._email_to(
+            shown.email, lambda to: self._deliver(lambda: actions.email_xml(invoice, to=to))
         )
+
+    def _send_receipt(self, shown: InvoiceView, uuid: str, how: str) -> None:
+        """A payment receipt of the invoice shown: printed here, or e-mailed with its XML."""
+        actions, invoice = self._actions, shown.invoice
+        if actions is None:
+            return
+        self._outcome_from = self.detail
+        if how == "print":
+            self._deliver(lambda: actions.send_receipt(invoice, uuid, DeliveryChannel.PAPER))
+        elif shown.email is not None:
+            self._email_to(
+                shown.email,
+                lambda to: self._deliver(
+                    lambda: actions.send_receipt(invoice, uuid, DeliveryChannel.EMAIL, to=to)
+                ),
+            )
+
+    def _deliver(self, send: Callable[[], list[Delivery]]) -> None:
+        """Print or e-mail in the background, then say how it went."""
+        self._set_busy(True)
+        self._runner.run(send, self._show_outcome, self._action_failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.invoices.set_busy(busy)
+        self.detail.set_busy(busy)
 
     def _print_slip(self, reference: str) -> None:
         actions, language = self._actions, self.texts.language
@@ -292,22 +327,24 @@ class KioskWindow(QMainWindow):
         self.done.show_outcome(lines, back_key=back.get(self._outcome_from, "back_to_invoices"))
         self.stack.setCurrentWidget(self.done)
 
-    def _show_detail(self, result: tuple[Invoice, list[QImage]]) -> None:
-        self.invoices.set_busy(False)
-        self.detail.show_invoice(*result)
+    def _show_detail(self, shown: InvoiceView) -> None:
+        self._set_busy(False)
+        if self.stack.currentWidget() is not self.invoices:
+            return  # the customer left (or the kiosk reset) while the pages were rendered
+        self.detail.show_invoice(shown)
         self.stack.setCurrentWidget(self.detail)
 
     def _show_payment(self, result: tuple[PaymentRequest, QrCode]) -> None:
-        self.invoices.set_busy(False)
+        self._set_busy(False)
         self.payment.show_request(*result)
         self.stack.setCurrentWidget(self.payment)
 
     def _show_outcome(self, deliveries: list[Delivery]) -> None:
-        self.invoices.set_busy(False)
+        self._set_busy(False)
         self._show_lines(outcome_lines(deliveries, self.texts))
 
     def _action_failed(self, error: Exception) -> None:
-        self.invoices.set_busy(False)
+        self._set_busy(False)
         if self.stack.currentWidget() is self.invoices:
             self.invoices.show_status(notice_for(error, self.texts))
         else:  # asked from the invoice detail: say what happened on its own screen
@@ -344,3 +381,7 @@ class KioskWindow(QMainWindow):
         for screen in self._screens:
             screen.retranslate(self.texts)
         self.offline.setText(self.texts["offline"])
+
+
+def _nothing_offered(_address: str | None) -> None:
+    """Before an address is offered, agreeing to it sends nothing."""

@@ -8,6 +8,7 @@ from kiosk.domain.billing_preference import EmailRequired
 from kiosk.domain.email_address import InvalidEmailAddress
 from kiosk.domain.errors import DomainError
 from kiosk.domain.payment_request import MixedCurrencies
+from kiosk.domain.rfc import InvalidRfc
 from kiosk.language.catalogue import Texts
 from kiosk.services.customer_identification import (
     IdentificationFailed,
@@ -49,6 +50,8 @@ def notice_for(error: Exception, texts: Texts) -> str:
         return texts.format("locked", minutes=error.minutes_left)
     if isinstance(error, InvalidEmailAddress):
         return texts.format("invalid_email", address=error.address)
+    if isinstance(error, InvalidRfc):
+        return texts.format(f"rfc_{error.reason}", rfc=error.rfc)
     if isinstance(error, MixedCurrencies):
         return texts.format("mixed_currencies", currencies=", ".join(error.currencies))
     if isinstance(error, DomainError):

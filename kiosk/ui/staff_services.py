@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal, NamedTuple
 
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
 from kiosk.domain.customer import Customer
 from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.outbox import OutboxEntry
+from kiosk.domain.rfc import looks_like_rfc
 from kiosk.domain.staff import StaffSession
 from kiosk.services.delivery import DeliveryReport, DeliveryService
+from kiosk.services.fiscal_documents import FiscalReading
+from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.invoice_lookup import CustomerOverview, InvoiceLookup
 from kiosk.services.outbox import OutboxAdministration
 from kiosk.services.ports.clock import Clock
@@ -23,6 +28,22 @@ LOG_ROWS = 500
 CUSTOMER_INVOICES = 100
 
 
+class CfdiFlag(NamedTuple):
+    """Why staff must look at an invoice's stamped CFDI (the reason as the services say it)."""
+
+    kind: Literal["pending", "problem", "discrepancy"]
+    reason: str
+
+
+def cfdi_flag(reading: FiscalReading) -> CfdiFlag | None:
+    """What is wrong with a CFDI, for staff; None when there is nothing to look at."""
+    if reading.problem:
+        return CfdiFlag("pending" if reading.pending else "problem", reading.problem)
+    if reading.discrepancy:
+        return CfdiFlag("discrepancy", reading.discrepancy)
+    return None
+
+
 @dataclass(frozen=True)
 class StaffServices:
     staff: StaffAccounts
@@ -32,17 +53,38 @@ class StaffServices:
     sync_status: SyncStatusReader
     delivery: DeliveryService
     clock: Clock
+    documents: InvoiceDocuments | None = None
+    """The stamped CFDIs (Mexico) behind the invoices; None: none are flagged."""
+    check_rfc: Callable[[str], str] | None = None
+    """The RFC as the SAT writes it, or InvalidRfc; None: what looks like one is searched as is."""
 
     def login(self, name: str, pin: str) -> StaffSession:
         return self.staff.login(name, pin)
 
     def find_customers(self, text: str) -> list[Customer]:
-        return self.lookup.search_customers(text, limit=30) if text.strip() else []
+        """Customers by name, code or tax ID; a mistyped RFC that finds no one raises
+        InvalidRfc (SAP may hold an RFC whose check digit is off: it is still found)."""
+        if not text.strip():
+            return []
+        found = self.lookup.search_customers(text, limit=30)
+        if not found and self.check_rfc is not None and looks_like_rfc(text):
+            self.check_rfc(text)
+        return found
 
-    def overview(self, customer_code: str) -> tuple[CustomerOverview, date]:
-        """The customer's balance and latest invoices, and the day their status is told for."""
+    def overview(self, customer_code: str) -> tuple[CustomerOverview, date, dict[int, CfdiFlag]]:
+        """The customer's balance and latest invoices, the day their status is told for, and
+        the invoices (by DocEntry) whose stamped CFDI staff must look at."""
         overview = self.lookup.customer_overview(customer_code, recent=CUSTOMER_INVOICES)
-        return overview, self.clock.today()
+        flags = {}
+        if self.documents is not None:
+            for invoice in overview.recent_invoices:
+                if not invoice.fiscal_uuid:
+                    continue
+                # From the cache only: a hundred downloads must not hold up the overview.
+                flag = cfdi_flag(self.documents.fiscal_reading(invoice, fetch=False))
+                if flag is not None:
+                    flags[invoice.doc_entry] = flag
+        return overview, self.clock.today(), flags
 
     def print_invoices(self, session: StaffSession, invoices: list[Invoice]) -> list[Delivery]:
         return [

@@ -1,4 +1,5 @@
-"""`kiosk invoices`: search and show cached invoices, write their PDF, print or e-mail them."""
+"""`kiosk invoices`: search and show cached invoices, write their PDF (and a Mexican invoice's
+stamped XML and payment receipts), print or e-mail them."""
 
 from __future__ import annotations
 
@@ -9,15 +10,23 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.app.cli.arguments import Subcommands, add_json_option, positive_int
-from kiosk.app.cli.exit_codes import EXIT_OK, EXIT_REJECTED, EXIT_UNAVAILABLE, fail
+from kiosk.app.cli.exit_codes import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    EXIT_UNAVAILABLE,
+    EXIT_USER_ERROR,
+    fail,
+)
 from kiosk.app.cli.json_output import amount, to_json
 from kiosk.app.cli.output_file import write_output_file
 from kiosk.app.cli.text_table import aligned, columns, label_width
 from kiosk.app.settings import Settings
 from kiosk.app.wiring import build_services
+from kiosk.domain.cfdi import Cfdi
 from kiosk.domain.delivery import Delivery, DeliveryState
 from kiosk.domain.invoice import Invoice, InvoiceStatus
 from kiosk.language.catalogue import LANGUAGES, Texts
+from kiosk.services.fiscal_documents import FiscalReading
 
 _STATUS_KEYS = {
     InvoiceStatus.OPEN: "cli_status_open",
@@ -60,6 +69,22 @@ def add_commands(commands: Subcommands, texts: Texts) -> None:
     email.add_argument("--by", default=getpass.getuser(), help=texts["cli_help_by"])
     email.set_defaults(handler=_email)
 
+    xml = invoice_commands.add_parser("xml", help=texts["cli_help_invoices_xml"])
+    xml.add_argument("doc_num", type=number, metavar="DOCNUM")
+    xml.add_argument("--out", required=True, type=Path, metavar=texts["cli_metavar_file"])
+    xml.set_defaults(handler=_xml)
+    email_xml = invoice_commands.add_parser("email-xml", help=texts["cli_help_invoices_email_xml"])
+    email_xml.add_argument("doc_num", type=number, metavar="DOCNUM")
+    email_xml.add_argument("--to", help=texts["cli_help_to"])
+    email_xml.add_argument("--by", default=getpass.getuser(), help=texts["cli_help_by"])
+    email_xml.set_defaults(handler=_email_xml)
+    receipt = invoice_commands.add_parser("receipt", help=texts["cli_help_invoices_receipt"])
+    receipt.add_argument("uuid", metavar="UUID")
+    receipt.add_argument("--out", required=True, type=Path, metavar=texts["cli_metavar_file"])
+    receipt.add_argument("--xml", action="store_true", help=texts["cli_help_receipt_xml"])
+    receipt.add_argument("--lang", choices=LANGUAGES, help=texts["cli_help_lang"])
+    receipt.set_defaults(handler=_receipt)
+
 
 def _search(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     services = build_services(settings)
@@ -76,11 +101,24 @@ def _show(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     services = build_services(settings)
     found = services.lookup.invoices_by_number(args.doc_num)
     today = services.clock.today()
+    documents = services.documents
     if args.json:
-        records = [invoice_record(i, today, with_lines=True) for i in found]
+        records = [
+            invoice_record(i, today, with_lines=True)
+            | {"cfdi": cfdi_record(documents.fiscal_reading(i), documents.payment_receipts(i))}
+            for i in found
+        ]
         print(to_json(records[0] if len(records) == 1 else records))
     else:
-        print("\n\n".join(invoice_details(invoice, today, texts) for invoice in found))
+        details = [
+            invoice_details(invoice, today, texts)
+            + cfdi_details(
+                invoice, documents.fiscal_reading(invoice), documents.payment_receipts(invoice),
+                texts,
+            )
+            for invoice in found
+        ]  # fmt: skip
+        print("\n\n".join(details))
     return EXIT_OK
 
 
@@ -108,6 +146,38 @@ def _email(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     invoice = services.documents.invoice_by_number(args.doc_num)
     delivery = services.delivery.email(invoice, to=args.to, requested_by=args.by)
     return _delivery_outcome(delivery, texts)
+
+
+def _xml(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
+    documents = build_services(settings).documents
+    invoice = documents.invoice_by_number(args.doc_num)
+    xml = documents.invoice_xml(invoice)
+    if xml is None:
+        reading = documents.fiscal_reading(invoice)
+        reason = reading.problem or texts["cli_not_stamped"]
+        code = EXIT_UNAVAILABLE if reading.pending else EXIT_USER_ERROR
+        return fail(texts.format("cli_no_xml", number=invoice.doc_num, reason=reason), code)
+    write_output_file(args.out, xml.content, texts)
+    print(texts.format("cli_xml_written", number=invoice.doc_num, name=xml.name, path=args.out))
+    return EXIT_OK
+
+
+def _email_xml(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
+    services = build_services(settings)
+    invoice = services.documents.invoice_by_number(args.doc_num)
+    delivery = services.delivery.email_xml(invoice, to=args.to, requested_by=args.by)
+    return _delivery_outcome(delivery, texts)
+
+
+def _receipt(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
+    documents = build_services(settings).documents
+    if args.xml:
+        content = documents.receipt_xml(args.uuid).content
+    else:
+        content = documents.receipt_pdf(args.uuid, language=args.lang or settings.kiosk.language)
+    write_output_file(args.out, content, texts)
+    print(texts.format("cli_receipt_written", uuid=args.uuid, path=args.out))
+    return EXIT_OK
 
 
 def _delivery_outcome(delivery: Delivery, texts: Texts) -> int:
@@ -250,6 +320,47 @@ def invoice_details(invoice: Invoice, today: date, texts: Texts) -> str:
     if comments:
         lines += ["", *aligned(comments, width=width)]
     return "\n".join(lines)
+
+
+def cfdi_record(reading: FiscalReading, receipts: list[Cfdi]) -> dict[str, Any] | None:
+    """The stamped CFDI (Mexico) of an invoice for --json: None when it has none."""
+    if reading.cfdi is None and reading.problem is None:
+        return None
+    cfdi = reading.cfdi
+    return {
+        "uuid": None if cfdi is None else cfdi.uuid,
+        "file": None if cfdi is None else cfdi.file_name,
+        "total": None if cfdi is None else str(cfdi.total),
+        "receiver_rfc": None if cfdi is None else cfdi.receiver.rfc,
+        "payment_method": None if cfdi is None else cfdi.payment_method,
+        "problem": reading.problem,
+        "discrepancy": reading.discrepancy,
+        "payment_receipts": [
+            {"uuid": r.uuid, "file": r.file_name, "paid": [str(p.amount) for p in r.payments]}
+            for r in receipts
+        ],
+    }
+
+
+def cfdi_details(
+    invoice: Invoice, reading: FiscalReading, receipts: list[Cfdi], texts: Texts
+) -> str:
+    """The lines `invoices show` adds for a stamped invoice: folio fiscal, what staff must look
+    at, and the payment receipts."""
+    if reading.cfdi is None and reading.problem is None:
+        return ""
+    rows = [(texts["cli_label_fiscal_uuid"], invoice.fiscal_uuid or "-")]
+    if reading.cfdi is not None:
+        rows.append((texts["cli_label_cfdi_file"], reading.cfdi.file_name))
+    if reading.problem:
+        rows.append((texts["cli_label_cfdi_problem"], reading.problem))
+    if reading.discrepancy:
+        rows.append((texts["cli_label_cfdi_discrepancy"], reading.discrepancy))
+    for receipt in receipts:
+        paid = ", ".join(str(payment.amount) for payment in receipt.payments)
+        rows.append((texts["cli_label_payment_receipt"], f"{receipt.uuid}  {paid}"))
+    width = label_width((label for label, _ in rows), at_least=14)
+    return "\n\n" + "\n".join(aligned(rows, width=width))
 
 
 def delivery_text(delivery: Delivery, texts: Texts) -> str:

@@ -1,17 +1,19 @@
-"""One invoice as it prints (its PDF pages rendered by QtPdf), with Pay, Print and E-mail."""
+"""One invoice as it prints, with Pay, Print and E-mail; if stamped: folio fiscal, XML, receipts."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.domain.invoice import Invoice
 from kiosk.language.catalogue import Texts
+from kiosk.ui.customer_actions import InvoiceView
+from kiosk.ui.widgets.payment_receipt_list import PaymentReceiptList
 from kiosk.ui.widgets.pdf_pages import PdfPages
 from kiosk.ui.widgets.touch_button import TouchButton, action_row
 
-ACTIONS = ("pay", "print", "email")
+ACTIONS = ("pay", "print", "email", "xml")
+"""The actions under the pages; "xml" (Enviar XML) only for a stamped invoice."""
 
 
 class InvoiceDetailScreen(QWidget):
@@ -19,10 +21,25 @@ class InvoiceDetailScreen(QWidget):
     """Back to the invoice list."""
     action_requested = Signal(str, list)
     """("pay" | "print" | "email", [this invoice])."""
+    xml_requested = Signal(object)
+    """Enviar XML: the InvoiceView shown, whose invoice's stamped XML is to be e-mailed."""
+    receipt_requested = Signal(object, str, str)
+    """(the InvoiceView shown, a payment receipt's folio fiscal, "print" | "email")."""
+
+    _texts: Texts
+    """The window's language, handed over by retranslate() before the screen is shown."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.invoice: Invoice | None = None
+        self.shown: InvoiceView | None = None
+        self.folio = QLabel()
+        self.folio.setObjectName("folio_fiscal")
+        self.folio.setWordWrap(True)
+        bold = self.folio.font()
+        bold.setBold(True)  # the invoice's own folio, apart from its receipts' below it
+        self.folio.setFont(bold)
+        self.receipts = PaymentReceiptList()
+        self.receipts.receipt_requested.connect(self._receipt)
         self.view = PdfPages()
         self.back = TouchButton("")
         self.back.setMinimumWidth(240)
@@ -30,24 +47,68 @@ class InvoiceDetailScreen(QWidget):
         buttons, self.action_buttons = action_row(
             self.back, ACTIONS, self._request, prefix="detail-"
         )
+        self.send_xml = self.action_buttons["xml"]
+        self.send_xml.setVisible(False)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.folio)
+        layout.addWidget(self.receipts)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
+        self.folio.setVisible(False)
 
-    def show_invoice(self, invoice: Invoice, pages: list[QImage]) -> None:
-        self.invoice = invoice
-        self.view.show_pages(pages)
+    @property
+    def invoice(self) -> Invoice | None:
+        return None if self.shown is None else self.shown.invoice
+
+    def show_invoice(self, shown: InvoiceView) -> None:
+        self.shown = shown
+        self.view.show_pages(shown.pages)
         self.view.verticalScrollBar().setValue(0)
+        self._show_cfdi()
+        self.set_busy(False)
+
+    def set_busy(self, busy: bool) -> None:
+        """While an action asked from here runs, its buttons cannot be tapped twice."""
+        self.back.setEnabled(not busy)
+        for button in self.action_buttons.values():
+            button.setEnabled(not busy)
+        self.receipts.set_busy(busy)
 
     def clear(self) -> None:
-        self.invoice = None
+        self.shown = None
         self.view.clear_pages()
+        self.receipts.clear_receipts()
+        self.folio.clear()
+        self.folio.setVisible(False)
+        self.send_xml.setVisible(False)
 
     def retranslate(self, texts: Texts) -> None:
+        self._texts = texts
         self.back.setText(texts["back"])
         for action, button in self.action_buttons.items():
-            button.setText(texts[action])
+            button.setText(texts["cfdi_ui_send_xml" if action == "xml" else action])
+        self._show_cfdi()
+
+    def _show_cfdi(self) -> None:
+        """The folio fiscal and the receipts; Enviar XML where the XML can be sent."""
+        shown, texts = self.shown, self._texts
+        cfdi = None if shown is None else shown.cfdi
+        uuid = "" if shown is None else shown.invoice.fiscal_uuid or ""
+        self.folio.setText(texts.format("cfdi_ui_folio", uuid=cfdi.uuid) if cfdi else "")
+        self.folio.setVisible(cfdi is not None)
+        can_email = shown is not None and shown.email is not None
+        self.send_xml.setVisible(cfdi is not None and can_email)
+        receipts = () if shown is None else shown.receipts
+        self.receipts.show_receipts(receipts, uuid, texts, can_email=can_email)
 
     def _request(self, action: str) -> None:
-        if self.invoice is not None:
-            self.action_requested.emit(action, [self.invoice])
+        if self.shown is None:
+            return
+        if action == "xml":
+            self.xml_requested.emit(self.shown)
+        else:
+            self.action_requested.emit(action, [self.shown.invoice])
+
+    def _receipt(self, uuid: str, how: str) -> None:
+        if self.shown is not None:
+            self.receipt_requested.emit(self.shown, uuid, how)

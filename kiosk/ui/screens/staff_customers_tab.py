@@ -1,10 +1,11 @@
-"""Staff: find a customer; their balance and invoices to print or e-mail; their preference."""
+"""Staff: find a customer; their invoices to print or e-mail, bad CFDIs flagged; preference."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QRadioButton,
     QSplitter,
+    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -31,7 +33,7 @@ from kiosk.services.invoice_lookup import CustomerOverview
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.customer_actions import outcome_lines
 from kiosk.ui.notices import notice_for
-from kiosk.ui.staff_services import StaffServices
+from kiosk.ui.staff_services import CfdiFlag, StaffServices
 from kiosk.ui.widgets.invoice_table import fill_invoice_table, invoice_table, selected_rows
 from kiosk.ui.widgets.touch_button import TouchButton
 from kiosk.ui.widgets.wrapping_row_layout import WrappingRowLayout
@@ -40,6 +42,13 @@ TYPING_PAUSE_MS = 250
 HISTORY_MIN_HEIGHT = 88  # two changes; more scroll
 CUSTOMER_PANEL_MIN_WIDTH = 600
 """However far the splitter goes: a long name wraps on a few lines, the whole form below it."""
+FLAG_ICON = 28  # px: the warning sign on a flagged invoice, seen at a glance
+FLAGGED_ROW = QColor("#FDEBD0")  # a pale amber behind an invoice whose CFDI needs a look
+FLAG_WORDS = {
+    "problem": "cfdi_ui_staff_problem",
+    "pending": "cfdi_ui_staff_pending",
+    "discrepancy": "cfdi_ui_staff_discrepancy",
+}
 
 
 def _wrapping_list() -> QListWidget:
@@ -66,6 +75,10 @@ class StaffCustomersTab(QWidget):
         self.customer: Customer | None = None
         self.search = QLineEdit()
         self.search.setObjectName("customer_search")
+        self.search_notice = QLabel()
+        self.search_notice.setObjectName("message")
+        self.search_notice.setWordWrap(True)
+        self.search_notice.setVisible(False)
         self.results = _wrapping_list()
         self.results.itemClicked.connect(self._choose)
         self._typing = QTimer(self)
@@ -83,7 +96,13 @@ class StaffCustomersTab(QWidget):
         self.balance.setWordWrap(True)
         self.invoices = invoice_table()
         self.invoices.setObjectName("customer_invoices")
+        self.invoices.setIconSize(QSize(FLAG_ICON, FLAG_ICON))
         self.invoices.itemSelectionChanged.connect(self._invoice_selection_changed)
+        self.cfdi_notes = QLabel()
+        self.cfdi_notes.setObjectName("cfdi_notes")
+        self.cfdi_notes.setWordWrap(True)
+        self.cfdi_notes.setVisible(False)
+        self._cfdi_flags: dict[int, CfdiFlag] = {}
         self.print_button = TouchButton("")
         self.print_button.clicked.connect(lambda: self._deliver("print"))
         self.email_button = TouchButton("")
@@ -116,11 +135,13 @@ class StaffCustomersTab(QWidget):
         left = QVBoxLayout(left_panel)
         left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(self.search)
+        left.addWidget(self.search_notice)
         left.addWidget(self.results, 1)
         invoices_page = QWidget()
         invoices_layout = QVBoxLayout(invoices_page)
         invoices_layout.addWidget(self.balance)
         invoices_layout.addWidget(self.invoices, 1)
+        invoices_layout.addWidget(self.cfdi_notes)
         buttons = WrappingRowLayout()  # one above the other when the panel is narrow
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.email_button)
@@ -168,7 +189,10 @@ class StaffCustomersTab(QWidget):
 
     def clear(self) -> None:
         self.session = self.customer = self._overview = None
+        self._cfdi_flags = {}
         self.search.clear()
+        self._show_search_notice("")
+        self._show_cfdi_notes("")
         self.results.clear()
         self.history.clear()
         self.message.clear()
@@ -179,14 +203,29 @@ class StaffCustomersTab(QWidget):
 
     def _find(self) -> None:
         text = self.search.text()
-        self._runner.run(lambda: self._services.find_customers(text), self._found, self._failed)
+        self._runner.run(
+            lambda: (text, self._services.find_customers(text)), self._found, self._find_failed
+        )
 
-    def _found(self, customers: list[Customer]) -> None:
+    def _found(self, result: tuple[str, list[Customer]]) -> None:
+        text, customers = result
+        if text != self.search.text():
+            return  # typed on meanwhile: the search for the newer text answers
+        self._show_search_notice("")
         self.results.clear()
         for customer in customers:
             item = QListWidgetItem(f"{customer.name}\n{customer.code} · {customer.tax_id}")
             item.setData(Qt.ItemDataRole.UserRole, customer)
             self.results.addItem(item)
+
+    def _find_failed(self, error: Exception) -> None:
+        """A mistyped RFC (or a failed search) said under the field, rather than no one found."""
+        self.results.clear()
+        self._show_search_notice(notice_for(error, self._texts))
+
+    def _show_search_notice(self, text: str) -> None:
+        self.search_notice.setText(text)
+        self.search_notice.setVisible(bool(text))
 
     def _choose(self, item: QListWidgetItem) -> None:
         self.customer = item.data(Qt.ItemDataRole.UserRole)
@@ -197,7 +236,9 @@ class StaffCustomersTab(QWidget):
         self.message.clear()
         self.outcome.clear()
         self._overview = None
+        self._cfdi_flags = {}
         self.invoices.setRowCount(0)
+        self._show_cfdi_notes("")
         self.balance.setText(self._texts["busy"])
         self.pages.setCurrentIndex(0)
         self._show_form(True)
@@ -205,11 +246,11 @@ class StaffCustomersTab(QWidget):
         code = self.customer.code
         self._runner.run(lambda: self._services.overview(code), self._got_overview, self._failed)
 
-    def _got_overview(self, result: tuple[CustomerOverview, date]) -> None:
-        overview, self._today = result
+    def _got_overview(self, result: tuple[CustomerOverview, date, dict[int, CfdiFlag]]) -> None:
+        overview, today, flags = result
         if self.customer is None or overview.customer.code != self.customer.code:
             return  # the clerk chose someone else meanwhile
-        self._overview = overview
+        self._overview, self._today, self._cfdi_flags = overview, today, flags
         self._show_overview()
 
     def _show_overview(self) -> None:
@@ -224,7 +265,36 @@ class StaffCustomersTab(QWidget):
         else:
             self.balance.setText(texts["staff_no_balance"])
         fill_invoice_table(self.invoices, list(overview.recent_invoices), texts, self._today)
+        self._flag_invoices()
         self._invoice_selection_changed()
+
+    def _flag_text(self, invoice: Invoice) -> str:
+        flag = self._cfdi_flags.get(invoice.doc_entry)
+        if flag is None:
+            return ""
+        return self._texts.format(FLAG_WORDS[flag.kind], number=invoice.doc_num, reason=flag.reason)
+
+    def _flag_invoices(self) -> None:
+        """A warning sign and a tint on each invoice whose CFDI needs a look; why, on hover."""
+        if self._overview is None:
+            return
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        for row, invoice in enumerate(self._overview.recent_invoices):
+            text = self._flag_text(invoice)
+            if not text:
+                continue
+            for column in range(self.invoices.columnCount()):
+                item = self.invoices.item(row, column)
+                if item is not None:
+                    item.setToolTip(text)
+                    item.setBackground(QBrush(FLAGGED_ROW))
+            number = self.invoices.item(row, 0)
+            if number is not None:
+                number.setIcon(warning)
+
+    def _show_cfdi_notes(self, text: str) -> None:
+        self.cfdi_notes.setText(text)
+        self.cfdi_notes.setVisible(bool(text))
 
     def _chosen_invoices(self) -> list[Invoice]:
         if self._overview is None:
@@ -233,9 +303,16 @@ class StaffCustomersTab(QWidget):
         return [invoices[row] for row in selected_rows(self.invoices)]
 
     def _invoice_selection_changed(self) -> None:
-        chosen = bool(self._chosen_invoices())
-        self.print_button.setEnabled(chosen)
-        self.email_button.setEnabled(chosen)
+        chosen = self._chosen_invoices()
+        self.print_button.setEnabled(bool(chosen))
+        self.email_button.setEnabled(bool(chosen))
+        # Why each chosen invoice is flagged; with none chosen, how many are.
+        notes = [text for invoice in chosen if (text := self._flag_text(invoice))]
+        if not chosen and len(self._cfdi_flags) == 1:
+            notes = [self._texts["cfdi_ui_staff_flagged_one"]]
+        elif not chosen and self._cfdi_flags:
+            notes = [self._texts.format("cfdi_ui_staff_flagged", count=len(self._cfdi_flags))]
+        self._show_cfdi_notes("\n".join(notes))
 
     def _deliver(self, action: str) -> None:
         chosen, session = self._chosen_invoices(), self.session

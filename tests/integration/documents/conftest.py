@@ -13,6 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from kiosk.bundled_files import resource_path
+from kiosk.documents.cfdi_invoice_pdf import CfdiInvoicePdf
+from kiosk.documents.cfdi_payment_pdf import CfdiPaymentPdf
 from kiosk.documents.invoice_pdf import InvoicePdf
 from kiosk.documents.payment_slip_pdf import PaymentSlipPdf
 from kiosk.domain.payment_terms import PaymentTerms
@@ -41,8 +43,32 @@ def slip_pdf() -> PaymentSlipPdf:
     return PaymentSlipPdf(SELLER, BANK, paper="A4", fonts=resource_path("fonts"))
 
 
+@pytest.fixture
+def cfdi_invoice_pdf() -> CfdiInvoicePdf:
+    return CfdiInvoicePdf(SELLER, TERMS, paper="Letter", fonts=resource_path("fonts"))
+
+
+@pytest.fixture
+def cfdi_payment_pdf() -> CfdiPaymentPdf:
+    return CfdiPaymentPdf(SELLER, paper="Letter", fonts=resource_path("fonts"))
+
+
 def pages_text(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def layout_text(pdf: bytes, tmp_path: Path) -> str:
+    """The PDF's text as `pdftotext -layout` reads it: each printed line one line of text."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is needed (Debian poppler-utils; .ci/run installs it)")
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    source = tmp_path / "layout.pdf"
+    source.write_bytes(pdf)
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(source), "-"],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    return result.stdout.decode("utf-8")
 
 
 def decode_qr(pdf: bytes, tmp_path: Path, page: int = 1) -> list[str]:

@@ -83,8 +83,24 @@ def emulator() -> Iterator[ServiceLayerEmulator]:
         yield running
 
 
+def point_at(emulator: ServiceLayerEmulator, api_version: str, monkeypatch: pytest.MonkeyPatch):
+    """Settings for the emulator's company, so that what the services fetch on first use (a
+    stamped CFDI's XML) comes from it too."""
+    for key, value in (
+        ("BASE_URL", emulator.service_root(api_version)), ("COMPANY_DB", DEMO_COMPANY),
+        ("USERNAME", DEMO_USER), ("PASSWORD", DEMO_PASSWORD),
+    ):  # fmt: skip
+        monkeypatch.setenv(f"KIOSK_SAP__{key}", value)
+
+
 @pytest.fixture
-def kiosk(emulator: ServiceLayerEmulator, api_version: str, tmp_path: Path) -> Iterator[Kiosk]:
+def kiosk(
+    emulator: ServiceLayerEmulator,
+    api_version: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Kiosk]:
+    point_at(emulator, api_version, monkeypatch)
     services = build_services(load_settings(None))
     made = Kiosk(
         services, MutableClock(SAP_NOW + timedelta(minutes=5)), emulator.service_root(api_version)
@@ -92,7 +108,7 @@ def kiosk(emulator: ServiceLayerEmulator, api_version: str, tmp_path: Path) -> I
     yield made
     for client in made.clients:
         client.close()
-    services.storage.invoices.engine.dispose()
+    services.close()
 
 
 @pytest.fixture
@@ -108,6 +124,7 @@ def make_kiosk(
     def make(cache: str, *, kiosk_number: int) -> Kiosk:
         monkeypatch.setenv("KIOSK_DATABASE__URL", f"sqlite:///{tmp_path / cache}.sqlite3")
         monkeypatch.setenv("KIOSK_PAYMENTS__KIOSK_NUMBER", str(kiosk_number))
+        point_at(emulator, api_version, monkeypatch)
         services = build_services(load_settings(None))
         clock = MutableClock(SAP_NOW + timedelta(minutes=5))
         made.append(Kiosk(services, clock, emulator.service_root(api_version)))
@@ -117,7 +134,7 @@ def make_kiosk(
     for kiosk in made:
         for client in kiosk.clients:
             client.close()
-        kiosk.services.storage.invoices.engine.dispose()
+        kiosk.services.close()
 
 
 @pytest.fixture(params=["v1", "v2"])

@@ -43,7 +43,7 @@ LONG_NAME = (
     "Distribuidora Internacional de Materiales para la Construcción y Ferretería"
     " del Noroeste S.A. de C.V."
 )
-LONG_TAX_ID = "DIM010101AB1"
+LONG_TAX_ID = "DIM010101AB8"  # a real RFC: its check digit is right
 LONG_EMAIL = "cuentas.por.pagar.facturacion.electronica@distribuidora-internacional-noroeste.com.mx"
 LONG_SAP_MESSAGE = (
     "Field U_BillingChannel is not valid for this business partner; the value must be one of"

@@ -128,3 +128,27 @@ def test_an_empty_field_is_explained_before_waiting_for_the_download(
 
     with pytest.raises(InvalidValue):
         identification.identify("", "1001")
+
+
+def test_a_mistyped_rfc_is_told_as_such_and_is_no_failed_attempt(store: InMemoryInvoiceStore):
+    from kiosk.cfdi.rfc import check_rfc
+    from kiosk.domain.rfc import InvalidRfc
+
+    identification = CustomerIdentification(store, MutableClock(TODAY), check_rfc=check_rfc)
+    for _ in range(5):
+        with pytest.raises(InvalidRfc) as refused:
+            identification.identify("PEGJ800101AB1", "1001")
+        assert refused.value.reason == "check_digit" and refused.value.rfc == "PEGJ800101AB1"
+    # Five refusals and still no pause: the next real attempt goes through.
+    assert identification.identify("C001", "1001").customer.code == "C001"
+
+
+def test_an_rfc_sap_holds_is_accepted_even_if_its_check_digit_is_off(
+    store: InMemoryInvoiceStore,
+):
+    from kiosk.cfdi.rfc import check_rfc
+
+    store.upsert_customers([make_customer("C003", tax_id="PEGJ800101AB1")])
+    store.upsert_invoices([make_invoice(5, customer_code="C003", customer_tax_id="PEGJ800101AB1")])
+    identification = CustomerIdentification(store, MutableClock(TODAY), check_rfc=check_rfc)
+    assert identification.identify("pegj-800101-ab1", "1005").customer.code == "C003"
