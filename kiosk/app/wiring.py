@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -33,7 +34,8 @@ from kiosk.payments.url_template import UrlTemplateBuilder
 from kiosk.sap_b1.client import ServiceLayerClient
 from kiosk.sap_b1.config import ServiceLayerConfig
 from kiosk.services.customer_identification import CustomerIdentification
-from kiosk.services.delivery import DeliveryOptions, DeliveryService
+from kiosk.services.delivery import DeliveryOptions, DeliveryService, NoEmailOnFile
+from kiosk.services.disputes import DisputeService
 from kiosk.services.errors import ExternalUnavailable
 from kiosk.services.fiscal_documents import FiscalDocuments
 from kiosk.services.invoice_documents import CfdiRenderers, InvoiceDocuments
@@ -52,6 +54,7 @@ from kiosk.services.system_clock import SystemClock
 from kiosk.storage.cache_sync_store import SqlCacheSyncStore
 from kiosk.storage.database import Engine, create_database_engine
 from kiosk.storage.delivery_store import SqlDeliveryStore
+from kiosk.storage.dispute_store import SqlDisputeStore
 from kiosk.storage.fiscal_document_store import SqlFiscalDocumentStore
 from kiosk.storage.invoice_store import SqlInvoiceStore
 from kiosk.storage.outbox_store import SqlOutboxStore
@@ -75,6 +78,7 @@ class Storage:
     payment_requests: SqlPaymentRequestStore
     deliveries: SqlDeliveryStore
     fiscal: SqlFiscalDocumentStore
+    disputes: SqlDisputeStore
 
     @property
     def engine(self) -> Engine:
@@ -93,6 +97,7 @@ class Services:
     payments: PaymentService
     documents: InvoiceDocuments
     delivery: DeliveryService
+    disputes: DisputeService
     staff: StaffAccounts
     sync: SyncService
     sync_status: SyncStatusReader
@@ -157,6 +162,7 @@ def build_services(settings: Settings) -> Services:
         payment_requests=SqlPaymentRequestStore(engine),
         deliveries=SqlDeliveryStore(engine),
         fiscal=SqlFiscalDocumentStore(engine),
+        disputes=SqlDisputeStore(engine),
     )
     qr_encoder = QrEncoder(settings.payments.error_correction)
     payments = PaymentService(
@@ -192,6 +198,11 @@ def build_services(settings: Settings) -> Services:
     )  # fmt: skip
     # Without SAP there is no first download to wait for: the cache is all there is.
     download = storage.cursors if settings.sap.is_configured else None
+    delivery = _delivery_service(settings, storage, documents, payments, clock)
+    disputes = DisputeService(
+        storage.disputes, invoices, storage.cursors, clock, _email_on_file(delivery),
+        gateway if settings.sap.is_configured else None,
+    )  # fmt: skip
     return Services(
         clock=clock,
         lookup=InvoiceLookup(invoices),
@@ -202,9 +213,10 @@ def build_services(settings: Settings) -> Services:
         outbox=OutboxAdministration(storage.outbox, clock),
         payments=payments,
         documents=documents,
-        delivery=_delivery_service(settings, storage, documents, payments, clock),
+        delivery=delivery,
+        disputes=disputes,
         staff=StaffAccounts(SqlStaffStore(engine), clock),
-        sync=_sync_service(settings, storage, gateway, clock, fiscal),
+        sync=_sync_service(settings, storage, gateway, clock, fiscal, disputes),
         sync_status=SyncStatusReader(storage.cursors, storage.outbox),
         storage=storage,
         sap=gateway,
@@ -234,7 +246,20 @@ def _delivery_service(
     return DeliveryService(
         storage.deliveries, storage.invoices, documents, payments, mailer,
         system_printer(settings.printing.backend), storage.cursors, clock, options,
+        storage.disputes,
     )  # fmt: skip
+
+
+def _email_on_file(delivery: DeliveryService) -> Callable[[str], str | None]:
+    """Where a customer's dispute notices go: their billing e-mail, if they have one."""
+
+    def address(customer_code: str) -> str | None:
+        try:
+            return delivery.email_destination(customer_code).address
+        except NoEmailOnFile:
+            return None
+
+    return address
 
 
 def system_printer(backend: str) -> Printer:
@@ -297,6 +322,7 @@ def _sync_service(
     gateway: ServiceLayerClient,
     clock: Clock,
     fiscal: FiscalDocuments | None,
+    disputes: DisputeService,
 ) -> SyncService:
     """A sync service over the configured SAP company and the local cache."""
     return SyncService(
@@ -310,4 +336,5 @@ def _sync_service(
         kiosk_number=settings.payments.kiosk_number,
         overlap=timedelta(days=settings.sync.overlap_days),
         fiscal=fiscal,
+        disputes=disputes,
     )

@@ -22,6 +22,7 @@ class DeliveredDocument(enum.Enum):
     PAYMENT_SLIP = "payment_slip"  # printed at the kiosk for a payment request, never re-sent
     PAYMENT_RECEIPT = "payment_receipt"  # a stamped CFDI de pago (Mexico): PDF, and XML by e-mail
     CFDI_XML = "cfdi_xml"  # an invoice's stamped XML alone, by e-mail ("Enviar XML")
+    DISPUTE = "dispute"  # a dispute's notice of its new state, by e-mail (reference: event id)
 
 
 class DeliveryState(enum.Enum):

@@ -78,6 +78,8 @@ class Invoice:
     """The folio fiscal of the CFDI SAP stamped for this invoice (Mexico), if any."""
     fiscal_attachment: int | None = None
     """The SAP attachment (Attachments2) that holds the stamped XML, if any."""
+    disputed: Decimal = Decimal(0)
+    """What the customer's open disputes take out of what is due, in the invoice's currency."""
 
     def __post_init__(self) -> None:
         for name in ("net_total", "tax_total", "total", "paid_to_date"):
@@ -89,7 +91,14 @@ class Invoice:
 
     @property
     def amount_due(self) -> Money:
-        """What the customer still owes: nothing once SAP closed or cancelled the invoice."""
+        """What the customer still owes, disputed amounts left out: nothing once SAP closed
+        or cancelled the invoice."""
+        due = self.owed_in_sap.amount - self.disputed
+        return Money(due if due > 0 else Decimal(0), self.currency)
+
+    @property
+    def owed_in_sap(self) -> Money:
+        """What SAP says is still owed, disputes or not."""
         settled = self.cancelled or self.sap_status is SapDocumentStatus.CLOSED
         due = owed(self.total.amount, self.paid_to_date.amount, settled=settled)
         return Money(due, self.currency)
@@ -98,7 +107,7 @@ class Invoice:
         """Derive the status a customer sees on the given day."""
         if self.cancelled:
             return InvoiceStatus.CANCELLED
-        if self.amount_due.is_zero():
+        if self.owed_in_sap.is_zero():
             return InvoiceStatus.PAID
         if self.due_date < today:
             return InvoiceStatus.OVERDUE

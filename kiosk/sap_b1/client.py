@@ -18,6 +18,7 @@ from kiosk.sap_b1.config import ServiceLayerConfig
 from kiosk.sap_b1.paging import iterate_pages, page_decoder, query_string
 from kiosk.sap_b1.session import ServiceLayerSession
 from kiosk.services.errors import ExternalNotFound
+from kiosk.services.ports.disputes import CreditNote
 from kiosk.services.ports.fiscal import StampedPayment
 from kiosk.services.ports.sync import Pulled, SapCustomer
 
@@ -142,6 +143,16 @@ class ServiceLayerClient:
                 payloads.stamped_payment(row, uuid_field=uuid_field, attachment=attachment_field)
                 for row in page
             ]
+
+    def credit_notes_after(self, doc_entry: int) -> Iterator[list[CreditNote]]:
+        """Pages of credit notes newer than a DocEntry, with the invoices they credit."""
+        options = {
+            "$select": payloads.select(("DocEntry", "DocNum", "DocumentLines")),
+            "$filter": payloads.entry_above(doc_entry),
+            "$orderby": payloads.ORDER_BY_KEY[payloads.CREDIT_NOTES],
+        }
+        for page in self._pages(payloads.CREDIT_NOTES, options, "read credit notes"):
+            yield [payloads.credit_note(row) for row in page]
 
     def attachment_file(self, attachment_entry: int, extension: str) -> bytes:
         """The bytes of an attachment's first file with this extension (the stamped XML)."""

@@ -16,6 +16,7 @@ from kiosk.domain.incoming_payment import IncomingPayment, PaymentAllocation
 from kiosk.domain.invoice import InvoiceLine, SapDocumentStatus
 from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.domain.money import Money
+from kiosk.services.ports.disputes import CreditNote
 from kiosk.services.ports.fiscal import StampedPayment
 from kiosk.services.ports.sync import Pulled, SapCustomer
 
@@ -43,7 +44,11 @@ PAYMENT_FIELDS = (
 )  # fmt: skip
 PAYMENT_REFERENCE = "TransferReference"  # what the payer quoted: a kiosk reference, if any
 CUSTOMERS_ONLY = "CardType eq 'cCustomer'"
-ORDER_BY_KEY = {INVOICES: "DocEntry", BUSINESS_PARTNERS: "CardCode", INCOMING_PAYMENTS: "DocEntry"}
+CREDIT_NOTES = "CreditNotes"
+ORDER_BY_KEY = {
+    INVOICES: "DocEntry", BUSINESS_PARTNERS: "CardCode", INCOMING_PAYMENTS: "DocEntry",
+    CREDIT_NOTES: "DocEntry",
+}  # fmt: skip
 INVOICE_OBJECT_TYPE = "13"
 YES = "tYES"
 OPEN = "bost_Open"
@@ -348,3 +353,13 @@ def attachment_file_name(entry: Payload, extension: str) -> str | None:
         if str(line.get("FileExtension") or "").lower() == extension.lower():
             return f"{line.get('FileName')}.{line.get('FileExtension')}"
     return None
+
+
+def credit_note(row: Payload) -> CreditNote:
+    """A credit note with the invoices its lines were copied from (BaseType 13)."""
+    invoices = {
+        int(line["BaseEntry"])
+        for line in row.get("DocumentLines") or []
+        if str(line.get("BaseType")) == INVOICE_OBJECT_TYPE and line.get("BaseEntry") is not None
+    }
+    return CreditNote(int(row["DocEntry"]), int(row["DocNum"]), tuple(sorted(invoices)))

@@ -29,6 +29,7 @@ from kiosk.domain.invoice import Invoice
 from kiosk.domain.money import Money
 from kiosk.domain.outbox import INVOICE_ACTIVITY, OutboxEntry
 from kiosk.language.catalogue import Texts
+from kiosk.services.dispute_email import dispute_email
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.invoice_email import invoice_email, invoice_xml_email, receipt_email
@@ -37,6 +38,7 @@ from kiosk.services.payments import PaymentService
 from kiosk.services.ports.cache import InvoiceStore
 from kiosk.services.ports.clock import Clock
 from kiosk.services.ports.deliveries import DeliveryStore
+from kiosk.services.ports.disputes import DisputeStore
 from kiosk.services.ports.mail import Mailer
 from kiosk.services.ports.printing import Printer
 from kiosk.services.ports.sync import SyncCursor, SyncCursorStore
@@ -94,7 +96,9 @@ class DeliveryService:
         cursors: SyncCursorStore,
         clock: Clock,
         options: DeliveryOptions,
+        disputes: DisputeStore | None = None,
     ) -> None:
+        self._disputes = disputes
         self._store = store
         self._invoices = invoices
         self._documents = documents
@@ -324,6 +328,8 @@ class DeliveryService:
                 receipt = self._send_receipt(delivery, invoice, language)
             elif delivery.document is DeliveredDocument.CFDI_XML:
                 receipt = self._mailer.send(self._xml_email(invoice, delivery.destination))
+            elif delivery.document is DeliveredDocument.DISPUTE:
+                receipt = self._mailer.send(self._dispute_email(delivery))
             else:
                 self._wait_for_stamped_xml(invoice)
                 pdf = self._documents.invoice_pdf(invoice, language=language)
@@ -394,6 +400,17 @@ class DeliveryService:
             language=self._options.language, amount=format_money(Money(paid, currency)),
         )  # fmt: skip
         return self._mailer.send(email)
+
+    def _dispute_email(self, delivery: Delivery) -> OutgoingEmail:
+        notice = None
+        if self._disputes is not None and (delivery.reference or "").isdigit():
+            notice = self._disputes.notice(int(delivery.reference or ""))
+        if notice is None:
+            raise NotFound(f"no dispute step {delivery.reference} to tell of")
+        return dispute_email(
+            notice.dispute, notice.event, to=delivery.destination, seller=self._options.seller,
+            language=self._options.language,
+        )  # fmt: skip
 
     def _xml_email(self, invoice: Invoice, to: str) -> OutgoingEmail:
         xml = self._documents.invoice_xml(invoice)

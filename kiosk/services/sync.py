@@ -23,6 +23,7 @@ from kiosk.domain.incoming_payment import IncomingPayment
 from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.domain.payment_reference import is_valid_reference, kiosk_sequence, reference_prefix
 from kiosk.domain.payment_request import RequestState
+from kiosk.services.disputes import DisputeService
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.fiscal_documents import FiscalDocuments
 from kiosk.services.outbox import Due, OutboxPusher, PushReport
@@ -82,6 +83,7 @@ class SyncReport:
     settled_requests: int = 0
     mismatched_requests: int = 0  # quoted a request's reference, but not its customer or amount
     fiscal_downloaded: int = 0  # stamped CFDI XML fetched from SAP's attachments (Mexico)
+    disputes_closed: int = 0  # accepted disputes whose credit note arrived
     push: PushReport = field(default_factory=PushReport)
     pending: int = 0
     parked: int = 0
@@ -105,6 +107,7 @@ class SyncService:
         kiosk_number: int = 1,
         overlap: timedelta = timedelta(days=1),
         fiscal: FiscalDocuments | None = None,
+        disputes: DisputeService | None = None,
     ) -> None:
         self._gateway = gateway
         self._cache = cache
@@ -116,6 +119,7 @@ class SyncService:
         self._requests = requests
         self._kiosk_number = kiosk_number
         self._fiscal = fiscal
+        self._disputes = disputes
         self._pusher = OutboxPusher(outbox, gateway, clock)
 
     def run_once(
@@ -164,6 +168,8 @@ class SyncService:
             )
         if self._fiscal is not None:
             report.fiscal_downloaded = self._fiscal.catch_up()
+        if self._disputes is not None:
+            report.disputes_closed = self._disputes.close_by_credit_notes()
 
     def _pull_customers(
         self, report: SyncReport, seen_pass: int | None, progress: Progress

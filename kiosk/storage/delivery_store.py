@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, Row, Table, insert, select, update
+from sqlalchemy import Connection, Engine, Row, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.domain.delivery import (
@@ -23,6 +23,39 @@ from kiosk.storage.tables import DeliveryRow
 deliveries = cast(Table, DeliveryRow.__table__)
 
 
+def insert_delivery(connection: Connection, delivery: Delivery) -> int:
+    """Add a delivery within the caller's transaction; IntegrityError when an automatic one of
+    the same invoice and channel (or the same notice) is there already."""
+    values = {
+        "doc_entry": delivery.doc_entry,
+        "doc_num": delivery.doc_num,
+        "customer_code": delivery.customer_code,
+        "channel": delivery.channel.value,
+        "reason": delivery.reason.value,
+        "automatic_key": _automatic_key(delivery),
+        "destination": delivery.destination,
+        "state": delivery.state.value,
+        "requested_by": delivery.requested_by,
+        "document": delivery.document.value,
+        "reference": delivery.reference,
+        "attempts": 0,
+        "next_attempt_at": delivery.next_attempt_at,
+        "created_at": delivery.created_at,
+        "updated_at": delivery.created_at,
+    }
+    new_id = connection.execute(insert(deliveries).values(**values)).inserted_primary_key
+    assert new_id is not None
+    return int(new_id[0])
+
+
+def _automatic_key(delivery: Delivery) -> str | None:
+    if delivery.reason is not DeliveryReason.AUTOMATIC:
+        return None
+    if delivery.document is DeliveredDocument.INVOICE:
+        return f"{delivery.doc_entry}:{delivery.channel.value}"
+    return f"{delivery.document.value}:{delivery.reference}"
+
+
 class SqlDeliveryStore:
     """Each call is one short transaction."""
 
@@ -30,35 +63,12 @@ class SqlDeliveryStore:
         self._engine = engine
 
     def add_delivery(self, delivery: Delivery) -> Delivery | None:
-        automatic = delivery.reason is DeliveryReason.AUTOMATIC
-        values = {
-            "doc_entry": delivery.doc_entry,
-            "doc_num": delivery.doc_num,
-            "customer_code": delivery.customer_code,
-            "channel": delivery.channel.value,
-            "reason": delivery.reason.value,
-            "automatic_key": f"{delivery.doc_entry}:{delivery.channel.value}"
-            if automatic
-            else None,
-            "destination": delivery.destination,
-            "state": delivery.state.value,
-            "requested_by": delivery.requested_by,
-            "document": delivery.document.value,
-            "reference": delivery.reference,
-            "attempts": 0,
-            "next_attempt_at": delivery.next_attempt_at,
-            "created_at": delivery.created_at,
-            "updated_at": delivery.created_at,
-        }
         try:
             with unavailable_on_driver_error(self._engine), self._engine.begin() as connection:
-                new_id = connection.execute(
-                    insert(deliveries).values(**values)
-                ).inserted_primary_key
+                new_id = insert_delivery(connection, delivery)
         except IntegrityError:
             return None  # already delivered automatically on this channel
-        assert new_id is not None
-        return self.delivery(int(new_id[0]))
+        return self.delivery(new_id)
 
     def due_deliveries(self, now: datetime) -> list[Delivery]:
         query = (

@@ -33,6 +33,7 @@ from kiosk.storage.cache_sync_store import (
     name_word_rows,
 )
 from kiosk.storage.database import connected
+from kiosk.storage.dispute_store import disputed_amounts
 from kiosk.storage.mapping import (
     customer_from_row,
     invoice_from_row,
@@ -172,9 +173,15 @@ class SqlInvoiceStore:
     def _invoices(self, query: Select[Any], *, with_lines: bool = True) -> list[Invoice]:
         with connected(self._engine) as connection:
             headers = connection.execute(query).all()
-            entries = [header.doc_entry for header in headers] if with_lines else []
-            lines = _lines_of(connection, entries)
-        return [invoice_from_row(header, lines.get(header.doc_entry, ())) for header in headers]
+            entries = [header.doc_entry for header in headers]
+            lines = _lines_of(connection, entries if with_lines else [])
+            disputed = disputed_amounts(connection, entries)
+        return [
+            invoice_from_row(
+                header, lines.get(header.doc_entry, ()), disputed.get(header.doc_entry)
+            )
+            for header in headers
+        ]
 
 
 def _lines_of(connection: Connection, doc_entries: list[int]) -> dict[int, list[Any]]:

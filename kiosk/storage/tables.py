@@ -265,7 +265,7 @@ class DeliveryRow(Base):
         CheckConstraint("reason IN ('automatic', 'requested')", name="reason"),
         CheckConstraint("state IN ('queued', 'listed', 'sending', 'sent', 'failed')", name="state"),
         CheckConstraint(
-            "document IN ('invoice', 'payment_slip', 'payment_receipt', 'cfdi_xml')",
+            "document IN ('invoice', 'payment_slip', 'payment_receipt', 'cfdi_xml', 'dispute')",
             name="document",
         ),
         Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
@@ -342,3 +342,46 @@ class FiscalPaymentLinkRow(Base):
         ForeignKey("fiscal_documents.uuid", ondelete="CASCADE"), primary_key=True
     )
     invoice_doc_entry: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+
+
+class DisputeRow(Base):
+    """A customer's dispute of an invoice (line_number NULL) or of one of its lines."""
+
+    __tablename__ = "disputes"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('open', 'in_review', 'accepted', 'rejected', 'withdrawn', 'closed')",
+            name="state",
+        ),
+        Index("ix_disputes_doc_entry_state", "doc_entry", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_entry: Mapped[int] = mapped_column(Integer)
+    doc_num: Mapped[int] = mapped_column(Integer)
+    customer_code: Mapped[str] = mapped_column(String(50), index=True)
+    line_number: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text)
+    amount: Mapped[int] = millionths()
+    currency: Mapped[str] = mapped_column(String(3))
+    state: Mapped[str] = mapped_column(String(10))
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    credit_note: Mapped[int | None] = mapped_column(Integer)  # SAP's DocEntry that closed it
+
+
+class DisputeEventRow(Base):
+    """One step of a dispute's timeline; `shown_at` once the customer saw it at the kiosk."""
+
+    __tablename__ = "dispute_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dispute_id: Mapped[int] = mapped_column(
+        ForeignKey("disputes.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(50))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    shown_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -14,6 +14,7 @@ from kiosk.app.cli import (
     customers,
     db,
     deliveries,
+    disputes,
     emulator,
     invoices,
     outbox,
@@ -55,7 +56,18 @@ def build_parser(texts: Texts) -> argparse.ArgumentParser:
     window.add_options(parser, texts)
     commands = parser.add_subparsers(dest="command", metavar=texts["cli_metavar_command"])
     # The order here is the order `kiosk --help` lists the commands in.
-    for group in (db, invoices, emulator, deliveries, payments, customers, users, sync, outbox):
+    for group in (
+        db,
+        invoices,
+        emulator,
+        deliveries,
+        payments,
+        customers,
+        disputes,
+        users,
+        sync,
+        outbox,
+    ):
         group.add_commands(commands, texts)
     return parser
 

@@ -25,6 +25,7 @@ from kiosk.app.wiring import build_services
 from kiosk.domain.cfdi import Cfdi
 from kiosk.domain.delivery import Delivery, DeliveryState
 from kiosk.domain.invoice import Invoice, InvoiceStatus
+from kiosk.domain.money import Money
 from kiosk.language.catalogue import LANGUAGES, Texts
 from kiosk.services.fiscal_documents import FiscalReading
 
@@ -214,6 +215,7 @@ def invoice_record(invoice: Invoice, today: date, *, with_lines: bool) -> dict[s
         "total": amount(invoice.total),
         "paid_to_date": amount(invoice.paid_to_date),
         "amount_due": amount(invoice.amount_due),
+        "disputed": amount(Money(invoice.disputed, invoice.currency)),
         "status": invoice.status_on(today).value,
         "sap_status": invoice.sap_status.value,
         "cancelled": invoice.cancelled,
@@ -283,6 +285,8 @@ def invoice_details(invoice: Invoice, today: date, texts: Texts) -> str:
         (texts["cli_label_paid_to_date"], invoice.paid_to_date),
         (texts["cli_label_amount_due"], invoice.amount_due),
     ]
+    if invoice.disputed:
+        totals.append((texts["cli_label_disputed"], Money(invoice.disputed, invoice.currency)))
     comments = [(texts["cli_label_comments"], invoice.comments)] if invoice.comments else []
     width = label_width((label for label, _ in heading + totals + comments), at_least=14)
     header = (
