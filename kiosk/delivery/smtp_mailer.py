@@ -107,7 +107,11 @@ class SmtpMailer:
             message["Reply-To"] = config.reply_to
         message["Subject"] = email.subject
         message["Date"] = formatdate(localtime=True)
-        message["Message-ID"] = make_msgid(domain=config.sender.rpartition("@")[2] or None)
+        domain = config.sender.rpartition("@")[2] or None
+        if email.message_key:
+            message["Message-ID"] = f"<{email.message_key}@{domain or 'localhost'}>"
+        else:
+            message["Message-ID"] = make_msgid(domain=domain)
         message.set_content(email.text)
         message.add_alternative(email.html, subtype="html")
         if email.attachment is not None:

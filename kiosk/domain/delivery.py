@@ -77,6 +77,7 @@ class OutgoingEmail:
     attachment_name: str
     attachment: bytes | None  # the PDF; None when an e-mail carries only its XML
     also_attached: tuple[EmailAttachment, ...] = ()
+    message_key: str | None = None  # the left part of a Message-ID that stays the same on retry
 
 
 @dataclass(frozen=True, slots=True)

@@ -327,14 +327,14 @@ class DeliveryService:
             elif delivery.document is DeliveredDocument.PAYMENT_RECEIPT:
                 receipt = self._send_receipt(delivery, invoice, language)
             elif delivery.document is DeliveredDocument.CFDI_XML:
-                receipt = self._mailer.send(self._xml_email(invoice, delivery.destination))
+                receipt = self._send(delivery, self._xml_email(invoice, delivery.destination))
             elif delivery.document is DeliveredDocument.DISPUTE:
-                receipt = self._mailer.send(self._dispute_email(delivery))
+                receipt = self._send(delivery, self._dispute_email(delivery))
             else:
                 self._wait_for_stamped_xml(invoice)
                 pdf = self._documents.invoice_pdf(invoice, language=language)
                 if delivery.channel is DeliveryChannel.EMAIL:
-                    receipt = self._mailer.send(self._email(invoice, delivery.destination, pdf))
+                    receipt = self._send(delivery, self._email(invoice, delivery.destination, pdf))
                 else:
                     title = f"{self._options.seller} {invoice.doc_num}"
                     receipt = self._printer.print_pdf(
@@ -378,6 +378,13 @@ class DeliveryService:
         }
         return OutboxEntry.new(INVOICE_ACTIVITY, invoice.customer_code, payload, self._clock.now())
 
+    def _send(self, delivery: Delivery, email: OutgoingEmail) -> str:
+        # One Message-ID per delivery: should a process die after the server took a message
+        # and before the kiosk noted it, the repeat is the same message, which mail systems
+        # recognise.
+        key = f"kiosk-{delivery.id}-{delivery.created_at:%Y%m%d%H%M%S}"
+        return self._mailer.send(replace(email, message_key=key))
+
     def _wait_for_stamped_xml(self, invoice: Invoice) -> None:
         """A stamped invoice goes out as its CFDI: while its XML is not downloaded, it waits."""
         reading = self._documents.fiscal_reading(invoice)
@@ -399,7 +406,7 @@ class DeliveryService:
             xml=EmailAttachment(xml.name, xml.content), seller=self._options.seller,
             language=self._options.language, amount=format_money(Money(paid, currency)),
         )  # fmt: skip
-        return self._mailer.send(email)
+        return self._send(delivery, email)
 
     def _dispute_email(self, delivery: Delivery) -> OutgoingEmail:
         notice = None

@@ -165,14 +165,15 @@ class DisputeService:
     def _activity(self, dispute: Dispute) -> OutboxEntry:
         """The SAP Activity on the business partner, linked to the invoice, for this step."""
         event = dispute.events[-1]
-        what = "invoice" if dispute.line_number is None else f"line {dispute.line_number + 1}"
+        what = f"invoice {dispute.doc_num}"
+        if dispute.line_number is not None:
+            what = f"line {dispute.line_number + 1} of {what}"
         payload = {
             "doc_entry": dispute.doc_entry,
             "doc_num": dispute.doc_num,
             "details": (
-                f"Dispute {dispute.number} {event.state.value}: {what} of invoice "
-                f"{dispute.doc_num}, {dispute.amount.amount} {dispute.amount.currency} "
-                f"({dispute.reason.value})"
+                f"Dispute {dispute.number} {event.state.value}: {what}, "
+                f"{dispute.amount.amount} {dispute.amount.currency} ({dispute.reason.value})"
             )[:254],
             "notes": f"{event.note} (by {event.by})".strip(),
             "at": event.at.isoformat(),

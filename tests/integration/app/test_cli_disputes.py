@@ -3,8 +3,14 @@ saved, the timeline, and one notice e-mail per step on a real SMTP server."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from datetime import date
 
 import pytest
@@ -13,7 +19,9 @@ from kiosk.app.cli import main
 from kiosk.app.settings import load_settings
 from kiosk.app.wiring import build_services
 from kiosk.domain.billing_preference import BillingChannel
+from kiosk.domain.dispute import DisputeReason
 from tests.builders import make_customer, make_invoice
+from tests.fixtures.delivery_parts import MailServer
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -108,7 +116,9 @@ def test_the_timeline_and_the_amount_due_again_after_a_rejection(cache, capsys):
     assert re.search(r"^In dispute +50\.00 MXN$", out, re.MULTILINE)
     code, out, _ = run(capsys, "disputes", "review", "1", "--note", "vemos", "--by", "rosa")
     assert (code, out) == (0, "dispute D-000001: in_review\n")
-    assert run(capsys, "disputes", "reject", "1", "--note", "cobro correcto", "--by", "rosa")[0] == 0
+    assert (
+        run(capsys, "disputes", "reject", "1", "--note", "cobro correcto", "--by", "rosa")[0] == 0
+    )
     code, _, err = run(capsys, "disputes", "accept", "1", "--note", "tarde", "--by", "rosa")
     assert err == "kiosk: dispute D-000001 is rejected: it cannot become accepted\n"
     shown = as_json(capsys, "disputes", "show", "1")
@@ -120,3 +130,64 @@ def test_the_timeline_and_the_amount_due_again_after_a_rejection(cache, capsys):
     subjects = [m["Subject"] for m in cache.received]
     assert subjects == ["Your dispute D-000001 with Mi Empresa S.A. de C.V."] * 3
     assert len({m["Message-ID"] for m in cache.received}) == 3
+
+
+class SlowFirstAnswer(MailServer):
+    """Takes its time to answer the first message, and keeps it only once it has answered:
+    a sender killed meanwhile never had it accepted."""
+
+    answered_once: bool = False
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if not self.answered_once:
+            self.answered_once = True
+            await asyncio.sleep(30)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_notice_killed_mid_send_goes_out_once_after_the_restart(
+    monkeypatch, unused_tcp_port, capsys
+):
+    from aiosmtpd.controller import Controller
+
+    server = SlowFirstAnswer(unused_tcp_port)
+    controller = Controller(server, hostname="127.0.0.1", port=unused_tcp_port)
+    controller.start()
+    try:
+        for name, value in (
+            ("HOST", "127.0.0.1"),
+            ("PORT", str(unused_tcp_port)),
+            ("SECURITY", "none"),
+            ("SENDER", "facturacion@ejemplo.mx"),
+        ):
+            monkeypatch.setenv(f"KIOSK_SMTP__{name}", value)  # fmt: skip
+        services = build_services(load_settings(None))
+        services.storage.invoices.upsert_customers([make_customer("C001")])
+        services.storage.invoices.upsert_invoices(
+            [make_invoice(1, doc_num=5001, due_date=date(2030, 1, 31))]
+        )
+        services.preferences.register(
+            "C001", BillingChannel.EMAIL, "pagos@penanorte.mx", clerk="maria", consent_given=True
+        )
+        invoice = services.documents.invoice_by_number(5001)
+        services.disputes.open(invoice, line_number=None, reason=DisputeReason.OTHER, by="kiosk")
+        services.close()
+
+        sender = subprocess.Popen([sys.executable, "-m", "kiosk", "deliver"],
+                                  env=os.environ.copy(), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)  # fmt: skip
+        deadline = time.monotonic() + 20
+        while not server.answered_once and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.answered_once, "the notice never reached the mail server"
+        sender.send_signal(signal.SIGKILL)
+        sender.wait(timeout=10)
+        assert server.received == []
+
+        assert main(["deliver"]) == 0  # the restart sends what was under way
+        assert main(["deliver"]) == 0  # and nothing more
+    finally:
+        controller.stop()
+    [notice] = server.received
+    assert notice["Subject"] == "Your dispute D-000001 with Mi Empresa S.A. de C.V."
+    assert notice["Message-ID"].startswith("<kiosk-1-")
