@@ -61,7 +61,8 @@ def as_json(capsys, *arguments: str):
 
 def test_a_line_dispute_takes_its_amount_out_of_what_is_due(cache, capsys):
     code, out, _ = run(capsys, "disputes", "open", "5001", "--line", "1", "--reason",
-                       "wrong_price", "--comment", "el precio  era 40", "--by", "kiosk")  # fmt: skip
+                       "wrong_price", "--comment", "el precio  era 40",
+                       "--by", "kiosk")  # fmt: skip
     assert (code, out) == (0, "dispute D-000001 opened for $116.00\n")
     shown = as_json(capsys, "invoices", "show", "5001")
     assert shown["amount_due"] == "116.00" and shown["total"] == "232.00"
@@ -116,9 +117,8 @@ def test_the_timeline_and_the_amount_due_again_after_a_rejection(cache, capsys):
     assert re.search(r"^In dispute +50\.00 MXN$", out, re.MULTILINE)
     code, out, _ = run(capsys, "disputes", "review", "1", "--note", "vemos", "--by", "rosa")
     assert (code, out) == (0, "dispute D-000001: in_review\n")
-    assert (
-        run(capsys, "disputes", "reject", "1", "--note", "cobro correcto", "--by", "rosa")[0] == 0
-    )
+    rejected = run(capsys, "disputes", "reject", "1", "--note", "cobro correcto", "--by", "rosa")
+    assert rejected[0] == 0
     code, _, err = run(capsys, "disputes", "accept", "1", "--note", "tarde", "--by", "rosa")
     assert err == "kiosk: dispute D-000001 is rejected: it cannot become accepted\n"
     shown = as_json(capsys, "disputes", "show", "1")
