@@ -155,6 +155,8 @@ class SyncService:
 
     def _pull(self, report: SyncReport, full: bool, progress: Progress) -> None:
         seen_pass = int(time.time()) if full else None
+        downloaded = self._cursors.cursor(INVOICES)
+        first_download = downloaded is None or downloaded.last_success_at is None
         self._pull_customers(report, seen_pass, progress)
         payments_after = self._payments_start()
         self._learn_reference_mark(ask_again=full)
@@ -167,7 +169,9 @@ class SyncService:
                 seen_pass, sap_side, balances_before, counts_before
             )
         if self._fiscal is not None:
-            report.fiscal_downloaded = self._fiscal.catch_up()
+            # The first download is what the kiosk waits for before it identifies anyone: the
+            # stamped XML follow from the next pass on (or on first use).
+            report.fiscal_downloaded = self._fiscal.catch_up(download=not first_download)
         if self._disputes is not None:
             report.disputes_closed = self._disputes.close_by_credit_notes()
 
