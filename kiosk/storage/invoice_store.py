@@ -33,7 +33,7 @@ from kiosk.storage.cache_sync_store import (
     name_word_rows,
 )
 from kiosk.storage.database import connected
-from kiosk.storage.dispute_store import disputed_amounts
+from kiosk.storage.dispute_store import disputed_amount
 from kiosk.storage.mapping import (
     customer_from_row,
     invoice_from_row,
@@ -55,14 +55,18 @@ class SqlInvoiceStore:
     # --- reads -------------------------------------------------------------------------------
 
     def invoices_by_number(self, doc_num: int) -> list[Invoice]:
-        query = select(invoices).where(invoices.c.doc_num == doc_num).order_by(invoices.c.doc_entry)
+        query = (
+            _invoices_with_disputed()
+            .where(invoices.c.doc_num == doc_num)
+            .order_by(invoices.c.doc_entry)
+        )
         return self._invoices(query)
 
     def invoices_for_customer(
         self, customer_code: str, *, limit: int, offset: int = 0, with_lines: bool = True
     ) -> list[Invoice]:
         query = (
-            select(invoices)
+            _invoices_with_disputed()
             .where(invoices.c.customer_code == customer_code)
             .order_by(invoices.c.posting_date.desc(), invoices.c.doc_entry.desc())
             .limit(limit)
@@ -72,7 +76,7 @@ class SqlInvoiceStore:
 
     def invoices_issued_since(self, day: date) -> list[Invoice]:
         query = (
-            select(invoices)
+            _invoices_with_disputed()
             .where(invoices.c.document_date >= day)
             .order_by(invoices.c.document_date, invoices.c.doc_entry)
         )
@@ -80,7 +84,7 @@ class SqlInvoiceStore:
 
     def open_invoices_for_customer(self, customer_code: str) -> list[Invoice]:
         query = (
-            select(invoices)
+            _invoices_with_disputed()
             .where(
                 invoices.c.customer_code == customer_code,
                 invoices.c.sap_status == SapDocumentStatus.OPEN.value,
@@ -173,15 +177,14 @@ class SqlInvoiceStore:
     def _invoices(self, query: Select[Any], *, with_lines: bool = True) -> list[Invoice]:
         with connected(self._engine) as connection:
             headers = connection.execute(query).all()
-            entries = [header.doc_entry for header in headers]
-            lines = _lines_of(connection, entries if with_lines else [])
-            disputed = disputed_amounts(connection, entries)
-        return [
-            invoice_from_row(
-                header, lines.get(header.doc_entry, ()), disputed.get(header.doc_entry)
-            )
-            for header in headers
-        ]
+            entries = [header.doc_entry for header in headers] if with_lines else []
+            lines = _lines_of(connection, entries)
+        return [invoice_from_row(header, lines.get(header.doc_entry, ())) for header in headers]
+
+
+def _invoices_with_disputed() -> Select[Any]:
+    """Invoice rows with what their open disputes hold (`disputed`, scaled), in one statement."""
+    return select(invoices, disputed_amount(invoices.c.doc_entry))
 
 
 def _lines_of(connection: Connection, doc_entries: list[int]) -> dict[int, list[Any]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row
@@ -98,10 +97,9 @@ def timestamp(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat(sep=" ", timespec="microseconds")
 
 
-def invoice_from_row(
-    row: Row[Any], line_rows: Sequence[Row[Any]], disputed: Decimal | None = None
-) -> Invoice:
-    """Build an invoice from its header row, its line rows and what disputes hold of it."""
+def invoice_from_row(row: Row[Any], line_rows: Sequence[Row[Any]]) -> Invoice:
+    """Build an invoice from its header row (with what disputes hold of it, when the query
+    asked) and its line rows."""
     currency = row.currency
     return Invoice(
         doc_entry=row.doc_entry,
@@ -123,7 +121,7 @@ def invoice_from_row(
         comments=row.comments,
         fiscal_uuid=row.fiscal_uuid,
         fiscal_attachment=row.fiscal_attachment,
-        disputed=disputed or Decimal(0),
+        disputed=from_scaled(int(getattr(row, "disputed", 0) or 0)),
         lines=tuple(
             InvoiceLine(
                 line_number=line.line_number,
