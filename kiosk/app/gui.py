@@ -43,6 +43,7 @@ def build_window(
         services.delivery,
         services.documents,
         settings.printing.printer,
+        disputes=services.disputes,
     )
     return KioskWindow(
         company=settings.company.name,
@@ -62,6 +63,7 @@ def build_window(
             services.clock,
             documents=services.documents,
             check_rfc=check_rfc,
+            disputes=services.disputes,
         ),
         demo_hint=demo_hint,
         logo=settings.company.logo,

@@ -135,7 +135,9 @@ class DisputeService:
         """Close each accepted dispute whose invoice a new SAP credit note was copied from;
         returns how many closed. Raises what SAP raises, like the rest of a pass."""
         sap = self._sap
-        if sap is None:
+        # Without an accepted dispute no credit note can close one: SAP is not asked, and the
+        # cursor waits, so a credit note issued before an acceptance still closes it later.
+        if sap is None or not self._store.disputes(state=DisputeState.ACCEPTED, limit=1):
             return 0
         cursor = self._cursors.cursor(CREDIT_NOTES) or SyncCursor(CREDIT_NOTES)
         last, closed = cursor.last_key or 0, 0

@@ -70,9 +70,8 @@ class FiscalDocuments:
 
     # --- during sync -----------------------------------------------------------------------
 
-    def catch_up(self, *, download: bool = True) -> int:
-        """Note newly stamped payments, then (if to `download`) fetch waiting XML; returns how
-        many came.
+    def catch_up(self) -> int:
+        """Note newly stamped payments, then download waiting XML; returns how many came.
 
         Raises what SAP raises when it cannot be reached, like the rest of a pass.
         """
@@ -88,7 +87,7 @@ class FiscalDocuments:
             replace(cursor, last_key=last, last_success_at=self._clock.now(), last_error=None)
         )
         downloaded = 0
-        for waiting in self._store.fiscal_downloads(self._downloads_per_pass if download else 0):
+        for waiting in self._store.fiscal_downloads(self._downloads_per_pass):
             if self._download(waiting) is not None:
                 downloaded += 1
         return downloaded

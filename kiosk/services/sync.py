@@ -168,10 +168,10 @@ class SyncService:
             report.reconciliation = self._reconcile(
                 seen_pass, sap_side, balances_before, counts_before
             )
-        if self._fiscal is not None:
-            # The first download is what the kiosk waits for before it identifies anyone: the
-            # stamped XML follow from the next pass on (or on first use).
-            report.fiscal_downloaded = self._fiscal.catch_up(download=not first_download)
+        # The first download is what the kiosk waits for before it identifies anyone: stamped
+        # payments and XML follow from the next pass on (an XML also on first use).
+        if self._fiscal is not None and not first_download:
+            report.fiscal_downloaded = self._fiscal.catch_up()
         if self._disputes is not None:
             report.disputes_closed = self._disputes.close_by_credit_notes()
 

@@ -1,22 +1,26 @@
-"""What a customer can do with the invoices they chose: pay, print, e-mail (off the GUI thread)."""
+"""What a customer can do with the invoices they chose: pay, print, e-mail, dispute (off-thread)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import NamedTuple
 
 from PySide6.QtGui import QImage
 
 from kiosk.domain.cfdi import Cfdi
 from kiosk.domain.delivery import DeliveredDocument, Delivery, DeliveryChannel, DeliveryState
+from kiosk.domain.dispute import Dispute, DisputeReason
 from kiosk.domain.email_address import masked_email
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.payment_request import PaymentRequest
 from kiosk.domain.qr_code import QrCode
 from kiosk.language.catalogue import Texts
 from kiosk.services.delivery import DeliveryService, EmailDestination, NoEmailOnFile
+from kiosk.services.disputes import DisputeService
 from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.payments import PaymentService
+from kiosk.services.ports.disputes import DisputeNotice
 from kiosk.ui.widgets.pdf_pages import render_pages
 
 REQUESTED_BY = "kiosk"
@@ -32,6 +36,33 @@ class InvoiceView:
     cfdi: Cfdi | None = None
     receipts: tuple[Cfdi, ...] = ()
     email: EmailDestination | None = None  # None: the customer has no e-mail on file
+    disputes: tuple[Dispute, ...] = ()
+    """The invoice's disputes, any state (those that hold an amount keep their part from
+    being disputed again)."""
+
+
+@dataclass(frozen=True)
+class DisputeRequest:
+    """What the customer chose on the dispute screen: one dispute per part, all with one reason.
+
+    `parts` are (line number, amount): None for the whole invoice, else the 0-based line."""
+
+    invoice: Invoice
+    parts: tuple[tuple[int | None, Decimal], ...]
+    reason: DisputeReason
+    comment: str
+
+
+@dataclass(frozen=True)
+class DisputesOpened:
+    """The disputes opened, the invoice as it is now (less due), and whether news go by e-mail.
+
+    `problem` is why a part after the first could not be opened (the ones before it stand)."""
+
+    disputes: tuple[Dispute, ...]
+    invoice: Invoice
+    by_email: bool
+    problem: Exception | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +73,8 @@ class CustomerActions:
     delivery: DeliveryService
     documents: InvoiceDocuments
     printer_name: str  # "" for the system's default printer
+    disputes: DisputeService | None = None
+    """None: the kiosk offers no dispute ("No estoy de acuerdo")."""
 
     def invoice_view(self, invoice: Invoice, language: str) -> InvoiceView:
         """The invoice as it prints (the list holds invoices without their lines), with what
@@ -55,7 +88,8 @@ class CustomerActions:
             email: EmailDestination | None = self.email_destination([complete])
         except NoEmailOnFile:
             email = None
-        return InvoiceView(complete, pages, cfdi, receipts, email)
+        disputes = tuple(self.disputes.of_invoice(complete)) if self.disputes else ()
+        return InvoiceView(complete, pages, cfdi, receipts, email, disputes)
 
     def pay(self, invoices: list[Invoice]) -> tuple[PaymentRequest, QrCode]:
         request = self.payments.request_for(invoices)
@@ -93,6 +127,52 @@ class CustomerActions:
                 invoice, uuid, channel, destination=destination, requested_by=REQUESTED_BY
             )
         ]
+
+    def open_disputes(self, request: DisputeRequest) -> DisputesOpened:
+        """One dispute per part; then the customer's notice e-mails leave at once (they were
+        queued with each dispute), and the opening steps count as seen: the customer is
+        told on the next screen."""
+        assert self.disputes is not None
+        opened: list[Dispute] = []
+        problem: Exception | None = None
+        for line_number, amount in request.parts:
+            try:
+                opened.append(
+                    self.disputes.open(
+                        request.invoice,
+                        line_number=line_number,
+                        reason=request.reason,
+                        comment=request.comment,
+                        amount=amount,
+                        by=REQUESTED_BY,
+                    )
+                )
+            except Exception as error:
+                if not opened:
+                    raise
+                problem = error  # the ones opened stand: say which, and why the rest did not
+                break
+        numbers = {dispute.id for dispute in opened}
+        code = request.invoice.customer_code
+        self.disputes.mark_seen(
+            [n for n in self.disputes.unseen_notices(code) if n.dispute.id in numbers]
+        )
+        self.delivery.send_due()
+        try:
+            self.delivery.email_destination(code)
+            by_email = True
+        except NoEmailOnFile:
+            by_email = False
+        invoice = self.documents.with_lines(request.invoice)
+        return DisputesOpened(tuple(opened), invoice, by_email, problem)
+
+    def dispute_notices(self, customer_code: str) -> list[DisputeNotice]:
+        """What changed in the customer's disputes since they last looked (none without them)."""
+        return self.disputes.unseen_notices(customer_code) if self.disputes else []
+
+    def mark_seen(self, notices: list[DisputeNotice]) -> None:
+        if self.disputes is not None:
+            self.disputes.mark_seen(notices)
 
 
 class _OutcomeWords(NamedTuple):

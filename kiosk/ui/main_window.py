@@ -3,6 +3,7 @@ clears everything a customer entered or saw before the next one walks up."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, TypeVar, runtime_checkable
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QLayout, QMainWindow, QStackedWidget, QVBo
 
 from kiosk.bundled_files import resource_path
 from kiosk.domain.delivery import Delivery, DeliveryChannel
+from kiosk.domain.display_formats import format_money
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.payment_request import PaymentRequest
 from kiosk.domain.qr_code import QrCode
@@ -21,9 +23,17 @@ from kiosk.language.catalogue import Language, Texts, next_language
 from kiosk.services.customer_identification import IdentifiedCustomer
 from kiosk.services.delivery import EmailDestination
 from kiosk.services.ports.clock import Clock
+from kiosk.services.ports.disputes import DisputeNotice
 from kiosk.ui.background import TaskRunner
-from kiosk.ui.customer_actions import CustomerActions, InvoiceView, outcome_lines
+from kiosk.ui.customer_actions import (
+    CustomerActions,
+    DisputeRequest,
+    DisputesOpened,
+    InvoiceView,
+    outcome_lines,
+)
 from kiosk.ui.notices import notice_for
+from kiosk.ui.screens.dispute_screen import DisputeScreen, part_name
 from kiosk.ui.screens.done_screen import DoneScreen
 from kiosk.ui.screens.email_offer_screen import EmailOfferScreen
 from kiosk.ui.screens.identify_screen import IdentifyScreen
@@ -36,6 +46,7 @@ from kiosk.ui.screens.welcome_screen import WelcomeScreen
 from kiosk.ui.staff_services import StaffServices
 from kiosk.ui.sync_driver import SyncDriver
 
+logger = logging.getLogger(__name__)
 STAFF_SHORTCUT = "Ctrl+Alt+S"
 STYLE_SHEET = "kiosk.qss"
 """The window's look, under resources/ (so the frozen bundle has it too)."""
@@ -89,6 +100,8 @@ class KioskWindow(QMainWindow):
         self.payment = self._screen(PaymentScreen)
         self.done = self._screen(DoneScreen)
         self.email_offer = self._screen(EmailOfferScreen)
+        self.dispute = self._screen(DisputeScreen)
+        self.detail.offer_disputes = actions is not None and actions.disputes is not None
         self.staff_login = self._screen(lambda: StaffLoginScreen(staff, runner)) if staff else None
         self.staff = self._screen(lambda: StaffScreen(staff, runner)) if staff else None
         self._driver: SyncDriver | None = None
@@ -128,6 +141,9 @@ class KioskWindow(QMainWindow):
         self.detail.receipt_requested.connect(self._send_receipt)
         self.payment.slip_requested.connect(self._print_slip)
         self.detail.back_requested.connect(self._back_to_invoices)
+        self.detail.dispute_requested.connect(self._to_dispute)
+        self.dispute.back_requested.connect(lambda: self.stack.setCurrentWidget(self.detail))
+        self.dispute.confirmed.connect(self._open_disputes)
         self.payment.back_requested.connect(self._back_to_invoices)
         self.done.back_requested.connect(self._back_from_outcome)
         self.email_offer.back_requested.connect(self._back_from_outcome)
@@ -221,6 +237,66 @@ class KioskWindow(QMainWindow):
         self.invoices.show_customer(found, self._clock.today())
         self.stack.setCurrentWidget(self.invoices)
         self.idle.start()
+        actions, code = self._actions, found.customer.code
+        if actions is not None and actions.disputes is not None:
+            self._runner.run(
+                lambda: actions.dispute_notices(code), self._show_notices, _notices_unknown
+            )
+
+    def _show_notices(self, notices: list[DisputeNotice]) -> None:
+        """What changed in the customer's disputes, once per dispute (its latest step); then
+        those count as seen."""
+        actions = self._actions
+        if actions is None or not notices:
+            return
+        if notices[0].dispute.customer_code != self.invoices.customer_code:
+            return  # that customer left meanwhile: the next one must not see it
+        latest = {notice.dispute.id: notice for notice in notices}
+        texts = self.texts
+        self.invoices.show_notices([
+            texts.format(
+                "dispute_ui_notice", number=notice.dispute.number,
+                state=texts[f"dispute_ui_state_{notice.event.state.value}"],
+            )
+            for notice in latest.values()
+        ])  # fmt: skip
+        self._runner.run(lambda: actions.mark_seen(notices), _nothing_done, _notices_unknown)
+
+    def _to_dispute(self, shown: InvoiceView) -> None:
+        self.dispute.show_invoice(shown.invoice, shown.disputes)
+        self.stack.setCurrentWidget(self.dispute)
+        self.idle.start()
+
+    def _open_disputes(self, request: DisputeRequest) -> None:
+        actions = self._actions
+        if actions is None:
+            return
+        self._runner.run(
+            lambda: actions.open_disputes(request), self._disputes_opened, self._dispute_failed
+        )
+
+    def _disputes_opened(self, opened: DisputesOpened) -> None:
+        """The numbers to quote, and the list as it is now: less due on that invoice."""
+        texts, invoice = self.texts, opened.invoice
+        self.dispute.set_busy(False)
+        self.invoices.update_invoice(invoice)
+        lines = [
+            texts.format(
+                "dispute_ui_opened", number=dispute.number, amount=format_money(dispute.amount),
+                part=part_name(dispute.line_number, invoice, texts),
+            )
+            for dispute in opened.disputes
+        ]  # fmt: skip
+        if opened.problem is not None:
+            lines.append(notice_for(opened.problem, texts))
+        lines.append(texts["dispute_ui_not_charged"])
+        if opened.by_email:
+            lines.append(texts["dispute_ui_email"])
+        self._outcome_from = self.invoices
+        self._show_lines(lines)
+
+    def _dispute_failed(self, error: Exception) -> None:
+        self.dispute.show_problem(notice_for(error, self.texts))
 
     def _act(self, action: str, invoices: list[Invoice]) -> None:
         actions = self._actions
@@ -385,3 +461,12 @@ class KioskWindow(QMainWindow):
 
 def _nothing_offered(_address: str | None) -> None:
     """Before an address is offered, agreeing to it sends nothing."""
+
+
+def _nothing_done(_result: object) -> None:
+    """Marking notices seen answers nothing to show."""
+
+
+def _notices_unknown(error: Exception) -> None:
+    # The list is what the customer came for: a failed look at their notices must not block it.
+    logger.warning("dispute notices could not be read or marked seen: %s", error)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from kiosk.domain.billing_preference import EmailRequired
+from kiosk.domain.dispute import DisputeRefused
 from kiosk.domain.email_address import InvalidEmailAddress
 from kiosk.domain.errors import DomainError
 from kiosk.domain.payment_request import MixedCurrencies
@@ -54,6 +55,8 @@ def notice_for(error: Exception, texts: Texts) -> str:
         return texts.format(f"rfc_{error.reason}", rfc=error.rfc)
     if isinstance(error, MixedCurrencies):
         return texts.format("mixed_currencies", currencies=", ".join(error.currencies))
+    if isinstance(error, DisputeRefused):  # a rule said no: "check your data" would mislead
+        return texts.format("dispute_ui_refused", detail=str(error))
     if isinstance(error, DomainError):
         return texts.format("invalid", detail=str(error))
     if isinstance(error, ExternalUnavailable):

@@ -10,18 +10,20 @@ from typing import Literal, NamedTuple
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
 from kiosk.domain.customer import Customer
 from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
+from kiosk.domain.dispute import Dispute, DisputeState
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.outbox import OutboxEntry
 from kiosk.domain.rfc import looks_like_rfc
 from kiosk.domain.staff import StaffSession
 from kiosk.services.delivery import DeliveryReport, DeliveryService
+from kiosk.services.disputes import STAFF_STEPS, DisputeService
 from kiosk.services.fiscal_documents import FiscalReading
 from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.invoice_lookup import CustomerOverview, InvoiceLookup
 from kiosk.services.outbox import OutboxAdministration
 from kiosk.services.ports.clock import Clock
 from kiosk.services.preferences import PreferenceService
-from kiosk.services.staff_accounts import StaffAccounts
+from kiosk.services.staff_accounts import StaffAccounts, require_supervisor
 from kiosk.services.sync_status import SyncStatus, SyncStatusReader
 
 LOG_ROWS = 500
@@ -57,6 +59,8 @@ class StaffServices:
     """The stamped CFDIs (Mexico) behind the invoices; None: none are flagged."""
     check_rfc: Callable[[str], str] | None = None
     """The RFC as the SAT writes it, or InvalidRfc; None: what looks like one is searched as is."""
+    disputes: DisputeService | None = None
+    """Customers' disputes; None: staff mode has no Disputes tab."""
 
     def login(self, name: str, pin: str) -> StaffSession:
         return self.staff.login(name, pin)
@@ -131,3 +135,21 @@ class StaffServices:
 
     def discard(self, session: StaffSession, entry_id: int, reason: str) -> OutboxEntry:
         return self.outbox.discard(entry_id, reason=reason, by=session)
+
+    def dispute_list(
+        self, state: DisputeState | None, older_than_days: int | None
+    ) -> list[Dispute]:
+        assert self.disputes is not None
+        return self.disputes.disputes(state=state, older_than_days=older_than_days, limit=LOG_ROWS)
+
+    def move_dispute(
+        self, session: StaffSession, dispute_id: int, state: DisputeState, note: str
+    ) -> Dispute:
+        """In review, accepted or rejected by a supervisor or admin; withdrawn by anyone at the
+        customer's request. The customer's notice e-mail leaves at once."""
+        assert self.disputes is not None
+        if state in STAFF_STEPS:
+            require_supervisor(session)
+        moved = self.disputes.move(dispute_id, state, note=note, by=session.name)
+        self.delivery.send_due()
+        return moved

@@ -1,7 +1,8 @@
-"""The customer's invoices: what is still to pay (overdue first) and the history, to pick from."""
+"""The customer's invoices to pick from: still to pay (overdue first), the history, dispute news."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Signal
@@ -35,6 +36,13 @@ class InvoiceListScreen(QWidget):
         self.greeting = QLabel()
         self.greeting.setObjectName("greeting")
         self.greeting.setWordWrap(True)  # a long customer name takes two lines, not more width
+        self.notices = QLabel()
+        self.notices.setObjectName("dispute_notices")
+        self.notices.setWordWrap(True)
+        bold = self.notices.font()
+        bold.setBold(True)
+        self.notices.setFont(bold)
+        self.notices.setVisible(False)
         self.open_table = invoice_table()
         self.open_table.setObjectName("open")
         self.history_table = invoice_table()
@@ -53,6 +61,7 @@ class InvoiceListScreen(QWidget):
         buttons, self.action_buttons = action_row(self.back, ACTIONS, self._request)
         layout = QVBoxLayout(self)
         layout.addWidget(self.greeting)
+        layout.addWidget(self.notices)
         layout.addWidget(self.empty)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status)
@@ -61,6 +70,29 @@ class InvoiceListScreen(QWidget):
 
     def show_customer(self, found: IdentifiedCustomer, today: date) -> None:
         self._found, self._today = found, today
+        self.show_notices([])
+        self._fill()
+
+    @property
+    def customer_code(self) -> str | None:
+        return None if self._found is None else self._found.customer.code
+
+    def show_notices(self, lines: list[str]) -> None:
+        """A short banner: "Su disputa D-000001: aceptada", one line per dispute."""
+        self.notices.setText("\n".join(lines))
+        self.notices.setVisible(bool(lines))
+
+    def update_invoice(self, invoice: Invoice) -> None:
+        """The invoice as it is now (after a dispute, less is due), in its place in the list."""
+        found = self._found
+        if found is None:
+            return
+        invoices = tuple(
+            invoice if listed.doc_entry == invoice.doc_entry else listed
+            for listed in found.invoices
+        )
+        self._found = replace(found, invoices=invoices)
+        self.open_table.clearSelection()
         self._fill()
 
     def clear(self) -> None:
@@ -70,6 +102,7 @@ class InvoiceListScreen(QWidget):
             table.setRowCount(0)
         self.greeting.clear()
         self.status.clear()
+        self.show_notices([])
 
     def set_busy(self, busy: bool) -> None:
         """While an action runs: say so, and keep the buttons from being tapped twice."""

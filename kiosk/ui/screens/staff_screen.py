@@ -1,4 +1,4 @@
-"""Staff mode: customers and their billing preference, and the sync panel; Log out at the top."""
+"""Staff mode: customers and preferences, sync, deliveries and disputes; Log out at the top."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from kiosk.language.catalogue import Texts
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.screens.staff_customers_tab import StaffCustomersTab
 from kiosk.ui.screens.staff_deliveries_tab import StaffDeliveriesTab
+from kiosk.ui.screens.staff_disputes_tab import StaffDisputesTab
 from kiosk.ui.screens.staff_sync_tab import StaffSyncTab
 from kiosk.ui.staff_services import StaffServices
 from kiosk.ui.widgets.touch_button import TouchButton
@@ -37,6 +38,9 @@ class StaffScreen(QWidget):
         self.tabs.addTab(self.customers, "")
         self.tabs.addTab(self.sync, "")
         self.tabs.addTab(self.deliveries, "")
+        self.disputes = StaffDisputesTab(services, runner) if services.disputes else None
+        if self.disputes is not None:
+            self.tabs.addTab(self.disputes, "")
         self.tabs.currentChanged.connect(self._tab_changed)
         top = QHBoxLayout()
         top.addWidget(self.who, 1)
@@ -49,6 +53,8 @@ class StaffScreen(QWidget):
         self.session = session
         self.customers.session = session
         self.sync.start(session)
+        if self.disputes is not None:
+            self.disputes.start(session)
         self.tabs.setCurrentWidget(self.customers)
         self._show_who()
 
@@ -61,6 +67,9 @@ class StaffScreen(QWidget):
         self.customers.retranslate(texts)
         self.sync.retranslate(texts)
         self.deliveries.retranslate(texts)
+        if self.disputes is not None:
+            self.tabs.setTabText(3, texts["dispute_ui_staff_tab"])
+            self.disputes.retranslate(texts)
         self._show_who()
 
     def clear(self) -> None:
@@ -69,6 +78,8 @@ class StaffScreen(QWidget):
         self.customers.clear()
         self.sync.clear()
         self.deliveries.clear()
+        if self.disputes is not None:
+            self.disputes.clear()
 
     def _show_who(self) -> None:
         if self.session is not None:
@@ -82,3 +93,5 @@ class StaffScreen(QWidget):
             self.sync.refresh()
         elif self.tabs.widget(index) is self.deliveries:
             self.deliveries.refresh()
+        elif self.disputes is not None and self.tabs.widget(index) is self.disputes:
+            self.disputes.refresh()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from kiosk.domain.display_formats import format_date, format_money
 from kiosk.domain.invoice import Invoice
+from kiosk.domain.money import Money
 from kiosk.language.catalogue import Texts
 
 HEADERS = ("number", "date", "due", "amount_due", "status")
@@ -47,7 +48,7 @@ def fill_invoice_table(
             format_date(invoice.posting_date, texts.language),
             format_date(invoice.due_date, texts.language),
             format_money(invoice.amount_due),
-            texts[f"status_{invoice.status_on(today).value}"],
+            invoice_status(invoice, texts, today),
         ]
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
@@ -59,3 +60,17 @@ def fill_invoice_table(
 def selected_rows(table: QTableWidget) -> list[int]:
     """The rows picked, top to bottom."""
     return sorted({index.row() for index in table.selectionModel().selectedRows()})
+
+
+def invoice_status(invoice: Invoice, texts: Texts, today: date) -> str:
+    """Its status as of today, and what is in dispute (left out of the amount due) if any."""
+    status = texts[f"status_{invoice.status_on(today).value}"]
+    if invoice.disputed <= 0:
+        return status
+    return f"{status} · {disputed_text(invoice, texts)}"
+
+
+def disputed_text(invoice: Invoice, texts: Texts) -> str:
+    """En disputa: $116.00."""
+    disputed = format_money(Money(invoice.disputed, invoice.currency))
+    return texts.format("dispute_ui_disputed", amount=disputed)

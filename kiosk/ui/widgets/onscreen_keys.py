@@ -9,8 +9,10 @@ from kiosk.ui.widgets.touch_button import TouchButton
 
 DIGITS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "✓"]
 LETTERS = "QWERTYUIOPASDFGHJKLÑZXCVBNM&"
+AMOUNT_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0", ".", "⌫"]
 BACKSPACE = "⌫"
 ENTER = "✓"
+SPACE = "␣"
 
 
 class OnScreenKeys(QWidget):
@@ -41,7 +43,7 @@ class OnScreenKeys(QWidget):
         if key == BACKSPACE:
             self.target.backspace()
         else:
-            self.target.insert(key)
+            self.target.insert(" " if key == SPACE else key)
 
 
 def numeric_keypad(parent: QWidget | None = None) -> OnScreenKeys:
@@ -50,6 +52,16 @@ def numeric_keypad(parent: QWidget | None = None) -> OnScreenKeys:
 
 def letters_keyboard(parent: QWidget | None = None) -> OnScreenKeys:
     return OnScreenKeys([*LETTERS, BACKSPACE], 10, parent)
+
+
+def amount_keypad(parent: QWidget | None = None) -> OnScreenKeys:
+    """Digits and the decimal point, three rows: as high as the letters beside it."""
+    return OnScreenKeys(AMOUNT_KEYS, 4, parent)
+
+
+def text_keyboard(parent: QWidget | None = None) -> OnScreenKeys:
+    """Letters for a few words of free text, with a comma and a space: three rows."""
+    return OnScreenKeys([*LETTERS.replace("&", ""), ",", SPACE, BACKSPACE], 10, parent)
 
 
 class KeysFollowFocus(QObject):

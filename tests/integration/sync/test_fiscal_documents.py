@@ -83,7 +83,8 @@ def unused_port_root() -> str:
 
 def test_a_pass_brings_each_invoice_its_folio_fiscal_and_its_xml(kiosk, emulator):
     documents = fiscal(kiosk, per_pass=10_000)
-    # The first download brings the folios; the kiosk waits for it, so the XML come next pass.
+    # The first download brings the folios; the kiosk waits for it, so the XML and the stamped
+    # payments come with the next pass.
     assert sync(kiosk, documents).fiscal_downloaded == 0
     report = sync(kiosk, documents)
     stamps = sap_stamps(emulator)
@@ -109,6 +110,7 @@ def test_a_pass_brings_each_invoice_its_folio_fiscal_and_its_xml(kiosk, emulator
 
 def test_a_ppd_invoice_lists_the_payment_receipts_that_pay_it(kiosk, emulator):
     documents = fiscal(kiosk)
+    sync(kiosk, documents)  # the first download: stamped payments come with the next pass
     sync(kiosk, documents)
     by_entry = {invoice.doc_entry: invoice for invoice in cached(kiosk, emulator)}
     expected: dict[int, set[str]] = {}

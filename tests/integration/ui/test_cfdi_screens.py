@@ -48,6 +48,8 @@ def _smtp(monkeypatch: pytest.MonkeyPatch, mail_server: MailServer) -> None:
 def demo(monkeypatch: pytest.MonkeyPatch, mail_server: MailServer) -> Iterator[Demo]:
     _smtp(monkeypatch, mail_server)
     running = start_demo(load_settings(None))
+    # The pass the window's sync driver makes as it opens: stamped payments and XML come then.
+    assert running.services.sync.run_once().error is None
     running.services.staff.add("sofia", Role.SUPERVISOR, "9150")
     yield running
     running.stop()
@@ -205,6 +207,7 @@ def printing_demo(
     monkeypatch.setenv("KIOSK_PRINTING__AUTO_PRINT", "true")
     monkeypatch.setenv("KIOSK_PRINTING__PRINTER", cups_queue)
     running = start_demo(load_settings(None))
+    assert running.services.sync.run_once().error is None  # as in `demo`
     yield running
     running.stop()
 
