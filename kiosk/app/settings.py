@@ -200,7 +200,8 @@ class CfdiSettings(_Section):
     attachment_field: str = Field(default="AttachmentEntry", pattern=_FIELD_NAME)
     payment_uuid_field: str = Field(default="EDocNum", pattern=_FIELD_NAME)
     xml_extension: str = Field(default="xml", pattern=r"^[A-Za-z0-9]{1,10}$")
-    downloads_per_pass: int = Field(default=200, ge=0, le=100_000)  # stamped XML fetched per sync
+    downloads_per_pass: int = Field(default=50, ge=0, le=100_000)  # stamped XML fetched per sync
+    payments_per_pass: int = Field(default=1000, ge=1, le=1_000_000)  # stamped payments noted
 
 
 class KioskSettings(_Section):

@@ -312,7 +312,7 @@ def _fiscal_documents(
     return FiscalDocuments(
         storage.fiscal, gateway if settings.sap.is_configured else None, storage.cursors,
         read_cfdi, clock, extension=cfdi.xml_extension,
-        downloads_per_pass=cfdi.downloads_per_pass,
+        downloads_per_pass=cfdi.downloads_per_pass, payments_per_pass=cfdi.payments_per_pass,
     )  # fmt: skip
 
 

@@ -58,7 +58,8 @@ class FiscalDocuments:
         clock: Clock,
         *,
         extension: str = "xml",
-        downloads_per_pass: int = 200,
+        downloads_per_pass: int = 50,
+        payments_per_pass: int = 1000,
     ) -> None:
         self._store = store
         self._sap = sap
@@ -67,6 +68,7 @@ class FiscalDocuments:
         self._clock = clock
         self._extension = extension
         self._downloads_per_pass = downloads_per_pass
+        self._payments_per_pass = payments_per_pass
 
     # --- during sync -----------------------------------------------------------------------
 
@@ -78,11 +80,14 @@ class FiscalDocuments:
         if self._sap is None:
             return 0
         cursor = self._cursors.cursor(STAMPED_PAYMENTS) or SyncCursor(STAMPED_PAYMENTS)
-        last = cursor.last_key or 0
+        last, noted = cursor.last_key or 0, 0
         for page in self._sap.stamped_payments_after(last):
             self._store.record_stamped_payments([p for p in page if p.uuid])
             last = max([last, *(payment.doc_entry for payment in page)])
             self._cursors.save_cursor(replace(cursor, last_key=last))
+            noted += len(page)
+            if noted >= self._payments_per_pass:
+                break  # a company's backlog comes over several passes, each of them short
         self._cursors.save_cursor(
             replace(cursor, last_key=last, last_success_at=self._clock.now(), last_error=None)
         )

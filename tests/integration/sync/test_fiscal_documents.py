@@ -42,10 +42,12 @@ def fiscal_client(kiosk: Kiosk, root: str | None = None) -> ServiceLayerClient:
     return client
 
 
-def fiscal(kiosk: Kiosk, *, per_pass: int = 200, root: str | None = None) -> FiscalDocuments:
+def fiscal(
+    kiosk: Kiosk, *, per_pass: int = 200, root: str | None = None, payments: int = 1000
+) -> FiscalDocuments:
     return FiscalDocuments(
         kiosk.services.storage.fiscal, fiscal_client(kiosk, root), kiosk.services.storage.cursors,
-        read_cfdi, kiosk.clock, downloads_per_pass=per_pass,
+        read_cfdi, kiosk.clock, downloads_per_pass=per_pass, payments_per_pass=payments,
     )  # fmt: skip
 
 
@@ -206,3 +208,24 @@ def test_a_reading_from_the_cache_only_never_downloads(kiosk, emulator):
     assert kiosk.services.storage.fiscal.fiscal_document(invoice.fiscal_uuid or "") is None
     assert documents.reading(invoice).cfdi is not None
     assert documents.reading(invoice, fetch=False).cfdi is not None
+
+
+def test_a_backlog_of_stamped_payments_comes_over_several_short_passes(kiosk, emulator):
+    stamped = sorted(
+        p["DocEntry"] for p in emulator.data._records["IncomingPayments"].values()
+        if p.get("EDocNum")
+    )  # fmt: skip
+    assert len(stamped) > 50, "the demo needs more stamped payments than one page of 50"
+    documents = fiscal(kiosk, per_pass=0, payments=10)  # stops after the first page of 50
+    sync(kiosk, documents)  # the first download
+
+    def noted_up_to() -> int:
+        cursor = kiosk.services.storage.cursors.cursor("stamped_payments")
+        return 0 if cursor is None else cursor.last_key or 0
+
+    passes = 0
+    while noted_up_to() < stamped[-1]:
+        sync(kiosk, documents)
+        passes += 1
+        assert passes <= len(stamped)
+    assert passes == -(-len(stamped) // 50)  # one page of 50 a pass
