@@ -25,6 +25,7 @@ from kiosk.services.ports.clock import Clock
 from kiosk.services.preferences import PreferenceService
 from kiosk.services.staff_accounts import StaffAccounts, require_supervisor
 from kiosk.services.sync_status import SyncStatus, SyncStatusReader
+from kiosk.ui.customer_actions import DisputeRequest
 
 LOG_ROWS = 500
 CUSTOMER_INVOICES = 100
@@ -153,3 +154,28 @@ class StaffServices:
         moved = self.disputes.move(dispute_id, state, note=note, by=session.name)
         self.delivery.send_due()
         return moved
+
+    def disputes_of(self, invoice: Invoice) -> tuple[Invoice, tuple[Dispute, ...]]:
+        """The invoice with its lines, as the dispute screen shows it, and its disputes."""
+        assert self.disputes is not None
+        complete = next(
+            (i for i in self.lookup.invoices_by_number(invoice.doc_num)
+             if i.doc_entry == invoice.doc_entry),
+            invoice,
+        )  # fmt: skip
+        return complete, tuple(self.disputes.of_invoice(invoice))
+
+    def open_disputes(self, session: StaffSession, request: DisputeRequest) -> list[Dispute]:
+        """One dispute per part the clerk chose with the customer at the counter; all or none
+        are kept as far as the rules go (the first refusal stops the rest), and the customer's
+        notice e-mails leave at once."""
+        assert self.disputes is not None
+        opened = [
+            self.disputes.open(
+                request.invoice, line_number=line_number, reason=request.reason,
+                comment=request.comment, amount=amount, by=session.name,
+            )
+            for line_number, amount in request.parts
+        ]  # fmt: skip
+        self.delivery.send_due()
+        return opened

@@ -26,13 +26,15 @@ from kiosk.domain.billing_preference import BillingChannel, BillingPreference, P
 from kiosk.domain.customer import Customer
 from kiosk.domain.delivery import Delivery
 from kiosk.domain.display_formats import format_date, format_money
+from kiosk.domain.dispute import Dispute
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.staff import StaffSession
 from kiosk.language.catalogue import Texts
 from kiosk.services.invoice_lookup import CustomerOverview
 from kiosk.ui.background import TaskRunner
-from kiosk.ui.customer_actions import outcome_lines
+from kiosk.ui.customer_actions import DisputeRequest, outcome_lines
 from kiosk.ui.notices import notice_for
+from kiosk.ui.screens.staff_dispute_dialog import StaffDisputeDialog
 from kiosk.ui.staff_services import CfdiFlag, StaffServices
 from kiosk.ui.widgets.invoice_table import fill_invoice_table, invoice_table, selected_rows
 from kiosk.ui.widgets.touch_button import TouchButton
@@ -107,6 +109,11 @@ class StaffCustomersTab(QWidget):
         self.print_button.clicked.connect(lambda: self._deliver("print"))
         self.email_button = TouchButton("")
         self.email_button.clicked.connect(lambda: self._deliver("email"))
+        self.dispute_button = TouchButton("")
+        self.dispute_button.setObjectName("staff-dispute")
+        self.dispute_button.setVisible(services.disputes is not None)
+        self.dispute_button.clicked.connect(self._dispute)
+        self.dispute_dialog: StaffDisputeDialog | None = None
         self.outcome = QLabel()
         self.outcome.setObjectName("outcome")
         self.outcome.setWordWrap(True)
@@ -145,6 +152,7 @@ class StaffCustomersTab(QWidget):
         buttons = WrappingRowLayout()  # one above the other when the panel is narrow
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.email_button)
+        buttons.addWidget(self.dispute_button)
         invoices_layout.addLayout(buttons)
         invoices_layout.addWidget(self.outcome)
         preference_page = QWidget()
@@ -185,6 +193,7 @@ class StaffCustomersTab(QWidget):
         self.pages.setTabText(1, texts["staff_preference"])
         self.print_button.setText(texts["print"])
         self.email_button.setText(texts["email"])
+        self.dispute_button.setText(texts["dispute_ui_action"])
         self._show_overview()
 
     def clear(self) -> None:
@@ -306,6 +315,7 @@ class StaffCustomersTab(QWidget):
         chosen = self._chosen_invoices()
         self.print_button.setEnabled(bool(chosen))
         self.email_button.setEnabled(bool(chosen))
+        self.dispute_button.setEnabled(len(chosen) == 1 and chosen[0].amount_due.is_positive())
         # Why each chosen invoice is flagged; with none chosen, how many are.
         notes = [text for invoice in chosen if (text := self._flag_text(invoice))]
         if not chosen and len(self._cfdi_flags) == 1:
@@ -323,6 +333,51 @@ class StaffCustomersTab(QWidget):
         self.print_button.setEnabled(False)
         self.email_button.setEnabled(False)
         self._runner.run(lambda: send(session, chosen), self._delivered, self._delivery_failed)
+
+    def _dispute(self) -> None:
+        chosen = self._chosen_invoices()
+        if len(chosen) != 1 or self.session is None:
+            return
+        invoice = chosen[0]
+        self._runner.run(
+            lambda: self._services.disputes_of(invoice),
+            self._show_dispute_dialog,
+            self._delivery_failed,
+        )
+
+    def _show_dispute_dialog(self, found: tuple[Invoice, tuple[Dispute, ...]]) -> None:
+        invoice, disputes = found
+        dialog = StaffDisputeDialog(self, self._texts)
+        dialog.dispute_screen.show_invoice(invoice, disputes)
+        dialog.dispute_screen.confirmed.connect(self._open_disputes)
+        self.dispute_dialog = dialog
+        dialog.open()
+
+    def _open_disputes(self, request: DisputeRequest) -> None:
+        session, dialog = self.session, self.dispute_dialog
+        if session is None or dialog is None:
+            return
+        dialog.dispute_screen.set_busy(True)
+        self._runner.run(
+            lambda: self._services.open_disputes(session, request),
+            self._disputes_opened,
+            lambda error: dialog.dispute_screen.show_problem(notice_for(error, self._texts)),
+        )
+
+    def _disputes_opened(self, opened: list[Dispute]) -> None:
+        if self.dispute_dialog is not None:
+            self.dispute_dialog.accept()
+            self.dispute_dialog = None
+        self.outcome.setText("\n".join(
+            self._texts.format("dispute_ui_staff_opened", number=d.number,
+                               amount=format_money(d.amount))
+            for d in opened
+        ))  # fmt: skip
+        if self.customer is not None:
+            code = self.customer.code
+            self._runner.run(
+                lambda: self._services.overview(code), self._got_overview, self._failed
+            )
 
     def _delivered(self, deliveries: list[Delivery]) -> None:
         self._invoice_selection_changed()

@@ -253,3 +253,41 @@ def test_a_clerk_cannot_accept_but_withdraws_at_the_customers_request(
     assert demo.services.disputes.dispute(1).state is DisputeState.WITHDRAWN
     assert _invoice(demo).disputed == Decimal(0)
     assert not any(button.isEnabled() for button in disputes.step_buttons.values())
+
+
+def test_a_clerk_opens_a_dispute_at_the_counter_and_the_balance_drops(
+    qtbot: QtBot, window: KioskWindow, demo: Demo
+) -> None:
+    from tests.ui.kiosk_parts import choose_customer
+
+    code, invoice = _customer_code(demo), _invoice(demo)
+    log_in_staff(qtbot, window, "maria", "4821")
+    assert window.staff is not None
+    customers = window.staff.customers
+    choose_customer(qtbot, customers, code)
+    qtbot.waitUntil(lambda: customers.invoices.rowCount() > 0, timeout=5000)
+    assert customers.dispute_button.text() == "No estoy de acuerdo"
+    row = next(
+        n for n, shown in enumerate(customers._overview.recent_invoices)  # type: ignore[union-attr]
+        if shown.doc_num == invoice.doc_num
+    )  # fmt: skip
+    balance_before = customers.balance.text()
+    select_rows(qtbot, customers.invoices, [row])
+    assert customers.dispute_button.isEnabled()
+    tap(qtbot, customers.dispute_button)
+    qtbot.waitUntil(lambda: customers.dispute_dialog is not None, timeout=5000)
+    dialog = customers.dispute_dialog
+    assert dialog is not None and dialog.isVisible()
+    screen = dialog.dispute_screen
+    select_rows(qtbot, screen.table, [1])
+    tap(qtbot, screen.reason_buttons[DisputeReason.DAMAGED])
+    tap(qtbot, screen.confirm)
+    qtbot.waitUntil(lambda: customers.dispute_dialog is None, timeout=10000)
+
+    [dispute] = demo.services.disputes.of_invoice(invoice)
+    assert (dispute.line_number, dispute.reason) == (0, DisputeReason.DAMAGED)
+    assert dispute.events[0].by == "maria"
+    assert customers.outcome.text() == (
+        f"Disputa {dispute.number} abierta por {format_money(dispute.amount)}."
+    )
+    qtbot.waitUntil(lambda: customers.balance.text() != balance_before, timeout=5000)
