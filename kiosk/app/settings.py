@@ -83,6 +83,8 @@ class SapSettings(_Section):
     billing_channel_field: str = Field(default="U_BillingChannel", pattern=_UDF_NAME)
     billing_email_field: str = Field(default="U_BillingEmail", pattern=_UDF_NAME)
     kiosk_reference_field: str = Field(default="U_KioskRef", pattern=_UDF_NAME)
+    # An invoice UDF set to Y while a dispute holds part of it, N after; None: not written.
+    dispute_flag_field: str | None = Field(default=None, pattern=_UDF_NAME)
 
     @field_validator("base_url")
     @classmethod

@@ -201,7 +201,7 @@ def build_services(settings: Settings) -> Services:
     delivery = _delivery_service(settings, storage, documents, payments, clock)
     disputes = DisputeService(
         storage.disputes, invoices, storage.cursors, clock, _email_on_file(delivery),
-        gateway if settings.sap.is_configured else None,
+        gateway if settings.sap.is_configured else None, settings.sap.dispute_flag_field,
     )  # fmt: skip
     return Services(
         clock=clock,

@@ -11,6 +11,7 @@ from typing import Any
 
 BILLING_PREFERENCE = "billing_preference"
 INVOICE_ACTIVITY = "invoice_activity"
+INVOICE_FLAG = "invoice_flag"
 
 
 class OutboxState(enum.Enum):

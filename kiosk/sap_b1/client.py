@@ -201,6 +201,11 @@ class ServiceLayerClient:
         url = f"{self.session.root}{payloads.BUSINESS_PARTNERS}({_key(card_code)})"
         self.session.request("PATCH", url, body=fields, action=f"update customer {card_code}")
 
+    def flag_invoice(self, doc_entry: int, field: str, value: str) -> None:
+        """PATCH one UDF of an invoice (an absolute value: safe to repeat)."""
+        url = f"{self.session.root}{payloads.INVOICES}({int(doc_entry)})"
+        self.session.request("PATCH", url, body={field: value}, action=f"flag invoice {doc_entry}")
+
     def set_billing_preference(
         self, card_code: str, channel: BillingChannel, email: str | None
     ) -> None:

@@ -29,7 +29,7 @@ from kiosk.domain.dispute import (
 )
 from kiosk.domain.errors import NotFound
 from kiosk.domain.invoice import Invoice
-from kiosk.domain.outbox import INVOICE_ACTIVITY, OutboxEntry
+from kiosk.domain.outbox import INVOICE_ACTIVITY, INVOICE_FLAG, OutboxEntry
 from kiosk.services.ports.cache import InvoiceStore
 from kiosk.services.ports.clock import Clock
 from kiosk.services.ports.disputes import CreditNoteSource, DisputeNotice, DisputeStore
@@ -57,7 +57,9 @@ class DisputeService:
         clock: Clock,
         email_on_file: EmailOnFile,
         sap: CreditNoteSource | None = None,
+        flag_field: str | None = None,
     ) -> None:
+        self._flag_field = flag_field
         self._store = store
         self._sap = sap
         self._invoices = invoices
@@ -87,6 +89,7 @@ class DisputeService:
             dispute,
             lambda new_id: self._activity(replace(dispute, id=new_id)),
             self._notice(dispute),
+            self._flag(dispute),
         )
 
     def move(self, dispute_id: int, state: DisputeState, *, note: str, by: str) -> Dispute:
@@ -95,7 +98,9 @@ class DisputeService:
             raise DisputeRefused("a dispute closes when SAP's credit note for its invoice arrives")
         dispute = self.dispute(dispute_id)
         moved = dispute.moved_to(state, note, by, self._clock.now())
-        return self._store.save_step(moved, self._activity(moved), self._notice(moved))
+        return self._store.save_step(
+            moved, self._activity(moved), self._notice(moved), self._flag(moved)
+        )
 
     def dispute(self, dispute_id: int) -> Dispute:
         found = self._store.dispute(dispute_id)
@@ -147,7 +152,10 @@ class DisputeService:
                     closing = replace(dispute.moved_to(
                         DisputeState.CLOSED, f"credit note {note.doc_num}", SAP, self._clock.now()
                     ), credit_note=note.doc_entry)  # fmt: skip
-                    self._store.save_step(closing, self._activity(closing), self._notice(closing))
+                    self._store.save_step(
+                        closing, self._activity(closing), self._notice(closing),
+                        self._flag(closing),
+                    )  # fmt: skip
                     closed += 1
                 last = max(last, note.doc_entry)
             self._cursors.save_cursor(replace(cursor, last_key=last))
@@ -181,6 +189,18 @@ class DisputeService:
             "at": event.at.isoformat(),
         }
         return OutboxEntry.new(INVOICE_ACTIVITY, dispute.customer_code, payload, event.at)
+
+    def _flag(self, dispute: Dispute) -> OutboxEntry | None:
+        """The invoice's dispute flag for SAP after this step: Y while any dispute holds part
+        of it, else N; None when no flag field is configured."""
+        if self._flag_field is None:
+            return None
+        others = [d for d in self._store.disputes(doc_entry=dispute.doc_entry)
+                  if d.id != dispute.id and d.state.holds_the_amount]  # fmt: skip
+        held = dispute.state.holds_the_amount or bool(others)
+        payload = {"doc_entry": dispute.doc_entry, "field": self._flag_field,
+                   "value": "Y" if held else "N"}  # fmt: skip
+        return OutboxEntry.new(INVOICE_FLAG, dispute.customer_code, payload, self._clock.now())
 
     def _notice(self, dispute: Dispute) -> Delivery | None:
         """The customer's e-mail about this step, where they have an address on file."""

@@ -15,7 +15,13 @@ from datetime import datetime, timedelta
 
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.errors import InvalidValue, NotFound
-from kiosk.domain.outbox import BILLING_PREFERENCE, INVOICE_ACTIVITY, OutboxEntry, OutboxState
+from kiosk.domain.outbox import (
+    BILLING_PREFERENCE,
+    INVOICE_ACTIVITY,
+    INVOICE_FLAG,
+    OutboxEntry,
+    OutboxState,
+)
 from kiosk.domain.staff import StaffSession
 from kiosk.services.errors import (
     NETWORK_TROUBLE,
@@ -77,6 +83,7 @@ class OutboxPusher:
         self._handlers: dict[str, Callable[[OutboxEntry], None]] = {
             BILLING_PREFERENCE: self._push_billing_preference,
             INVOICE_ACTIVITY: self._push_invoice_activity,
+            INVOICE_FLAG: self._push_invoice_flag,
         }
 
     def push_due(self, due: Due = Due.ON_SCHEDULE) -> PushReport:
@@ -153,6 +160,12 @@ class OutboxPusher:
             notes=str(payload["notes"]),
             reference=entry.reference,
             at=datetime.fromisoformat(str(payload["at"])),
+        )
+
+    def _push_invoice_flag(self, entry: OutboxEntry) -> None:
+        payload = entry.payload
+        self._gateway.flag_invoice(
+            int(payload["doc_entry"]), str(payload["field"]), str(payload["value"])
         )
 
 

@@ -54,6 +54,7 @@ class SqlDisputeStore:
         dispute: Dispute,
         activity: Callable[[int], OutboxEntry],
         notice: Delivery | None = None,
+        flag: OutboxEntry | None = None,
     ) -> Dispute:
         with transaction(self._engine) as connection:
             # Checked again inside the transaction: two kiosks may dispute the same line.
@@ -80,15 +81,18 @@ class SqlDisputeStore:
             ).inserted_primary_key  # fmt: skip
             assert new_id is not None
             dispute_id = int(new_id[0])
-            self._add_event(
-                connection, dispute_id, dispute.events[-1], activity(dispute_id), notice
-            )
+            first = dispute.events[-1]
+            self._add_event(connection, dispute_id, first, activity(dispute_id), notice, flag)
         found = self.dispute(dispute_id)
         assert found is not None
         return found
 
     def save_step(
-        self, dispute: Dispute, activity: OutboxEntry, notice: Delivery | None = None
+        self,
+        dispute: Dispute,
+        activity: OutboxEntry,
+        notice: Delivery | None = None,
+        flag: OutboxEntry | None = None,
     ) -> Dispute:
         assert dispute.id is not None
         event = dispute.events[-1]
@@ -102,7 +106,7 @@ class SqlDisputeStore:
             ).rowcount  # fmt: skip
             if moved != 1:
                 raise DisputeRefused(f"dispute {dispute.number} was changed meanwhile: look again")
-            self._add_event(connection, dispute.id, event, activity, notice)
+            self._add_event(connection, dispute.id, event, activity, notice, flag)
         found = self.dispute(dispute.id)
         assert found is not None
         return found
@@ -186,6 +190,7 @@ class SqlDisputeStore:
         event: DisputeEvent,
         activity: OutboxEntry,
         notice: Delivery | None,
+        flag: OutboxEntry | None,
     ) -> None:
         new_id = connection.execute(
             insert(events).values(
@@ -195,6 +200,8 @@ class SqlDisputeStore:
         ).inserted_primary_key  # fmt: skip
         assert new_id is not None
         insert_outbox_entry(connection, activity)
+        if flag is not None:
+            insert_outbox_entry(connection, flag)
         if notice is not None:
             insert_delivery(connection, replace(notice, reference=str(new_id[0])))
 

@@ -38,6 +38,7 @@ class DisputeStore(Protocol):
         dispute: Dispute,
         activity: Callable[[int], OutboxEntry],
         notice: Delivery | None = None,
+        flag: OutboxEntry | None = None,
     ) -> Dispute:
         """Keep a new dispute with its first event, its SAP Activity (made once the dispute has
         its id) and the customer's notice, in one transaction; DisputeRefused
@@ -45,10 +46,15 @@ class DisputeStore(Protocol):
         ...
 
     def save_step(
-        self, dispute: Dispute, activity: OutboxEntry, notice: Delivery | None = None
+        self,
+        dispute: Dispute,
+        activity: OutboxEntry,
+        notice: Delivery | None = None,
+        flag: OutboxEntry | None = None,
     ) -> Dispute:
-        """Keep a dispute's new state and last event, its SAP Activity and the customer's
-        notice, in one transaction; DisputeRefused when someone else moved it first."""
+        """Keep a dispute's new state and last event, its SAP Activity, the customer's notice
+        and the invoice's flag for SAP, in one transaction; DisputeRefused when someone else
+        moved it first."""
         ...
 
     def notice(self, event_id: int) -> DisputeNotice | None: ...

@@ -55,6 +55,10 @@ class SapGateway(Protocol):
         at: datetime,
     ) -> int: ...
 
+    def flag_invoice(self, doc_entry: int, field: str, value: str) -> None:
+        """Set one UDF of an invoice (an absolute value: safe to repeat)."""
+        ...
+
     def activities_with_reference(self, reference: str) -> list[int]:
         """The Activities SAP holds with this kiosk reference (a lost answer's POST, if any)."""
         ...

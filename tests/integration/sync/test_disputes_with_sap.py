@@ -104,3 +104,33 @@ def test_the_credit_note_for_an_accepted_dispute_closes_it(kiosk, emulator):
     assert closed.state is DisputeState.CLOSED and closed.credit_note == credit["DocEntry"]
     assert closed.events[-1].note == f"credit note {credit['DocNum']}"
     assert sync(kiosk).disputes_closed == 0  # the cursor moved on: nothing closes twice
+
+
+def test_the_invoice_flag_udf_follows_whether_a_dispute_holds_part_of_it(kiosk, emulator):
+    from kiosk.sap_emulator.schema import UserField
+
+    emulator.data.user_fields.append(UserField("OINV", "Disputed", "Disputed", 1))
+    emulator.data._fields.pop("Invoices", None)  # the set's fields now include the new UDF
+    sync(kiosk)
+    invoice = open_invoice(kiosk)
+    storage = kiosk.services.storage
+    disputes = DisputeService(
+        storage.disputes, storage.invoices, storage.cursors, kiosk.clock, lambda code: None,
+        None, "U_Disputed",
+    )  # fmt: skip
+    first = disputes.open(invoice, line_number=0, reason=DisputeReason.DAMAGED, by="kiosk")
+    second = disputes.open(invoice, line_number=1, reason=DisputeReason.OTHER, by="kiosk")
+    kiosk.clock.advance(minutes=1)
+    sync(kiosk)
+    assert emulator.data.get("Invoices", invoice.doc_entry).get("U_Disputed") == "Y"
+
+    disputes.move(first.id or 0, DisputeState.WITHDRAWN, note="", by="kiosk")
+    kiosk.clock.advance(minutes=1)
+    sync(kiosk)
+    assert emulator.data.get("Invoices", invoice.doc_entry).get("U_Disputed") == "Y"  # one left
+
+    disputes.move(second.id or 0, DisputeState.REJECTED, note="correcto", by="rosa")
+    kiosk.clock.advance(minutes=1)
+    sync(kiosk)
+    assert emulator.data.get("Invoices", invoice.doc_entry).get("U_Disputed") == "N"
+    assert kiosk.services.outbox.entries() == []
