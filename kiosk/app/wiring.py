@@ -202,6 +202,7 @@ def build_services(settings: Settings) -> Services:
     disputes = DisputeService(
         storage.disputes, invoices, storage.cursors, clock, _email_on_file(delivery),
         gateway if settings.sap.is_configured else None, settings.sap.dispute_flag_field,
+        settings.kiosk.language,
     )  # fmt: skip
     return Services(
         clock=clock,

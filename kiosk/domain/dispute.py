@@ -10,6 +10,7 @@ from decimal import Decimal
 from kiosk.domain.errors import InvalidValue
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.money import Money, minor_units
+from kiosk.language.catalogue import DEFAULT_LANGUAGE
 
 MAX_COMMENT = 500
 MAX_NOTE = 500
@@ -79,6 +80,7 @@ class Dispute:
     opened_at: datetime
     events: tuple[DisputeEvent, ...] = ()
     credit_note: int | None = None  # DocEntry of SAP's credit note that closed it
+    language: str = DEFAULT_LANGUAGE  # the customer's, as they opened it: their notices' too
 
     @property
     def number(self) -> str:
@@ -105,6 +107,7 @@ def open_dispute(
     by: str,
     at: datetime,
     disputed_lines: set[int | None],
+    language: str = DEFAULT_LANGUAGE,
 ) -> Dispute:
     """A new open dispute of the invoice or of one line (`disputed_lines`: those its open
     disputes hold, None for the whole), its amount checked against what is disputable: at most
@@ -141,6 +144,7 @@ def open_dispute(
         state=DisputeState.OPEN,
         opened_at=at,
         events=(DisputeEvent(DisputeState.OPEN, _text(comment, "comment", MAX_COMMENT), by, at),),
+        language=language,
     )
 
 

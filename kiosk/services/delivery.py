@@ -416,7 +416,7 @@ class DeliveryService:
             raise NotFound(f"no dispute step {delivery.reference} to tell of")
         return dispute_email(
             notice.dispute, notice.event, to=delivery.destination, seller=self._options.seller,
-            language=self._options.language,
+            language=notice.dispute.language,
         )  # fmt: skip
 
     def _xml_email(self, invoice: Invoice, to: str) -> OutgoingEmail:

@@ -30,6 +30,7 @@ from kiosk.domain.dispute import (
 from kiosk.domain.errors import NotFound
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.outbox import INVOICE_ACTIVITY, INVOICE_FLAG, OutboxEntry
+from kiosk.language.catalogue import DEFAULT_LANGUAGE
 from kiosk.services.ports.cache import InvoiceStore
 from kiosk.services.ports.clock import Clock
 from kiosk.services.ports.disputes import CreditNoteSource, DisputeNotice, DisputeStore
@@ -58,8 +59,10 @@ class DisputeService:
         email_on_file: EmailOnFile,
         sap: CreditNoteSource | None = None,
         flag_field: str | None = None,
+        language: str = DEFAULT_LANGUAGE,
     ) -> None:
         self._flag_field = flag_field
+        self._language = language
         self._store = store
         self._sap = sap
         self._invoices = invoices
@@ -76,14 +79,17 @@ class DisputeService:
         comment: str = "",
         amount: Decimal | None = None,
         by: str,
+        language: str | None = None,
     ) -> Dispute:
-        """Dispute the whole invoice or one line; the amount defaults to all that can be."""
+        """Dispute the whole invoice or one line; the amount defaults to all that can be. Its
+        notices go out in `language` (the customer's at the kiosk), else the kiosk's own."""
         complete = self._complete(invoice)
         held = {d.line_number for d in self._store.disputes(doc_entry=complete.doc_entry)
                 if d.state.holds_the_amount}  # fmt: skip
         dispute = open_dispute(
             complete, line_number=line_number, reason=reason, comment=comment, amount=amount,
             by=by, at=self._clock.now(), disputed_lines=held,
+            language=language or self._language,
         )  # fmt: skip
         return self._store.add_dispute(
             dispute,

@@ -76,7 +76,7 @@ class SqlDisputeStore:
                     reason=dispute.reason.value, comment=dispute.comment,
                     amount=to_scaled(dispute.amount.amount), currency=dispute.amount.currency,
                     state=dispute.state.value, opened_at=dispute.opened_at,
-                    updated_at=dispute.opened_at, credit_note=None,
+                    updated_at=dispute.opened_at, credit_note=None, language=dispute.language,
                 )
             ).inserted_primary_key  # fmt: skip
             assert new_id is not None
@@ -223,6 +223,7 @@ class SqlDisputeStore:
                 amount=Money(from_scaled(row.amount), row.currency),
                 state=DisputeState(row.state), opened_at=row.opened_at,
                 events=tuple(timeline[row.id]), credit_note=row.credit_note,
+                language=row.language,
             )
             for row in rows
         ]  # fmt: skip

@@ -369,6 +369,7 @@ class DisputeRow(Base):
     opened_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     credit_note: Mapped[int | None] = mapped_column(Integer)  # SAP's DocEntry that closed it
+    language: Mapped[str] = mapped_column(String(2))  # of the customer's notices
 
 
 class DisputeEventRow(Base):

@@ -128,10 +128,10 @@ class CustomerActions:
             )
         ]
 
-    def open_disputes(self, request: DisputeRequest) -> DisputesOpened:
-        """One dispute per part; then the customer's notice e-mails leave at once (they were
-        queued with each dispute), and the opening steps count as seen: the customer is
-        told on the next screen."""
+    def open_disputes(self, request: DisputeRequest, language: str) -> DisputesOpened:
+        """One dispute per part, its notices in the customer's screen `language`; then the
+        notice e-mails leave at once (they were queued with each dispute), and the opening
+        steps count as seen: the customer is told on the next screen."""
         assert self.disputes is not None
         opened: list[Dispute] = []
         problem: Exception | None = None
@@ -145,6 +145,7 @@ class CustomerActions:
                         comment=request.comment,
                         amount=amount,
                         by=REQUESTED_BY,
+                        language=language,
                     )
                 )
             except Exception as error:

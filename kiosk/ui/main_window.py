@@ -268,11 +268,13 @@ class KioskWindow(QMainWindow):
         self.idle.start()
 
     def _open_disputes(self, request: DisputeRequest) -> None:
-        actions = self._actions
+        actions, language = self._actions, self.texts.language
         if actions is None:
             return
         self._runner.run(
-            lambda: actions.open_disputes(request), self._disputes_opened, self._dispute_failed
+            lambda: actions.open_disputes(request, language),
+            self._disputes_opened,
+            self._dispute_failed,
         )
 
     def _disputes_opened(self, opened: DisputesOpened) -> None:

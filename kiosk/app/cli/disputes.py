@@ -16,7 +16,7 @@ from kiosk.app.wiring import build_services
 from kiosk.domain.display_formats import format_money
 from kiosk.domain.dispute import Dispute, DisputeReason, DisputeState
 from kiosk.domain.errors import InvalidValue
-from kiosk.language.catalogue import Texts
+from kiosk.language.catalogue import LANGUAGES, Texts
 
 _STEPS = {
     "review": (DisputeState.IN_REVIEW, "cli_help_disputes_review"),
@@ -42,6 +42,7 @@ def add_commands(commands: Subcommands, texts: Texts) -> None:
     opening.add_argument("--amount", help=texts["cli_help_dispute_amount"])
     opening.add_argument("--comment", default="", help=texts["cli_help_comment"])
     opening.add_argument("--by", default=getpass.getuser(), help=texts["cli_help_by"])
+    opening.add_argument("--lang", choices=LANGUAGES, help=texts["cli_help_notice_lang"])
     add_json_option(opening, texts)
     opening.set_defaults(handler=_open)
 
@@ -75,7 +76,7 @@ def _open(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     opened = [
         services.disputes.open(
             invoice, line_number=line, reason=reason, comment=args.comment, amount=given,
-            by=args.by,
+            by=args.by, language=args.lang,
         )
         for line in lines
     ]  # fmt: skip

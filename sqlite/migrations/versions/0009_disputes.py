@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("opened_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("credit_note", sa.Integer(), nullable=True),
+        sa.Column("language", sa.String(length=2), nullable=False),
         sa.CheckConstraint(
             "state IN ('open', 'in_review', 'accepted', 'rejected', 'withdrawn', 'closed')",
             name=op.f("ck_disputes_state"),

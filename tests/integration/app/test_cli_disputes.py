@@ -191,3 +191,15 @@ def test_a_notice_killed_mid_send_goes_out_once_after_the_restart(
     [notice] = server.received
     assert notice["Subject"] == "Your dispute D-000001 with Mi Empresa S.A. de C.V."
     assert notice["Message-ID"].startswith("<kiosk-1-")
+
+
+def test_notices_speak_the_language_the_customer_opened_the_dispute_in(cache, capsys):
+    run(capsys, "disputes", "open", "5001", "--reason", "other", "--lang", "es", "--by", "kiosk")
+    run(capsys, "disputes", "open", "5002", "--reason", "other", "--by", "kiosk")
+    run(capsys, "disputes", "review", "1", "--note", "vemos", "--by", "rosa")
+    subjects = [m["Subject"] for m in cache.received]
+    assert subjects == [
+        "Su disputa D-000001 con Mi Empresa S.A. de C.V.",
+        "Your dispute D-000002 with Mi Empresa S.A. de C.V.",  # the kiosk's language: en here
+        "Su disputa D-000001 con Mi Empresa S.A. de C.V.",
+    ]
