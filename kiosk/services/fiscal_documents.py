@@ -169,7 +169,6 @@ class FiscalDocuments:
             sap_doc_entry=waiting.sap_doc_entry,
             xml=xml,
             problem=problem,
-            discrepancy=None,
             fetched_at=self._clock.now(),
         )
         if problem:

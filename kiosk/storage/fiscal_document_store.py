@@ -96,7 +96,6 @@ class SqlFiscalDocumentStore:
             "sap_doc_entry": document.sap_doc_entry,
             "xml": document.xml,
             "problem": document.problem,
-            "discrepancy": document.discrepancy,
             "fetched_at": document.fetched_at,
         }
         with transaction(self._engine) as connection:
@@ -163,6 +162,5 @@ def _document(row: Any) -> FiscalDocument:
         sap_doc_entry=row.sap_doc_entry,
         xml=row.xml,
         problem=row.problem,
-        discrepancy=row.discrepancy,
         fetched_at=row.fetched_at,
     )

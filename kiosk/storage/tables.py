@@ -329,7 +329,6 @@ class FiscalDocumentRow(Base):
     attachment: Mapped[int | None] = mapped_column(Integer)
     xml: Mapped[bytes | None] = mapped_column(LargeBinary)
     problem: Mapped[str | None] = mapped_column(Text)  # why the XML cannot be used
-    discrepancy: Mapped[str | None] = mapped_column(Text)  # where the XML and SAP disagree
     fetched_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 

@@ -47,7 +47,6 @@ class FiscalDocument:
     sap_doc_entry: int
     xml: bytes | None
     problem: str | None
-    discrepancy: str | None
     fetched_at: datetime | None
 
 

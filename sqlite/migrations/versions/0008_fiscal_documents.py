@@ -31,7 +31,6 @@ def upgrade() -> None:
         sa.Column("attachment", sa.Integer(), nullable=True),
         sa.Column("xml", sa.LargeBinary(), nullable=True),
         sa.Column("problem", sa.Text(), nullable=True),
-        sa.Column("discrepancy", sa.Text(), nullable=True),
         sa.Column("fetched_at", sa.DateTime(), nullable=True),
         sa.CheckConstraint("kind IN ('invoice', 'payment')", name=op.f("ck_fiscal_documents_kind")),
         sa.PrimaryKeyConstraint("uuid", name=op.f("pk_fiscal_documents")),

@@ -31,7 +31,7 @@ FETCHED = datetime(2026, 11, 21, 9, 0)
 
 
 def kept(uuid: str, kind: FiscalKind, entry: int, xml: bytes | None, problem: str | None = None):
-    return FiscalDocument(uuid, kind, entry, xml, problem, None, FETCHED)
+    return FiscalDocument(uuid, kind, entry, xml, problem, FETCHED)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -73,6 +74,14 @@ class Kiosk:
 
     def pusher(self) -> OutboxPusher:
         return OutboxPusher(self.services.storage.outbox, self.client(), self.clock)
+
+
+def unreachable_root() -> str:
+    """A Service Layer address on a loopback port nothing listens on: SAP is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/b1s/v2/"
 
 
 @pytest.fixture

@@ -3,19 +3,10 @@ and SAP's credit note for the invoice closing an accepted dispute."""
 
 from __future__ import annotations
 
-import socket
-
 from kiosk.domain.dispute import DisputeReason, DisputeState
 from kiosk.services.disputes import DisputeService
 from kiosk.services.sync import SyncService
-from tests.integration.sync.conftest import Kiosk
-
-
-def unused_root() -> str:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/b1s/v2/"
+from tests.integration.sync.conftest import Kiosk, unreachable_root
 
 
 def disputes_of(kiosk: Kiosk, client=None) -> DisputeService:
@@ -57,7 +48,7 @@ def test_a_dispute_opened_offline_reaches_sap_once_even_when_the_answer_is_lost(
     disputes = disputes_of(kiosk)
     dispute = disputes.open(invoice, line_number=None, reason=DisputeReason.DAMAGED,
                             amount=None, by="kiosk")  # fmt: skip
-    report = sync(kiosk, unused_root())  # SAP cannot be reached: it waits in the outbox
+    report = sync(kiosk, unreachable_root())  # SAP cannot be reached: it waits in the outbox
     assert activities_for(emulator, invoice.doc_entry) == []
     assert kiosk.services.outbox.entries(), report
 

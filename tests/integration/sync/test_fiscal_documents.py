@@ -4,7 +4,6 @@ and every way an XML can be unusable, against the emulator over real HTTP."""
 from __future__ import annotations
 
 import re
-import socket
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
@@ -22,7 +21,7 @@ from kiosk.sap_emulator.server import (
 )
 from kiosk.services.fiscal_documents import FiscalDocuments
 from kiosk.services.sync import SyncReport, SyncService
-from tests.integration.sync.conftest import Kiosk
+from tests.integration.sync.conftest import Kiosk, unreachable_root
 
 CFDI = "{http://www.sat.gob.mx/cfd/4}"
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
@@ -74,13 +73,6 @@ def sap_stamps(emulator: ServiceLayerEmulator) -> dict[int, tuple[str, int]]:
         for entry, record in emulator.data._records["Invoices"].items()
         if record.get("EDocNum")
     }
-
-
-def unused_port_root() -> str:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/b1s/v2/"
 
 
 def test_a_pass_brings_each_invoice_its_folio_fiscal_and_its_xml(kiosk, emulator):
@@ -136,7 +128,7 @@ def test_a_ppd_invoice_lists_the_payment_receipts_that_pay_it(kiosk, emulator):
 def test_without_sap_an_undownloaded_xml_is_pending_then_kept_once_fetched(kiosk, emulator):
     sync(kiosk, fiscal(kiosk, per_pass=0))
     invoice = next(invoice for invoice in cached(kiosk, emulator) if invoice.fiscal_uuid)
-    offline = fiscal(kiosk, root=unused_port_root())
+    offline = fiscal(kiosk, root=unreachable_root())
     waiting = offline.reading(invoice)
     assert waiting.cfdi is None and waiting.pending
     assert waiting.problem == (
