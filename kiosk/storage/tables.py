@@ -265,7 +265,8 @@ class DeliveryRow(Base):
         CheckConstraint("reason IN ('automatic', 'requested')", name="reason"),
         CheckConstraint("state IN ('queued', 'listed', 'sending', 'sent', 'failed')", name="state"),
         CheckConstraint(
-            "document IN ('invoice', 'payment_slip', 'payment_receipt', 'cfdi_xml', 'dispute')",
+            "document IN ('invoice', 'payment_slip', 'payment_receipt', 'cfdi_xml', 'dispute',"
+            " 'statement')",
             name="document",
         ),
         Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
@@ -385,3 +386,87 @@ class DisputeEventRow(Base):
     by: Mapped[str] = mapped_column(String(50))
     at: Mapped[datetime] = mapped_column(DateTime)
     shown_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class CreditNoteRow(Base):
+    """An A/R credit note SAP issued to a customer; SAP owns it, the kiosk caches it."""
+
+    __tablename__ = "credit_notes"
+    __table_args__ = (
+        Index("ix_credit_notes_customer_code_posting_date", "customer_code", "posting_date"),
+    )
+
+    doc_entry: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    doc_num: Mapped[int] = mapped_column(Integer)
+    customer_code: Mapped[str] = mapped_column(String(50))
+    posting_date: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    total: Mapped[int] = millionths()
+    cancelled: Mapped[bool] = mapped_column(Boolean)
+
+
+class CreditNoteInvoiceRow(Base):
+    """Which invoices a credit note's lines were copied from (BaseType 13)."""
+
+    __tablename__ = "credit_note_invoices"
+
+    credit_note_entry: Mapped[int] = mapped_column(
+        ForeignKey("credit_notes.doc_entry", ondelete="CASCADE"), primary_key=True
+    )
+    invoice_doc_entry: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+
+
+class IncomingPaymentRow(Base):
+    """A customer payment SAP recorded; SAP owns it, the kiosk caches it for statements."""
+
+    __tablename__ = "incoming_payments"
+    __table_args__ = (
+        Index("ix_incoming_payments_customer_code_payment_date", "customer_code", "payment_date"),
+    )
+
+    doc_entry: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    doc_num: Mapped[int] = mapped_column(Integer)
+    customer_code: Mapped[str] = mapped_column(String(50))
+    payment_date: Mapped[date] = mapped_column(Date, index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[int] = millionths()
+    reference: Mapped[str | None] = mapped_column(String(100))
+    cancelled: Mapped[bool] = mapped_column(Boolean)
+
+
+class PaymentAllocationRow(Base):
+    """The part of a payment SAP applied to one invoice (PaymentInvoices)."""
+
+    __tablename__ = "payment_allocations"
+
+    payment_entry: Mapped[int] = mapped_column(
+        ForeignKey("incoming_payments.doc_entry", ondelete="CASCADE"), primary_key=True
+    )
+    invoice_doc_entry: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+    amount: Mapped[int] = millionths()
+
+
+class TrackingEventRow(Base):
+    """One thing the kiosk did, naming the customer by code only (never other personal data)."""
+
+    __tablename__ = "tracking_events"
+    __table_args__ = (Index("ix_tracking_events_customer_code_at", "customer_code", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    customer_code: Mapped[str | None] = mapped_column(String(50))
+    channel: Mapped[str | None] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(20), server_default="")
+    kiosk_number: Mapped[int] = mapped_column(Integer)
+
+
+class TrackingDayRow(Base):
+    """How many events of a kind and outcome a day had: the dashboard reads these, not events."""
+
+    __tablename__ = "tracking_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(20), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
