@@ -1,4 +1,4 @@
-"""The store's reports: each a list of plain rows, the same figures a chart draws and a CSV holds."""
+"""The store's reports: plain rows, the same figures a chart draws and a CSV holds."""
 
 from __future__ import annotations
 
