@@ -1,6 +1,7 @@
 """PDF benchmark: median render time of a one-page invoice with QR and of a 200-line invoice,
 the same one-page invoice through WeasyPrint from equivalent HTML as the peer baseline, and the
-printed representation of a one-page stamped CFDI with its SAT, payment and kiosk QR codes.
+printed representation of a one-page stamped CFDI with its SAT, payment and kiosk QR codes, and
+a 300-line statement of account (two currencies, over several pages).
 
 Run from the project root:  .venv/bin/python -m bench.pdf_benchmark
 (WeasyPrint comes with `pip install -e '.[bench]'`; without it the baseline is left out.)
@@ -16,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,13 +27,18 @@ from kiosk.bundled_files import resource_path
 from kiosk.cfdi.xml_reader import read_cfdi
 from kiosk.documents.cfdi_invoice_pdf import CfdiInvoicePdf
 from kiosk.documents.invoice_pdf import InvoicePdf
+from kiosk.documents.statement_pdf import StatementPdf
 from kiosk.domain.cfdi import Cfdi
+from kiosk.domain.credit_note import CreditNote
 from kiosk.domain.customer import Address, Customer
+from kiosk.domain.incoming_payment import IncomingPayment, PaymentAllocation
 from kiosk.domain.invoice import Invoice, InvoiceLine, SapDocumentStatus
 from kiosk.domain.kiosk_code import make_kiosk_code
 from kiosk.domain.money import Money
 from kiosk.domain.payment_terms import PaymentTerms
+from kiosk.domain.reports import ReportPeriod
 from kiosk.domain.seller import Seller
+from kiosk.domain.statement import Statement, build_statement
 from kiosk.payments.qr_encoder import QrEncoder
 
 RESULTS = Path(__file__).parent / "results"
@@ -41,6 +47,7 @@ TARGETS = {
     "two_hundred_lines_median_ms": 150.0,
     "weasyprint_over_kiosk_ratio": 8.0,
     "cfdi_one_page_median_ms": 60.0,
+    "statement_three_hundred_lines_median_ms": 250.0,
 }
 SELLER = Seller(
     "Distribuidora Ejemplo S.A. de C.V.",
@@ -116,6 +123,41 @@ def stamped_invoice() -> tuple[Invoice, Cfdi]:
         ),
         cfdi,
     )
+
+
+def statement(lines: int) -> Statement:
+    """A customer's 90 days with `lines` entries: invoices, each paid in part a few days later,
+    and every tenth invoice in USD with a credit note beside it."""
+    start = date(2026, 8, 25)
+    invoices: list[Invoice] = []
+    payments: list[IncomingPayment] = []
+    notes: list[CreditNote] = []
+    for n in range(lines // 2):
+        currency = "USD" if n % 10 == 0 else "MXN"
+        posted = start + timedelta(days=n * 89 // max(1, lines // 2))
+        total = Money(Decimal(1160) + n, currency)
+        invoices.append(
+            replace(
+                invoice(0), doc_entry=n + 1, doc_num=200000 + n, posting_date=posted,
+                document_date=posted, due_date=posted + timedelta(days=30), currency=currency,
+                net_total=Money(total.amount, currency), tax_total=Money.zero(currency),
+                total=total, paid_to_date=Money(Decimal(500), currency),
+            )
+        )  # fmt: skip
+        paid = Money(Decimal(500), currency)
+        if currency == "USD":
+            notes.append(CreditNote(n + 1, 70000 + n, CUSTOMER.code, posted, paid, False, (n + 1,)))
+        else:
+            payments.append(
+                IncomingPayment(
+                    n + 1, 90000 + n, CUSTOMER.code, min(posted + timedelta(days=3), TODAY),
+                    paid, f"TRF-{n}", False, (PaymentAllocation(n + 1, paid.amount),),
+                )
+            )  # fmt: skip
+    return build_statement(
+        CUSTOMER, ReportPeriod(start, TODAY), invoices=invoices, credit_notes=notes,
+        payments=payments, disputes=[], today=TODAY,
+    )  # fmt: skip
 
 
 def median_ms(work: Callable[[], object], runs: int) -> float:
@@ -198,10 +240,21 @@ def main() -> None:
             payment_reference="0000004253", kiosk_qr=encoder.encode(kiosk_code),
         )  # fmt: skip
 
+    long_statement = statement(300)
+    assert long_statement.entry_count == 300
+    statement_renderer = StatementPdf(SELLER, paper="Letter", fonts=resource_path("fonts"))
+
     figures: dict[str, Any] = {
         "one_page_median_ms": round(median_ms(render(2), args.runs), 2),
         "two_hundred_lines_median_ms": round(median_ms(render(200), max(5, args.runs // 3)), 2),
         "cfdi_one_page_median_ms": round(median_ms(render_cfdi, args.runs), 2),
+        "statement_three_hundred_lines_median_ms": round(
+            median_ms(
+                lambda: statement_renderer.render(long_statement, language="es"),
+                max(5, args.runs // 3),
+            ),
+            2,
+        ),
     }
     if not args.no_baseline:
         try:

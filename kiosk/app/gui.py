@@ -6,6 +6,7 @@ import gc
 import logging
 import os
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 
@@ -44,6 +45,7 @@ def build_window(
         services.documents,
         settings.printing.printer,
         disputes=services.disputes,
+        statements=services.statements,
     )
     return KioskWindow(
         company=settings.company.name,
@@ -70,15 +72,23 @@ def build_window(
     )
 
 
-def build_sync_driver(settings: Settings, services: Services, runner: TaskRunner) -> SyncDriver:
-    """The background sync: push the outbox, pull changes, deliver new invoices."""
+def background_pass(services: Services) -> Callable[[Progress, bool], SyncReport]:
+    """One pass of the background work: push the outbox, pull changes, deliver new invoices,
+    and (once a day) let tracking events past their keeping time go."""
 
     def run_sync(progress: Progress, asked: bool) -> SyncReport:
         report = services.sync.run_once(progress=progress, asked=asked)
         if report.error is None:
             services.delivery.deliver_new_invoices()
+        services.tracking_retention.purge_if_due()  # local work: also when SAP is away
         return report
 
+    return run_sync
+
+
+def build_sync_driver(settings: Settings, services: Services, runner: TaskRunner) -> SyncDriver:
+    """The background sync: push the outbox, pull changes, deliver new invoices."""
+    run_sync = background_pass(services)
     timing = settings.sync
     schedule = SyncSchedule(
         interval=timedelta(seconds=timing.interval_seconds),

@@ -85,6 +85,9 @@ class SapSettings(_Section):
     kiosk_reference_field: str = Field(default="U_KioskRef", pattern=_UDF_NAME)
     # An invoice UDF set to Y while a dispute holds part of it, N after; None: not written.
     dispute_flag_field: str | None = Field(default=None, pattern=_UDF_NAME)
+    # How many payment DocEntries older than the kiosk's first pass each pass reads for
+    # statements, until all are in the cache (a full pass reads them all at once).
+    ledger_payments_per_pass: int = Field(default=2000, ge=1, le=1_000_000)
 
     @field_validator("base_url")
     @classmethod
@@ -121,6 +124,12 @@ class SyncSettings(_Section):
     retry_min_seconds: int = Field(default=15, ge=1, le=3600)
     retry_max_seconds: int = Field(default=900, ge=1, le=86_400)
     overlap_days: int = Field(default=1, ge=1, le=31)
+
+
+class TrackingSettings(_Section):
+    """How long the record of what the kiosk did (identifications, prints, ...) is kept."""
+
+    keep_days: int = Field(default=400, ge=1, le=36_500)
 
 
 class CompanySettings(_Section):
@@ -232,6 +241,7 @@ class Settings(BaseSettings):
     sap: SapSettings = Field(default_factory=SapSettings)
     cfdi: CfdiSettings = Field(default_factory=CfdiSettings)
     sync: SyncSettings = Field(default_factory=SyncSettings)
+    tracking: TrackingSettings = Field(default_factory=TrackingSettings)
     company: CompanySettings = Field(default_factory=CompanySettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     printing: PrintingSettings = Field(default_factory=PrintingSettings)

@@ -24,6 +24,8 @@ from kiosk.documents.cfdi_invoice_pdf import CfdiInvoicePdf
 from kiosk.documents.cfdi_payment_pdf import CfdiPaymentPdf
 from kiosk.documents.invoice_pdf import InvoicePdf
 from kiosk.documents.payment_slip_pdf import PaymentSlipPdf
+from kiosk.documents.statement_csv import StatementCsv
+from kiosk.documents.statement_pdf import StatementPdf
 from kiosk.domain.delivery import DeliveryChannel, OutgoingEmail
 from kiosk.domain.payment_terms import PaymentTerms
 from kiosk.domain.seller import BankDetails, Seller
@@ -47,22 +49,28 @@ from kiosk.services.ports.mail import Mailer
 from kiosk.services.ports.payments import PaymentQrBuilder
 from kiosk.services.ports.printing import Printer
 from kiosk.services.preferences import PreferenceService
+from kiosk.services.reports import Reports
 from kiosk.services.staff_accounts import StaffAccounts
+from kiosk.services.statements import StatementService
 from kiosk.services.sync import SyncService
 from kiosk.services.sync_status import SyncStatusReader
 from kiosk.services.system_clock import SystemClock
+from kiosk.services.tracking import Tracking, TrackingRetention
 from kiosk.storage.cache_sync_store import SqlCacheSyncStore
 from kiosk.storage.database import Engine, create_database_engine
 from kiosk.storage.delivery_store import SqlDeliveryStore
 from kiosk.storage.dispute_store import SqlDisputeStore
 from kiosk.storage.fiscal_document_store import SqlFiscalDocumentStore
 from kiosk.storage.invoice_store import SqlInvoiceStore
+from kiosk.storage.ledger_store import SqlLedgerStore
 from kiosk.storage.outbox_store import SqlOutboxStore
 from kiosk.storage.payment_request_store import SqlPaymentRequestStore
 from kiosk.storage.preference_store import SqlPreferenceStore
+from kiosk.storage.report_store import SqlReportSource
 from kiosk.storage.schema_migration import ensure_schema
 from kiosk.storage.staff_store import SqlStaffStore
 from kiosk.storage.sync_cursor_store import SqlSyncCursorStore
+from kiosk.storage.tracking_store import SqlTrackingStore
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,8 @@ class Storage:
     deliveries: SqlDeliveryStore
     fiscal: SqlFiscalDocumentStore
     disputes: SqlDisputeStore
+    tracking: SqlTrackingStore
+    ledger: SqlLedgerStore
 
     @property
     def engine(self) -> Engine:
@@ -98,9 +108,13 @@ class Services:
     documents: InvoiceDocuments
     delivery: DeliveryService
     disputes: DisputeService
+    statements: StatementService
     staff: StaffAccounts
     sync: SyncService
     sync_status: SyncStatusReader
+    tracking: Tracking
+    tracking_retention: TrackingRetention
+    reports: Reports
     storage: Storage
     sap: ServiceLayerClient
 
@@ -163,11 +177,14 @@ def build_services(settings: Settings) -> Services:
         deliveries=SqlDeliveryStore(engine),
         fiscal=SqlFiscalDocumentStore(engine),
         disputes=SqlDisputeStore(engine),
+        tracking=SqlTrackingStore(engine, kiosk_number=settings.payments.kiosk_number),
+        ledger=SqlLedgerStore(engine),
     )
+    tracking = Tracking(storage.tracking, clock)
     qr_encoder = QrEncoder(settings.payments.error_correction)
     payments = PaymentService(
         invoices, storage.payment_requests, qr_builder(settings.payments, settings.company),
-        qr_encoder, clock, kiosk_number=settings.payments.kiosk_number,
+        qr_encoder, clock, kiosk_number=settings.payments.kiosk_number, tracking=tracking,
     )  # fmt: skip
     company, pay = settings.company, settings.payments
     seller = Seller(
@@ -194,31 +211,42 @@ def build_services(settings: Settings) -> Services:
         invoices, payments,
         InvoicePdf(seller, terms, paper=paper, fonts=fonts),
         PaymentSlipPdf(seller, bank, paper=paper, fonts=fonts),
-        qr_encoder, clock, cfdi=cfdi,
+        qr_encoder, clock, cfdi=cfdi, tracking=tracking,
     )  # fmt: skip
     # Without SAP there is no first download to wait for: the cache is all there is.
     download = storage.cursors if settings.sap.is_configured else None
-    delivery = _delivery_service(settings, storage, documents, payments, clock)
+    statements = StatementService(
+        invoices, storage.ledger, storage.disputes, clock,
+        StatementPdf(seller, paper=paper, fonts=fonts), StatementCsv(),
+    )  # fmt: skip
+    delivery = _delivery_service(settings, storage, documents, payments, clock, statements)
     disputes = DisputeService(
         storage.disputes, invoices, storage.cursors, clock, _email_on_file(delivery),
-        gateway if settings.sap.is_configured else None, settings.sap.dispute_flag_field,
-        settings.kiosk.language,
+        storage.ledger, settings.sap.dispute_flag_field, settings.kiosk.language,
     )  # fmt: skip
     return Services(
         clock=clock,
         lookup=InvoiceLookup(invoices),
-        identification=CustomerIdentification(invoices, clock, download, check_rfc),
+        identification=CustomerIdentification(
+            invoices, clock, download, check_rfc, tracking=tracking
+        ),
         preferences=PreferenceService(
-            invoices, storage.preferences, clock, branch=settings.kiosk.branch
+            invoices, storage.preferences, clock, branch=settings.kiosk.branch, tracking=tracking
         ),
         outbox=OutboxAdministration(storage.outbox, clock),
         payments=payments,
         documents=documents,
         delivery=delivery,
         disputes=disputes,
+        statements=statements,
         staff=StaffAccounts(SqlStaffStore(engine), clock),
         sync=_sync_service(settings, storage, gateway, clock, fiscal, disputes),
         sync_status=SyncStatusReader(storage.cursors, storage.outbox),
+        tracking=tracking,
+        tracking_retention=TrackingRetention(
+            storage.tracking, clock, keep_days=settings.tracking.keep_days
+        ),
+        reports=Reports(SqlReportSource(engine), storage.cursors),
         storage=storage,
         sap=gateway,
     )
@@ -230,6 +258,7 @@ def _delivery_service(
     documents: InvoiceDocuments,
     payments: PaymentService,
     clock: Clock,
+    statements: StatementService | None = None,
 ) -> DeliveryService:
     """E-mail and printing over the configured SMTP server and the system spooler."""
     mailer: Mailer = smtp_mailer(settings.smtp) if settings.smtp.host else _NoMailServer()
@@ -247,7 +276,7 @@ def _delivery_service(
     return DeliveryService(
         storage.deliveries, storage.invoices, documents, payments, mailer,
         system_printer(settings.printing.backend), storage.cursors, clock, options,
-        storage.disputes,
+        storage.disputes, tracking=Tracking(storage.tracking, clock), statements=statements,
     )  # fmt: skip
 
 
@@ -338,4 +367,8 @@ def _sync_service(
         overlap=timedelta(days=settings.sync.overlap_days),
         fiscal=fiscal,
         disputes=disputes,
+        ledger=storage.ledger,
+        ledger_source=gateway,
+        payments_per_pass=settings.sap.ledger_payments_per_pass,
+        tracking=Tracking(storage.tracking, clock),
     )

@@ -23,6 +23,7 @@ class DeliveredDocument(enum.Enum):
     PAYMENT_RECEIPT = "payment_receipt"  # a stamped CFDI de pago (Mexico): PDF, and XML by e-mail
     CFDI_XML = "cfdi_xml"  # an invoice's stamped XML alone, by e-mail ("Enviar XML")
     DISPUTE = "dispute"  # a dispute's notice of its new state, by e-mail (reference: event id)
+    STATEMENT = "statement"  # a statement of account (reference: start:end:language), no invoice
 
 
 class DeliveryState(enum.Enum):

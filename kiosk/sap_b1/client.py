@@ -10,6 +10,7 @@ from urllib.parse import quote
 import msgspec
 
 from kiosk.domain.billing_preference import BillingChannel
+from kiosk.domain.credit_note import CreditNote
 from kiosk.domain.incoming_payment import IncomingPayment
 from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.domain.payment_reference import is_valid_reference
@@ -18,7 +19,6 @@ from kiosk.sap_b1.config import ServiceLayerConfig
 from kiosk.sap_b1.paging import iterate_pages, page_decoder, query_string
 from kiosk.sap_b1.session import ServiceLayerSession
 from kiosk.services.errors import ExternalNotFound
-from kiosk.services.ports.disputes import CreditNote
 from kiosk.services.ports.fiscal import StampedPayment
 from kiosk.services.ports.sync import Pulled, SapCustomer
 
@@ -116,16 +116,12 @@ class ServiceLayerClient:
 
     def incoming_payments_after(self, doc_entry: int) -> Iterator[list[IncomingPayment]]:
         """Pages of payments newer than a DocEntry (SAP's payments carry no UpdateDate)."""
-        options = {
-            "$select": payloads.select(payloads.PAYMENT_FIELDS),
-            "$filter": payloads.entry_above(doc_entry),
-            "$orderby": payloads.ORDER_BY_KEY[payloads.INCOMING_PAYMENTS],
-        }
-        for page in self._pages(payloads.INCOMING_PAYMENTS, options, "read incoming payments"):
-            yield [
-                payloads.payment_from_payload(p, local_currency=self.config.local_currency)
-                for p in page
-            ]
+        return self._payments_where(payloads.entry_above(doc_entry), "read incoming payments")
+
+    def incoming_payments_between(self, after: int, up_to: int) -> Iterator[list[IncomingPayment]]:
+        """Pages of the payments with `after` < DocEntry <= `up_to`, in DocEntry order."""
+        condition = payloads.entry_between(after, up_to)
+        return self._payments_where(condition, "read earlier incoming payments")
 
     def stamped_payments_after(self, doc_entry: int) -> Iterator[list[StampedPayment]]:
         """Pages of payments newer than a DocEntry that SAP stamped as a CFDI de pago."""
@@ -147,12 +143,13 @@ class ServiceLayerClient:
     def credit_notes_after(self, doc_entry: int) -> Iterator[list[CreditNote]]:
         """Pages of credit notes newer than a DocEntry, with the invoices they credit."""
         options = {
-            "$select": payloads.select(("DocEntry", "DocNum", "DocumentLines")),
+            "$select": payloads.select(payloads.CREDIT_NOTE_FIELDS),
             "$filter": payloads.entry_above(doc_entry),
             "$orderby": payloads.ORDER_BY_KEY[payloads.CREDIT_NOTES],
         }
+        local = self.config.local_currency
         for page in self._pages(payloads.CREDIT_NOTES, options, "read credit notes"):
-            yield [payloads.credit_note(row) for row in page]
+            yield [payloads.credit_note(row, local_currency=local) for row in page]
 
     def attachment_file(self, attachment_entry: int, extension: str) -> bytes:
         """The bytes of an attachment's first file with this extension (the stamped XML)."""
@@ -257,6 +254,16 @@ class ServiceLayerClient:
         return iterate_pages(
             self.session, resource, options, page_size=self.config.page_size, action=action
         )
+
+    def _payments_where(self, condition: str, action: str) -> Iterator[list[IncomingPayment]]:
+        options = {
+            "$select": payloads.select(payloads.PAYMENT_FIELDS),
+            "$filter": condition,
+            "$orderby": payloads.ORDER_BY_KEY[payloads.INCOMING_PAYMENTS],
+        }
+        local = self.config.local_currency
+        for page in self._pages(payloads.INCOMING_PAYMENTS, options, action):
+            yield [payloads.payment_from_payload(p, local_currency=local) for p in page]
 
     def _invoices_where(
         self, condition: str | None, action: str

@@ -11,12 +11,12 @@ import msgspec
 from msgspec import field
 
 from kiosk.domain.billing_preference import BillingChannel
+from kiosk.domain.credit_note import CreditNote
 from kiosk.domain.customer import Address, Customer
 from kiosk.domain.incoming_payment import IncomingPayment, PaymentAllocation
 from kiosk.domain.invoice import InvoiceLine, SapDocumentStatus
 from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.domain.money import Money
-from kiosk.services.ports.disputes import CreditNote
 from kiosk.services.ports.fiscal import StampedPayment
 from kiosk.services.ports.sync import Pulled, SapCustomer
 
@@ -45,6 +45,13 @@ PAYMENT_FIELDS = (
 PAYMENT_REFERENCE = "TransferReference"  # what the payer quoted: a kiosk reference, if any
 CUSTOMERS_ONLY = "CardType eq 'cCustomer'"
 CREDIT_NOTES = "CreditNotes"
+CREDIT_NOTE_FIELDS = (
+    "DocEntry", "DocNum", "CardCode", "DocDate", "DocCurrency", "DocTotal", "Cancelled",
+    "CancelStatus", "DocumentLines",
+)  # fmt: skip
+# Cancelled: the cancelled document (csYes) and the cancellation document SAP makes (its
+# reversal); neither moves a customer's balance.
+CANCEL_STATUSES = ("csYes", "csCancellation")
 ORDER_BY_KEY = {
     INVOICES: "DocEntry", BUSINESS_PARTNERS: "CardCode", INCOMING_PAYMENTS: "DocEntry",
     CREDIT_NOTES: "DocEntry",
@@ -74,6 +81,11 @@ def updated_since(day: date) -> str:
 
 def entry_above(doc_entry: int) -> str:
     return f"DocEntry gt {int(doc_entry)}"
+
+
+def entry_between(after: int, up_to: int) -> str:
+    """DocEntry greater than `after` and at most `up_to`."""
+    return f"DocEntry gt {int(after)} and DocEntry le {int(up_to)}"
 
 
 def reference_starts_with(prefix: str) -> str:
@@ -355,11 +367,25 @@ def attachment_file_name(entry: Payload, extension: str) -> str | None:
     return None
 
 
-def credit_note(row: Payload) -> CreditNote:
-    """A credit note with the invoices its lines were copied from (BaseType 13)."""
+def credit_note(row: Payload, *, local_currency: str) -> CreditNote:
+    """A credit note with the invoices its lines were copied from (BaseType 13); its total is
+    read as an invoice's is (DocTotal, in DocCurrency or else the local currency)."""
     invoices = {
         int(line["BaseEntry"])
         for line in row.get("DocumentLines") or []
         if str(line.get("BaseType")) == INVOICE_OBJECT_TYPE and line.get("BaseEntry") is not None
     }
-    return CreditNote(int(row["DocEntry"]), int(row["DocNum"]), tuple(sorted(invoices)))
+    posted = parse_date(row.get("DocDate"))
+    if posted is None:
+        raise ValueError(f"credit note {row.get('DocEntry')} has no DocDate")
+    return CreditNote(
+        doc_entry=int(row["DocEntry"]),
+        doc_num=int(row["DocNum"]),
+        customer_code=str(row["CardCode"]),
+        posting_date=posted,
+        total=Money(
+            decimal(row.get("DocTotal")), _currency(row.get("DocCurrency"), local_currency)
+        ),
+        cancelled=row.get("Cancelled") == YES or row.get("CancelStatus") in CANCEL_STATUSES,
+        invoice_entries=tuple(sorted(invoices)),
+    )

@@ -158,6 +158,7 @@ def seed_demo_company(
         )
         for posted in moments:
             _invoice_and_its_fate(data, rng, posted, today, customers, documents)
+        _credit_notes(data, today)
     finally:
         data.clock.restore(clock_state)
 
@@ -307,3 +308,46 @@ def _invoice_and_its_fate(
     elif fate < 0.75:
         data.clock.freeze(posted + timedelta(hours=2))
         data.cancel("Invoices", invoice["DocEntry"])
+
+
+def _credit_notes(data: EmulatorData, today: datetime) -> None:
+    """A few credit notes, made after every invoice so that their figures stay as they were: one
+    copied from the first customer's newest unpaid invoice at least a month old (a damaged unit
+    returned), a standalone rebate for the second customer, and one issued to the second by
+    mistake and cancelled."""
+    invoices = [
+        invoice for invoice in data.query("Invoices", None, [], False)
+        if invoice["Cancelled"] == "tNO" and invoice["PaidToDate"] == 0
+        and invoice["DocDate"] <= today.date() - timedelta(days=30)
+    ]  # fmt: skip
+    first = [invoice for invoice in invoices if invoice["CardCode"] == customer_code(1)]
+    if first or invoices:
+        returned = (first or invoices)[-1]  # the newest
+        line = returned["DocumentLines"][0]
+        data.clock.freeze(datetime.combine(returned["DocDate"] + timedelta(days=5), time(11)))
+        data.create("CreditNotes", {
+            "CardCode": returned["CardCode"], "DocDate": data.clock.now().date().isoformat(),
+            "Comments": f"Devolución de una pieza dañada de la factura {returned['DocNum']}",
+            "DocumentLines": [{
+                "ItemCode": line["ItemCode"], "ItemDescription": line["ItemDescription"],
+                "Quantity": 1, "UnitPrice": line["UnitPrice"],
+                "DiscountPercent": line["DiscountPercent"], "TaxCode": line["TaxCode"],
+                "BaseType": 13, "BaseEntry": returned["DocEntry"], "BaseLine": line["LineNum"],
+            }],
+        })  # fmt: skip
+    if data.count("BusinessPartners") < 2:
+        return
+    rebate = {
+        "CardCode": customer_code(2),
+        "Comments": "Bonificación por volumen de compra",
+        "DocumentLines": [{"ItemDescription": "Bonificación comercial", "Quantity": 1,
+                           "UnitPrice": Decimal("500.00"), "TaxCode": "IVA16"}],
+    }  # fmt: skip
+    data.clock.freeze(datetime.combine(today.date() - timedelta(days=10), time(12)))
+    data.create("CreditNotes", dict(rebate, DocDate=data.clock.now().date().isoformat()))
+    data.clock.freeze(datetime.combine(today.date() - timedelta(days=9), time(9)))
+    mistaken = data.create("CreditNotes", dict(
+        rebate, DocDate=data.clock.now().date().isoformat(), Comments="Capturada por error"
+    ))  # fmt: skip
+    data.clock.freeze(datetime.combine(today.date() - timedelta(days=9), time(9, 30)))
+    data.cancel("CreditNotes", mistaken["DocEntry"])

@@ -19,11 +19,13 @@ from kiosk.domain.errors import DomainError, InvalidValue
 from kiosk.domain.invoice import Invoice, InvoiceStatus
 from kiosk.domain.kiosk_code import read_kiosk_code
 from kiosk.domain.rfc import looks_like_rfc
+from kiosk.domain.tracking import EventKind
 from kiosk.services.errors import ExternalUnavailable
 from kiosk.services.ports.cache import InvoiceStore
 from kiosk.services.ports.clock import Clock
 from kiosk.services.ports.sync import SyncCursorStore
 from kiosk.services.sync import INVOICES
+from kiosk.services.tracking import NO_TRACKING, Tracking
 
 MAX_FAILURES = 3
 COOLDOWN = timedelta(seconds=60)
@@ -71,7 +73,10 @@ class CustomerIdentification:
         clock: Clock,
         cursors: SyncCursorStore | None = None,
         check_rfc: Callable[[str], str] | None = None,
+        *,
+        tracking: Tracking = NO_TRACKING,
     ) -> None:
+        self._tracking = tracking
         self._store = store
         self._clock = clock
         self._cursors = cursors
@@ -83,6 +88,8 @@ class CustomerIdentification:
         """Check the second factor and return the customer's invoices, or explain the failure."""
         now = self._clock.now()
         if self._paused_until is not None and now < self._paused_until:
+            # Who was typed is not kept: it may be a tax ID, and nobody proved it is theirs.
+            self._tracking.record(EventKind.IDENTIFICATION_THROTTLED, None)
             raise TooManyAttempts(int((self._paused_until - now).total_seconds()) + 1)
         scanned = read_kiosk_code(who) or read_kiosk_code(invoice_number)
         if scanned is not None:
@@ -110,8 +117,11 @@ class CustomerIdentification:
             if self._failures >= MAX_FAILURES:
                 self._paused_until = now + COOLDOWN
                 self._failures = 0
+            code = customer.code if customer is not None else None
+            self._tracking.record(EventKind.IDENTIFICATION_FAILED, code)
             raise IdentificationFailed("we could not find invoices with those details")
         self._failures = 0
+        self._tracking.record(EventKind.IDENTIFIED, customer.code)
         invoices = self._store.invoices_for_customer(
             customer.code, limit=LIST_SIZE, with_lines=False
         )

@@ -28,6 +28,8 @@ from kiosk.domain.errors import InvalidValue, NotFound
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.money import Money
 from kiosk.domain.outbox import INVOICE_ACTIVITY, OutboxEntry
+from kiosk.domain.reports import ReportPeriod
+from kiosk.domain.tracking import EventKind
 from kiosk.language.catalogue import Texts
 from kiosk.services.dispute_email import dispute_email
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
@@ -42,6 +44,13 @@ from kiosk.services.ports.disputes import DisputeStore
 from kiosk.services.ports.mail import Mailer
 from kiosk.services.ports.printing import Printer
 from kiosk.services.ports.sync import SyncCursor, SyncCursorStore
+from kiosk.services.statement_email import statement_email
+from kiosk.services.statements import (
+    StatementService,
+    read_statement_reference,
+    statement_reference,
+)
+from kiosk.services.tracking import NO_TRACKING, Tracking
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +106,12 @@ class DeliveryService:
         clock: Clock,
         options: DeliveryOptions,
         disputes: DisputeStore | None = None,
+        *,
+        tracking: Tracking = NO_TRACKING,
+        statements: StatementService | None = None,
     ) -> None:
+        self._tracking = tracking
+        self._statements = statements
         self._disputes = disputes
         self._store = store
         self._invoices = invoices
@@ -114,7 +128,8 @@ class DeliveryService:
     def email(self, invoice: Invoice, *, to: str | None, requested_by: str) -> Delivery:
         """E-mail an invoice now (by default to `email_destination` of its customer)."""
         address = to or self.email_destination(invoice.customer_code).address
-        return self._request(invoice, DeliveryChannel.EMAIL, address, requested_by)
+        delivery = self._request(invoice, DeliveryChannel.EMAIL, address, requested_by)
+        return self._asked(EventKind.INVOICE_EMAILED, delivery)
 
     def email_destination(self, customer_code: str) -> EmailDestination:
         """The billing address of the customer's preference, else (where the store allows it)
@@ -136,7 +151,8 @@ class DeliveryService:
     def print(self, invoice: Invoice, *, printer: str | None, requested_by: str) -> Delivery:
         """Print an invoice now on a named printer, or the configured or default one."""
         destination = printer or self._options.auto_printer or ""
-        return self._request(invoice, DeliveryChannel.PAPER, destination, requested_by)
+        delivery = self._request(invoice, DeliveryChannel.PAPER, destination, requested_by)
+        return self._asked(EventKind.INVOICE_PRINTED, delivery)
 
     def email_xml(self, invoice: Invoice, *, to: str | None, requested_by: str) -> Delivery:
         """E-mail an invoice's stamped CFDI XML alone ("Enviar XML"); NotFound without one."""
@@ -146,9 +162,10 @@ class DeliveryService:
                 reading.problem or f"invoice {invoice.doc_num} has no stamped XML (CFDI)"
             )
         address = to or self.email_destination(invoice.customer_code).address
-        return self._request(
+        delivery = self._request(
             invoice, DeliveryChannel.EMAIL, address, requested_by, DeliveredDocument.CFDI_XML
         )
+        return self._asked(EventKind.INVOICE_EMAILED, delivery)
 
     def send_receipt(
         self,
@@ -170,6 +187,40 @@ class DeliveryService:
         return self._request(
             invoice, channel, address, requested_by, DeliveredDocument.PAYMENT_RECEIPT, uuid
         )
+
+    def email_statement(
+        self,
+        customer_code: str,
+        period: ReportPeriod,
+        *,
+        to: str | None,
+        requested_by: str,
+        language: str | None = None,
+    ) -> Delivery:
+        """E-mail a customer's statement of account (PDF, CSV beside it), by default to
+        `email_destination`; a send that fails stays queued and is retried like any e-mail."""
+        address = to or self.email_destination(customer_code).address
+        delivery = self._request_statement(
+            customer_code, period, DeliveryChannel.EMAIL, address, requested_by, language
+        )
+        return self._asked(EventKind.STATEMENT_EMAILED, delivery)
+
+    def print_statement(
+        self,
+        customer_code: str,
+        period: ReportPeriod,
+        *,
+        printer: str | None,
+        requested_by: str,
+        language: str | None = None,
+    ) -> Delivery:
+        """Print a customer's statement of account on a named, the configured or the default
+        printer."""
+        destination = printer or self._options.auto_printer or ""
+        delivery = self._request_statement(
+            customer_code, period, DeliveryChannel.PAPER, destination, requested_by, language
+        )
+        return self._asked(EventKind.STATEMENT_PRINTED, delivery)
 
     def print_slip(
         self, reference: str, *, language: str, printer: str | None, requested_by: str
@@ -261,6 +312,14 @@ class DeliveryService:
 
     # --- plumbing ----------------------------------------------------------------------------
 
+    def _asked(self, kind: EventKind, delivery: Delivery) -> Delivery:
+        """Record a print or e-mail someone asked for, with how its first attempt went."""
+        self._tracking.record(
+            kind, delivery.customer_code, channel=delivery.channel.value,
+            outcome=delivery.state.value,
+        )  # fmt: skip
+        return delivery
+
     def _request(
         self,
         invoice: Invoice,
@@ -278,6 +337,34 @@ class DeliveryService:
             reference=reference,
         )
         stored = self._store.add_delivery(delivery)
+        assert stored is not None  # only automatic deliveries can collide
+        return self._attempt(stored)
+
+    def _request_statement(
+        self,
+        customer_code: str,
+        period: ReportPeriod,
+        channel: DeliveryChannel,
+        destination: str,
+        requested_by: str,
+        language: str | None,
+    ) -> Delivery:
+        """A statement is logged without an invoice (doc_entry 0); its reference holds the
+        period and language, so a retry makes the same statement from the cache as it is then."""
+        if self._statements is None:
+            raise NotFound("statements of account are not available on this kiosk")
+        if self._invoices.customer(customer_code) is None:
+            raise NotFound(f"no customer {customer_code!r} in the local cache")
+        now = self._clock.now()
+        stored = self._store.add_delivery(
+            Delivery(
+                id=None, doc_entry=0, doc_num=0, customer_code=customer_code, channel=channel,
+                reason=DeliveryReason.REQUESTED, destination=destination,
+                state=DeliveryState.QUEUED, requested_by=requested_by, created_at=now,
+                next_attempt_at=now, document=DeliveredDocument.STATEMENT,
+                reference=statement_reference(period, language or self._options.language),
+            )
+        )  # fmt: skip
         assert stored is not None  # only automatic deliveries can collide
         return self._attempt(stored)
 
@@ -316,8 +403,11 @@ class DeliveryService:
         now = self._clock.now()
         self._store.start_delivery(delivery.id, now)
         try:
-            invoice = self._invoice(delivery)
-            if slip:
+            statement = delivery.document is DeliveredDocument.STATEMENT
+            invoice = None if statement else self._invoice(delivery)
+            if invoice is None:
+                receipt = self._deliver_statement(delivery)
+            elif slip:
                 reference = delivery.reference or ""
                 pdf = self._documents.slip_pdf(reference, language=language)
                 title = Texts(language).format("slip_title", reference=reference)
@@ -362,12 +452,24 @@ class DeliveryService:
             )  # fmt: skip
         found = self._store.delivery(delivery.id)
         assert found is not None
+        self._track_attempt(found)
         return found
 
-    def _activity(self, delivery: Delivery, invoice: Invoice) -> OutboxEntry | None:
+    def _track_attempt(self, delivery: Delivery) -> None:
+        if delivery.state is DeliveryState.SENT:
+            kind, outcome = EventKind.DELIVERY_SENT, ""
+        else:
+            kind = EventKind.DELIVERY_FAILED
+            outcome = "failed" if delivery.state is DeliveryState.FAILED else "retrying"
+        self._tracking.record(
+            kind, delivery.customer_code, channel=delivery.channel.value, outcome=outcome
+        )
+
+    def _activity(self, delivery: Delivery, invoice: Invoice | None) -> OutboxEntry | None:
         """The SAP Activity that records a delivery, when settings ask for it."""
         if not self._options.record_in_sap or delivery.document is not DeliveredDocument.INVOICE:
             return None
+        assert invoice is not None
         channel = "e-mail" if delivery.channel is DeliveryChannel.EMAIL else "paper"
         payload = {
             "doc_entry": invoice.doc_entry,
@@ -405,6 +507,25 @@ class DeliveryService:
             cfdi, to=delivery.destination, customer=invoice.customer_name, pdf=pdf,
             xml=EmailAttachment(xml.name, xml.content), seller=self._options.seller,
             language=self._options.language, amount=format_money(Money(paid, currency)),
+        )  # fmt: skip
+        return self._send(delivery, email)
+
+    def _deliver_statement(self, delivery: Delivery) -> str:
+        """Make the statement from the cache as it is now, then print it or e-mail it."""
+        if self._statements is None:
+            raise NotFound("statements of account are not available on this kiosk")
+        period, language = read_statement_reference(delivery.reference)
+        language = language or self._options.language
+        statement = self._statements.statement(delivery.customer_code, period)
+        files = self._statements.files(statement, language=language)
+        if delivery.channel is DeliveryChannel.PAPER:
+            title = f"{self._options.seller} {files.pdf_name}"
+            return self._printer.print_pdf(
+                files.pdf, printer=delivery.destination or None, title=title
+            )
+        email = statement_email(
+            statement, files, to=delivery.destination, seller=self._options.seller,
+            language=language,
         )  # fmt: skip
         return self._send(delivery, email)
 

@@ -39,7 +39,7 @@ from kiosk.services.ports.sync import SyncCursor, SyncCursorStore
 logger = logging.getLogger(__name__)
 
 CREDIT_NOTES = "credit_notes"
-"""The sync cursor of credit notes: the last DocEntry looked at."""
+"""The cursor of the credit notes disputes have looked at: the last DocEntry."""
 SAP = "SAP"
 STAFF_STEPS = (DisputeState.IN_REVIEW, DisputeState.ACCEPTED, DisputeState.REJECTED)
 
@@ -57,14 +57,14 @@ class DisputeService:
         cursors: SyncCursorStore,
         clock: Clock,
         email_on_file: EmailOnFile,
-        sap: CreditNoteSource | None = None,
+        credit_notes: CreditNoteSource | None = None,
         flag_field: str | None = None,
         language: str = DEFAULT_LANGUAGE,
     ) -> None:
         self._flag_field = flag_field
         self._language = language
         self._store = store
-        self._sap = sap
+        self._credit_notes = credit_notes
         self._invoices = invoices
         self._cursors = cursors
         self._clock = clock
@@ -143,18 +143,22 @@ class DisputeService:
     # --- during sync -----------------------------------------------------------------------
 
     def close_by_credit_notes(self) -> int:
-        """Close each accepted dispute whose invoice a new SAP credit note was copied from;
-        returns how many closed. Raises what SAP raises, like the rest of a pass."""
-        sap = self._sap
-        # Without an accepted dispute no credit note can close one: SAP is not asked, and the
+        """Close each accepted dispute whose invoice a new credit note was copied from (read
+        from the cache, where sync keeps SAP's); returns how many closed. A cancelled credit
+        note closes nothing."""
+        source = self._credit_notes
+        # Without an accepted dispute no credit note can close one: nothing is read, and the
         # cursor waits, so a credit note issued before an acceptance still closes it later.
-        if sap is None or not self._store.disputes(state=DisputeState.ACCEPTED, limit=1):
+        if source is None or not self._store.disputes(state=DisputeState.ACCEPTED, limit=1):
             return 0
         cursor = self._cursors.cursor(CREDIT_NOTES) or SyncCursor(CREDIT_NOTES)
         last, closed = cursor.last_key or 0, 0
-        for page in sap.credit_notes_after(last):
+        for page in source.credit_notes_after(last):
             for note in page:
-                for dispute in self._store.accepted_for(list(note.invoice_entries)):
+                accepted = (
+                    [] if note.cancelled else self._store.accepted_for(list(note.invoice_entries))
+                )
+                for dispute in accepted:
                     closing = replace(dispute.moved_to(
                         DisputeState.CLOSED, f"credit note {note.doc_num}", SAP, self._clock.now()
                     ), credit_note=note.doc_entry)  # fmt: skip

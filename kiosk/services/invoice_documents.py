@@ -9,6 +9,7 @@ from kiosk.domain.cfdi import Cfdi
 from kiosk.domain.errors import InvalidValue, NotFound
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.kiosk_code import make_kiosk_code
+from kiosk.domain.tracking import EventKind
 from kiosk.services.fiscal_documents import NOT_STAMPED, FiscalDocuments, FiscalReading
 from kiosk.services.payments import PaymentService
 from kiosk.services.ports.cache import InvoiceStore
@@ -20,6 +21,7 @@ from kiosk.services.ports.documents import (
     PaymentSlipRenderer,
 )
 from kiosk.services.ports.payments import QrEncoder
+from kiosk.services.tracking import NO_TRACKING, Tracking
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,10 @@ class InvoiceDocuments:
         qr_encoder: QrEncoder,
         clock: Clock,
         cfdi: CfdiRenderers | None = None,
+        *,
+        tracking: Tracking = NO_TRACKING,
     ) -> None:
+        self._tracking = tracking
         self._invoices = invoices
         self._payments = payments
         self._invoice_renderer = invoice_renderer
@@ -71,9 +76,11 @@ class InvoiceDocuments:
         return found[0]
 
     def with_lines(self, invoice: Invoice) -> Invoice:
-        """The same invoice as the cache holds it now, with its lines (lists carry none)."""
+        """The same invoice as the cache holds it now, with its lines (lists carry none); this
+        is how its detail is opened, so it counts as viewed."""
         for cached in self._invoices.invoices_by_number(invoice.doc_num):
             if cached.doc_entry == invoice.doc_entry:
+                self._tracking.record(EventKind.INVOICE_VIEWED, cached.customer_code)
                 return cached
         raise NotFound(f"invoice {invoice.doc_num} is no longer in the local cache")
 

@@ -9,9 +9,11 @@ from kiosk.domain.invoice import Invoice
 from kiosk.domain.payment_reference import make_reference, reference_prefix
 from kiosk.domain.payment_request import PaymentRequest, requested_invoices
 from kiosk.domain.qr_code import QrCode
+from kiosk.domain.tracking import EventKind
 from kiosk.services.ports.cache import InvoiceStore
 from kiosk.services.ports.clock import Clock
 from kiosk.services.ports.payments import PaymentQrBuilder, PaymentRequestStore, QrEncoder
+from kiosk.services.tracking import NO_TRACKING, Tracking
 
 
 class PaymentService:
@@ -30,7 +32,9 @@ class PaymentService:
         clock: Clock,
         *,
         kiosk_number: int = 1,
+        tracking: Tracking = NO_TRACKING,
     ) -> None:
+        self._tracking = tracking
         reference_prefix(kiosk_number)  # refuses a number no reference can carry
         self.kiosk_number = kiosk_number
         self._invoices = invoices
@@ -66,7 +70,9 @@ class PaymentService:
             total=total,
             created_at=self._clock.now(),
         )
-        return self._requests.add_payment_request(request)
+        stored = self._requests.add_payment_request(request)
+        self._tracking.record(EventKind.PAYMENT_REQUESTED, stored.customer_code)
+        return stored
 
     def request(self, reference: str) -> PaymentRequest:
         found = self._requests.payment_request("".join(reference.split()))

@@ -8,10 +8,12 @@ from kiosk.domain.billing_preference import BillingChannel, BillingPreference, P
 from kiosk.domain.email_address import normalize_email
 from kiosk.domain.errors import InvalidValue, NotFound
 from kiosk.domain.outbox import BILLING_PREFERENCE, OutboxEntry
+from kiosk.domain.tracking import EventKind
 from kiosk.services.ports.cache import InvoiceStore
 from kiosk.services.ports.clock import Clock
 from kiosk.services.ports.preferences import PreferenceDecision, PreferenceState, PreferenceStore
 from kiosk.services.ports.sync import Pulled, SapCustomer
+from kiosk.services.tracking import NO_TRACKING, Tracking
 
 KIOSK = "kiosk"
 SAP = "sap"
@@ -26,8 +28,15 @@ class PreferenceService:
     """Saves a preference locally at once (visible offline) and queues it for SAP."""
 
     def __init__(
-        self, invoices: InvoiceStore, preferences: PreferenceStore, clock: Clock, *, branch: str
+        self,
+        invoices: InvoiceStore,
+        preferences: PreferenceStore,
+        clock: Clock,
+        *,
+        branch: str,
+        tracking: Tracking = NO_TRACKING,
     ) -> None:
+        self._tracking = tracking
         self._invoices = invoices
         self._preferences = preferences
         self._clock = clock
@@ -63,6 +72,7 @@ class PreferenceService:
             self._clock.now(),
         )
         self._preferences.save_registered(preference, entry)
+        self._tracking.record(EventKind.PREFERENCE_CHANGED, customer_code, channel=channel.value)
         return preference
 
     def history(self, customer_code: str) -> list[PreferenceChange]:

@@ -6,6 +6,14 @@ stored. SAP filters UpdateDate by day and UpdateTime by minute, so the pull re-r
 day before its watermark and drops rows it already holds by DataVersion: same-minute and
 same-second changes are never missed. Only a first download notes its progress page by page,
 in each page's own transaction, so that an interrupted one goes on where it stopped.
+
+From the pass after the first download on, the customer ledger (credit notes and payments, for
+statements) is kept too: new credit notes by DocEntry, every payment the pass reads, and, a
+window of DocEntries per pass, the payments SAP recorded before the kiosk began keeping them.
+SAP's payments carry no UpdateDate and a cancellation does not change a DocEntry, so a payment
+or credit note cancelled after it was cached is refreshed only by a full pass, which reads every
+credit note and payment again; a credit note's cancellation document (a new DocEntry, itself
+marked cancelled) arrives with the next pass.
 """
 
 from __future__ import annotations
@@ -23,11 +31,13 @@ from kiosk.domain.incoming_payment import IncomingPayment
 from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.domain.payment_reference import is_valid_reference, kiosk_sequence, reference_prefix
 from kiosk.domain.payment_request import RequestState
+from kiosk.domain.tracking import EventKind
 from kiosk.services.disputes import DisputeService
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.fiscal_documents import FiscalDocuments
 from kiosk.services.outbox import Due, OutboxPusher, PushReport
 from kiosk.services.ports.clock import Clock
+from kiosk.services.ports.ledger import PAYMENT_HISTORY, LedgerSource, LedgerStore
 from kiosk.services.ports.outbox import OutboxStore
 from kiosk.services.ports.payments import PaymentRequestStore
 from kiosk.services.ports.preferences import PreferenceStore
@@ -43,13 +53,18 @@ from kiosk.services.ports.sync import (
     SyncCursorStore,
 )
 from kiosk.services.preferences import reconcile_with_sap
+from kiosk.services.tracking import NO_TRACKING, Tracking
 
 logger = logging.getLogger(__name__)
 
 CUSTOMERS = "customers"
 INVOICES = "invoices"
 PAYMENTS = "payments"
-ENTITIES = (CUSTOMERS, INVOICES, PAYMENTS)
+CREDIT_NOTES = "credit_notes"
+ENTITIES = (CUSTOMERS, INVOICES, PAYMENTS, CREDIT_NOTES)
+LEDGER_CREDIT_NOTES = "ledger_credit_notes"
+"""The sync cursor of the credit notes kept in the cache: the highest DocEntry stored."""
+PAYMENTS_PER_PASS = 2000
 T = TypeVar("T")
 Progress = Callable[[str, int], None]
 """Told after each stored page: the entity and how many of it this pass has pulled so far."""
@@ -84,6 +99,8 @@ class SyncReport:
     mismatched_requests: int = 0  # quoted a request's reference, but not its customer or amount
     fiscal_downloaded: int = 0  # stamped CFDI XML fetched from SAP's attachments (Mexico)
     disputes_closed: int = 0  # accepted disputes whose credit note arrived
+    payment_history: int = 0  # earlier payments the back-fill (or a full pass) stored
+    refreshed_by_credit_notes: int = 0
     push: PushReport = field(default_factory=PushReport)
     pending: int = 0
     parked: int = 0
@@ -108,7 +125,13 @@ class SyncService:
         overlap: timedelta = timedelta(days=1),
         fiscal: FiscalDocuments | None = None,
         disputes: DisputeService | None = None,
+        ledger: LedgerStore | None = None,
+        ledger_source: LedgerSource | None = None,
+        payments_per_pass: int = PAYMENTS_PER_PASS,
+        tracking: Tracking = NO_TRACKING,
     ) -> None:
+        """`ledger` and `ledger_source` (SAP) together keep the customer ledger in the cache;
+        `payments_per_pass` is the width, in DocEntries, of each pass's back-fill window."""
         self._gateway = gateway
         self._cache = cache
         self._cursors = cursors
@@ -120,7 +143,11 @@ class SyncService:
         self._kiosk_number = kiosk_number
         self._fiscal = fiscal
         self._disputes = disputes
+        self._ledger = ledger
+        self._ledger_source = ledger_source
+        self._payments_per_pass = max(1, payments_per_pass)
         self._pusher = OutboxPusher(outbox, gateway, clock)
+        self._tracking = tracking
 
     def run_once(
         self, *, full: bool = False, progress: Progress | None = None, asked: bool = False
@@ -159,11 +186,16 @@ class SyncService:
         first_download = downloaded is None or downloaded.last_success_at is None
         self._pull_customers(report, seen_pass, progress)
         payments_after = self._payments_start()
+        self._history_start(payments_after)
         self._learn_reference_mark(ask_again=full)
         balances_before = self._cache.open_balances() if full else {}
         counts_before = self._cache.invoice_counts() if full else {}
         sap_side = self._pull_invoices(report, seen_pass, progress)
         self._pull_payments(report, payments_after)
+        if not first_download:
+            # Kept off the first download, which the kiosk waits for.
+            self._pull_credit_notes(report, full, progress)
+            self._back_fill_payments(report, payments_after, full, progress)
         if full and seen_pass is not None:
             report.reconciliation = self._reconcile(
                 seen_pass, sap_side, balances_before, counts_before
@@ -307,11 +339,15 @@ class SyncService:
     def _pull_payments(self, report: SyncReport, after: int) -> None:
         """New payments change what invoices owe even when SAP leaves their UpdateDate alone."""
         cursor = self._cursor(PAYMENTS)
+        parts = self._ledger_parts()
+        ledger = parts[0] if parts else None
         last_key = after
         paid: set[int] = set()
         highest_sequence = 0
         for page in self._gateway.incoming_payments_after(after):
             report.pulled[PAYMENTS] += len(page)
+            if ledger is not None:
+                report.stored[PAYMENTS] += ledger.store_payments(page)
             for payment in page:
                 last_key = max(last_key, payment.doc_entry)
                 paid.update(payment.invoice_doc_entries)
@@ -322,11 +358,79 @@ class SyncService:
             # Even a cancelled payment or a stray one shows SAP has seen the reference: a
             # rebuilt cache must never hand it out again.
             self._requests.raise_reference_mark(self._kiosk_number, highest_sequence)
-        if paid:
-            with self._cache.invoice_writer(PullKind.DELTA) as writer:
-                for invoices in self._gateway.invoices_by_entries(sorted(paid)):
-                    report.refreshed_by_payments += self._write_invoices(writer, invoices, None)
+        report.refreshed_by_payments += self._refresh_invoices(paid)
         self._finish(cursor, None, last_key)
+
+    def _refresh_invoices(self, doc_entries: set[int]) -> int:
+        """Read these invoices again and store those that changed; how many did."""
+        if not doc_entries:
+            return 0
+        refreshed = 0
+        with self._cache.invoice_writer(PullKind.DELTA) as writer:
+            for invoices in self._gateway.invoices_by_entries(sorted(doc_entries)):
+                refreshed += self._write_invoices(writer, invoices, None)
+        return refreshed
+
+    # --- the customer ledger ---------------------------------------------------------------
+
+    def _ledger_parts(self) -> tuple[LedgerStore, LedgerSource] | None:
+        if self._ledger is None or self._ledger_source is None:
+            return None
+        return self._ledger, self._ledger_source
+
+    def _history_start(self, payments_after: int) -> None:
+        """Note, once, that the back-fill of earlier payments ends at the payments mark: this
+        pass and every later one read (and keep) all payments after it."""
+        if self._ledger_parts() and self._cursors.cursor(PAYMENT_HISTORY) is None:
+            # Noting where it starts is its first step: the status shows it as under way.
+            self._cursors.save_cursor(
+                SyncCursor(
+                    PAYMENT_HISTORY, last_key=payments_after, last_success_at=self._clock.now()
+                )
+            )
+
+    def _pull_credit_notes(self, report: SyncReport, full: bool, progress: Progress) -> None:
+        """New credit notes into the cache (a full pass: all of them again, for cancellations),
+        then the invoices new ones credit, which SAP may change without a new UpdateDate."""
+        parts = self._ledger_parts()
+        if parts is None:
+            return
+        ledger, source = parts
+        cursor = self._cursor(LEDGER_CREDIT_NOTES)
+        last = cursor.last_key or 0
+        # The first pull brings the whole history, credited before the invoices were read; a
+        # full pass reads every invoice anyway.
+        refresh = not full and cursor.last_key is not None
+        credited: set[int] = set()
+        for page in source.credit_notes_after(0 if full else last):
+            report.pulled[CREDIT_NOTES] += len(page)
+            report.stored[CREDIT_NOTES] += ledger.store_credit_notes(page)
+            if refresh:
+                credited.update(entry for note in page for entry in note.invoice_entries)
+            last = max([last, *(note.doc_entry for note in page)])
+            progress(CREDIT_NOTES, report.pulled[CREDIT_NOTES])
+        report.refreshed_by_credit_notes += self._refresh_invoices(credited)
+        self._finish(cursor, None, last)
+
+    def _back_fill_payments(
+        self, report: SyncReport, payments_after: int, full: bool, progress: Progress
+    ) -> None:
+        """Earlier payments into the cache, one window of DocEntries per pass going down from
+        the payments mark (a full pass: every payment up to the mark, which also refreshes
+        those cancelled since they were cached)."""
+        parts = self._ledger_parts()
+        cursor = self._cursors.cursor(PAYMENT_HISTORY)
+        if parts is None or cursor is None:
+            return
+        ledger, source = parts
+        up_to = payments_after if full else cursor.last_key or 0
+        if up_to <= 0:
+            return
+        after = 0 if full else max(0, up_to - self._payments_per_pass)
+        for page in source.incoming_payments_between(after, up_to):
+            report.payment_history += ledger.store_payments(page)
+            progress(PAYMENT_HISTORY, report.payment_history)
+        self._finish(cursor, None, after)
 
     def _settle_request(self, payment: IncomingPayment, report: SyncReport) -> None:
         """A payment quoting a kiosk reference settles that request, if it is really for it."""
@@ -351,6 +455,7 @@ class SyncService:
             return
         if self._requests.settle_payment_request(reference, payment.doc_entry):
             report.settled_requests += 1
+            self._tracking.record(EventKind.PAYMENT_SETTLED, request.customer_code)
 
     # --- cursors and reconciliation --------------------------------------------------------
 

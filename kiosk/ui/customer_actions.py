@@ -1,4 +1,5 @@
-"""What a customer can do with the invoices they chose: pay, print, e-mail, dispute (off-thread)."""
+"""What a customer can do with the invoices they chose (pay, print, e-mail, dispute) and with
+their statement of account, all off-thread."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from kiosk.domain.email_address import masked_email
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.payment_request import PaymentRequest
 from kiosk.domain.qr_code import QrCode
+from kiosk.domain.statement import Statement
 from kiosk.language.catalogue import Texts
 from kiosk.services.delivery import DeliveryService, EmailDestination, NoEmailOnFile
 from kiosk.services.disputes import DisputeService
 from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.payments import PaymentService
 from kiosk.services.ports.disputes import DisputeNotice
+from kiosk.services.statements import StatementService
 from kiosk.ui.widgets.pdf_pages import render_pages
 
 REQUESTED_BY = "kiosk"
@@ -66,6 +69,14 @@ class DisputesOpened:
 
 
 @dataclass(frozen=True)
+class StatementView:
+    """A customer's statement of account as the kiosk shows it, and where an e-mail would go."""
+
+    statement: Statement
+    email: EmailDestination | None = None  # None: the customer has no e-mail on file
+
+
+@dataclass(frozen=True)
 class CustomerActions:
     """The services behind the action buttons; every method runs on a worker thread."""
 
@@ -75,6 +86,8 @@ class CustomerActions:
     printer_name: str  # "" for the system's default printer
     disputes: DisputeService | None = None
     """None: the kiosk offers no dispute ("No estoy de acuerdo")."""
+    statements: StatementService | None = None
+    """None: the kiosk offers no statement of account ("Estado de cuenta")."""
 
     def invoice_view(self, invoice: Invoice, language: str) -> InvoiceView:
         """The invoice as it prints (the list holds invoices without their lines), with what
@@ -127,6 +140,36 @@ class CustomerActions:
                 invoice, uuid, channel, destination=destination, requested_by=REQUESTED_BY
             )
         ]
+
+    def statement_view(self, customer_code: str) -> StatementView:
+        """The customer's statement of the last 90 days, and where it would be e-mailed."""
+        assert self.statements is not None
+        statement = self.statements.statement(customer_code, self.statements.period())
+        try:
+            email: EmailDestination | None = self.delivery.email_destination(customer_code)
+        except NoEmailOnFile:
+            email = None
+        return StatementView(statement, email)
+
+    def print_statement(self, statement: Statement, language: str) -> list[Delivery]:
+        """On the kiosk's own printer (settings), as payment slips are."""
+        return [
+            self.delivery.print_statement(
+                statement.customer_code, statement.period, printer=self.printer_name or None,
+                requested_by=REQUESTED_BY, language=language,
+            )
+        ]  # fmt: skip
+
+    def email_statement(
+        self, statement: Statement, language: str, *, to: str | None = None
+    ) -> list[Delivery]:
+        """The statement's PDF and CSV, to the address on file (or the one the customer took)."""
+        return [
+            self.delivery.email_statement(
+                statement.customer_code, statement.period, to=to, requested_by=REQUESTED_BY,
+                language=language,
+            )
+        ]  # fmt: skip
 
     def open_disputes(self, request: DisputeRequest, language: str) -> DisputesOpened:
         """One dispute per part, its notices in the customer's screen `language`; then the
@@ -189,6 +232,12 @@ _INVOICE_WORDS = _OutcomeWords("emailed", "email_queued", "printed", "print_fail
 _WORDS = {
     DeliveredDocument.CFDI_XML: _OutcomeWords(
         "cfdi_ui_xml_emailed", "cfdi_ui_xml_email_queued", "printed", "print_failed"
+    ),
+    DeliveredDocument.STATEMENT: _OutcomeWords(
+        "statement_ui_emailed",
+        "statement_ui_email_queued",
+        "statement_ui_printed",
+        "statement_ui_print_failed",
     ),
     DeliveredDocument.PAYMENT_RECEIPT: _OutcomeWords(
         "cfdi_ui_receipt_emailed",

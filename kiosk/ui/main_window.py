@@ -30,6 +30,7 @@ from kiosk.ui.customer_actions import (
     DisputeRequest,
     DisputesOpened,
     InvoiceView,
+    StatementView,
     outcome_lines,
 )
 from kiosk.ui.notices import notice_for
@@ -42,6 +43,7 @@ from kiosk.ui.screens.invoice_list_screen import InvoiceListScreen
 from kiosk.ui.screens.payment_screen import PaymentScreen
 from kiosk.ui.screens.staff_login_screen import StaffLoginScreen
 from kiosk.ui.screens.staff_screen import StaffScreen
+from kiosk.ui.screens.statement_screen import StatementScreen
 from kiosk.ui.screens.welcome_screen import WelcomeScreen
 from kiosk.ui.staff_services import StaffServices
 from kiosk.ui.sync_driver import SyncDriver
@@ -102,6 +104,8 @@ class KioskWindow(QMainWindow):
         self.email_offer = self._screen(EmailOfferScreen)
         self.dispute = self._screen(DisputeScreen)
         self.detail.offer_disputes = actions is not None and actions.disputes is not None
+        self.statement = self._screen(StatementScreen)
+        self.invoices.offer_statement = actions is not None and actions.statements is not None
         self.staff_login = self._screen(lambda: StaffLoginScreen(staff, runner)) if staff else None
         self.staff = self._screen(lambda: StaffScreen(staff, runner)) if staff else None
         self._driver: SyncDriver | None = None
@@ -144,6 +148,10 @@ class KioskWindow(QMainWindow):
         self.detail.dispute_requested.connect(self._to_dispute)
         self.dispute.back_requested.connect(lambda: self.stack.setCurrentWidget(self.detail))
         self.dispute.confirmed.connect(self._open_disputes)
+        self.invoices.statement_requested.connect(self._to_statement)
+        self.statement.back_requested.connect(self._back_to_invoices)
+        self.statement.print_requested.connect(self._print_statement)
+        self.statement.email_requested.connect(self._email_statement)
         self.payment.back_requested.connect(self._back_to_invoices)
         self.done.back_requested.connect(self._back_from_outcome)
         self.email_offer.back_requested.connect(self._back_from_outcome)
@@ -373,9 +381,47 @@ class KioskWindow(QMainWindow):
         self._set_busy(True)
         self._runner.run(send, self._show_outcome, self._action_failed)
 
+    def _to_statement(self) -> None:
+        """Estado de cuenta: the customer's last 90 days, read in the background."""
+        actions, code = self._actions, self.invoices.customer_code
+        if actions is None or actions.statements is None or code is None:
+            return
+        self._outcome_from = self.invoices
+        self._set_busy(True)
+        self._runner.run(
+            lambda: actions.statement_view(code), self._show_statement, self._action_failed
+        )
+
+    def _show_statement(self, shown: StatementView) -> None:
+        self._set_busy(False)
+        if shown.statement.customer_code != self.invoices.customer_code:
+            return  # the customer left (or the kiosk reset) while it was read
+        self.statement.show_statement(shown)
+        self.stack.setCurrentWidget(self.statement)
+
+    def _print_statement(self, shown: StatementView) -> None:
+        actions, language = self._actions, self.texts.language
+        if actions is None:
+            return
+        self._outcome_from = self.statement
+        self._deliver(lambda: actions.print_statement(shown.statement, language))
+
+    def _email_statement(self, shown: StatementView) -> None:
+        actions, language = self._actions, self.texts.language
+        if actions is None or shown.email is None:
+            return
+        self._outcome_from = self.statement
+        self._email_to(
+            shown.email,
+            lambda to: self._deliver(
+                lambda: actions.email_statement(shown.statement, language, to=to)
+            ),
+        )
+
     def _set_busy(self, busy: bool) -> None:
         self.invoices.set_busy(busy)
         self.detail.set_busy(busy)
+        self.statement.set_busy(busy)
 
     def _print_slip(self, reference: str) -> None:
         actions, language = self._actions, self.texts.language
@@ -401,7 +447,11 @@ class KioskWindow(QMainWindow):
         self._show_lines([self.texts["slip_failed"]])
 
     def _show_lines(self, lines: list[str]) -> None:
-        back = {self.payment: "back_to_payment", self.detail: "back_to_invoice"}
+        back = {
+            self.payment: "back_to_payment",
+            self.detail: "back_to_invoice",
+            self.statement: "statement_ui_back",
+        }
         self.done.show_outcome(lines, back_key=back.get(self._outcome_from, "back_to_invoices"))
         self.stack.setCurrentWidget(self.done)
 

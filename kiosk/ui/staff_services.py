@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, Protocol
 
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
 from kiosk.domain.customer import Customer
@@ -13,6 +13,15 @@ from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
 from kiosk.domain.dispute import Dispute, DisputeState
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.outbox import OutboxEntry
+from kiosk.domain.reports import (
+    AdoptionWeek,
+    AgeingRow,
+    DeliveryDay,
+    PaymentDelays,
+    ReportPeriod,
+    SyncHealth,
+    UsageDay,
+)
 from kiosk.domain.rfc import looks_like_rfc
 from kiosk.domain.staff import StaffSession
 from kiosk.services.delivery import DeliveryReport, DeliveryService
@@ -47,6 +56,22 @@ def cfdi_flag(reading: FiscalReading) -> CfdiFlag | None:
     return None
 
 
+class StoreReports(Protocol):
+    """The store's reports the Reports tab draws (kiosk.services.reports.Reports)."""
+
+    def adoption(self, period: ReportPeriod) -> list[AdoptionWeek]: ...
+
+    def deliveries(self, period: ReportPeriod) -> list[DeliveryDay]: ...
+
+    def ageing(self, on: date) -> list[AgeingRow]: ...
+
+    def usage(self, period: ReportPeriod) -> list[UsageDay]: ...
+
+    def payment_delays(self, period: ReportPeriod) -> PaymentDelays: ...
+
+    def sync_health(self) -> SyncHealth: ...
+
+
 @dataclass(frozen=True)
 class StaffServices:
     staff: StaffAccounts
@@ -62,6 +87,8 @@ class StaffServices:
     """The RFC as the SAT writes it, or InvalidRfc; None: what looks like one is searched as is."""
     disputes: DisputeService | None = None
     """Customers' disputes; None: staff mode has no Disputes tab."""
+    reports: StoreReports | None = None
+    """The store's reports; None: staff mode has no Reports tab."""
 
     def login(self, name: str, pin: str) -> StaffSession:
         return self.staff.login(name, pin)

@@ -19,6 +19,7 @@ from kiosk.app.cli import (
     invoices,
     outbox,
     payments,
+    report,
     sync,
     users,
     window,
@@ -67,6 +68,7 @@ def build_parser(texts: Texts) -> argparse.ArgumentParser:
         users,
         sync,
         outbox,
+        report,
     ):
         group.add_commands(commands, texts)
     return parser

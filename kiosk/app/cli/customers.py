@@ -1,22 +1,28 @@
-"""`kiosk customers`: a cached customer with balance and invoices, and registering a preference."""
+"""`kiosk customers`: a cached customer with balance and invoices, registering a preference, and
+writing a statement of account."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from kiosk.app.cli.arguments import Subcommands, add_json_option
 from kiosk.app.cli.exit_codes import EXIT_OK
 from kiosk.app.cli.invoices import invoice_record, invoice_table
 from kiosk.app.cli.json_output import amount, to_json
+from kiosk.app.cli.output_file import write_output_file
 from kiosk.app.cli.text_table import aligned, label_width
 from kiosk.app.settings import Settings
 from kiosk.app.wiring import build_services
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference
 from kiosk.domain.customer import Customer
-from kiosk.language.catalogue import Texts
+from kiosk.domain.money import Money
+from kiosk.domain.statement import Statement
+from kiosk.language.catalogue import LANGUAGES, Texts
 from kiosk.services.invoice_lookup import CustomerOverview
 
 
@@ -37,6 +43,27 @@ def add_commands(commands: Subcommands, texts: Texts) -> None:
     preference.add_argument("--email", help=texts["cli_help_billing_email"])
     preference.add_argument("--clerk", default=getpass.getuser(), help=texts["cli_help_clerk"])
     preference.set_defaults(handler=_set_preference)
+    statement = customer_commands.add_parser(
+        "statement", help=texts["cli_help_customers_statement"]
+    )
+    statement.add_argument("card_code", metavar="CARDCODE")
+    day = iso_day(texts)
+    statement.add_argument(
+        "--from",
+        dest="start",
+        type=day,
+        metavar="YYYY-MM-DD",
+        help=texts["cli_help_statement_from"],
+    )
+    statement.add_argument(
+        "--to", dest="end", type=day, metavar="YYYY-MM-DD", help=texts["cli_help_statement_to"]
+    )
+    statement.add_argument("--out", required=True, type=Path, metavar=texts["cli_metavar_file"])
+    statement.add_argument(
+        "--csv", type=Path, metavar=texts["cli_metavar_file"], help=texts["cli_help_statement_csv"]
+    )
+    statement.add_argument("--lang", choices=LANGUAGES, help=texts["cli_help_lang"])
+    statement.set_defaults(handler=_statement)
 
 
 def _show(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
@@ -70,6 +97,57 @@ def _set_preference(args: argparse.Namespace, settings: Settings, texts: Texts) 
         )
     )
     return EXIT_OK
+
+
+def _statement(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
+    statements = build_services(settings).statements
+    period = statements.period(args.start, args.end)
+    statement = statements.statement(args.card_code, period)
+    files = statements.files(statement, language=args.lang or settings.kiosk.language)
+    write_output_file(args.out, files.pdf, texts)
+    if args.csv is not None:
+        write_output_file(args.csv, files.csv, texts)
+    print(statement_summary(statement, texts))
+    print(
+        texts.format(
+            "cli_statement_written", customer=statement.customer_code,
+            start=period.start.isoformat(), end=period.end.isoformat(), path=args.out,
+        )
+    )  # fmt: skip
+    if args.csv is not None:
+        print(texts.format("cli_statement_csv_written", path=args.csv))
+    return EXIT_OK
+
+
+def statement_summary(statement: Statement, texts: Texts) -> str:
+    """One line per currency: opening, closing and disputed; a warning while the payment
+    history is still being downloaded."""
+    lines = [
+        texts.format(
+            "cli_statement_balance", currency=section.currency,
+            opening=Money(section.opening, section.currency),
+            closing=Money(section.closing, section.currency),
+            disputed=Money(section.disputed, section.currency),
+        )
+        for section in statement.sections
+    ] or [texts["cli_statement_empty"]]  # fmt: skip
+    if not statement.history_complete:
+        lines.append(texts["cli_statement_incomplete"])
+    return "\n".join(lines)
+
+
+def iso_day(texts: Texts) -> Callable[[str], date]:
+    """The type of a date argument: YYYY-MM-DD."""
+
+    def day(text: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                texts.format("cli_statement_bad_date", value=repr(text))
+            ) from None
+
+    return day
 
 
 def customer_record(overview: CustomerOverview, today: date) -> dict[str, Any]:

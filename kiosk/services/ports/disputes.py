@@ -1,4 +1,4 @@
-"""Disputes kept in the local database, and the credit notes SAP issues for disputed invoices."""
+"""Disputes kept in the local database, and where the credit notes that close them come from."""
 
 from __future__ import annotations
 
@@ -7,18 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from kiosk.domain.credit_note import CreditNote
 from kiosk.domain.delivery import Delivery
 from kiosk.domain.dispute import Dispute, DisputeEvent, DisputeState
 from kiosk.domain.outbox import OutboxEntry
-
-
-@dataclass(frozen=True, slots=True)
-class CreditNote:
-    """A credit note SAP holds, with the invoices (DocEntry) its lines were copied from."""
-
-    doc_entry: int
-    doc_num: int
-    invoice_entries: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +79,6 @@ class DisputeStore(Protocol):
 
 
 class CreditNoteSource(Protocol):
-    """SAP's credit notes, newer than a DocEntry, in pages."""
+    """Credit notes newer than a DocEntry, in pages (the cache's copy of SAP's, or SAP's)."""
 
     def credit_notes_after(self, doc_entry: int) -> Iterator[list[CreditNote]]: ...

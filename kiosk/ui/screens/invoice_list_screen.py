@@ -1,12 +1,13 @@
-"""The customer's invoices to pick from: still to pay (overdue first), the history, dispute news."""
+"""The customer's invoices to pick from: still to pay (overdue first), the history, dispute news,
+and the way to their statement of account."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
 from kiosk.domain.invoice import Invoice, InvoiceStatus
 from kiosk.language.catalogue import Texts
@@ -25,6 +26,8 @@ class InvoiceListScreen(QWidget):
     """The customer is done or wants to start again."""
     action_requested = Signal(str, list)
     """("view" | "pay" | "print" | "email", the selected invoices)."""
+    statement_requested = Signal()
+    """Estado de cuenta: the customer's statement, whatever is selected."""
 
     _texts: Texts
     """The window's language, handed over by retranslate() before the screen is shown."""
@@ -33,6 +36,8 @@ class InvoiceListScreen(QWidget):
         super().__init__()
         self._found: IdentifiedCustomer | None = None
         self._today = date.today()
+        self.offer_statement = False
+        """Whether the kiosk makes statements (the window knows: it has the service or not)."""
         self.greeting = QLabel()
         self.greeting.setObjectName("greeting")
         self.greeting.setWordWrap(True)  # a long customer name takes two lines, not more width
@@ -59,8 +64,17 @@ class InvoiceListScreen(QWidget):
         self.back.setObjectName("back")
         self.back.clicked.connect(self.back_requested)
         buttons, self.action_buttons = action_row(self.back, ACTIONS, self._request)
+        # About the customer, not the invoices chosen: up here beside their name.
+        self.statement = TouchButton("")
+        self.statement.setObjectName("statement")
+        self.statement.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.statement.clicked.connect(self.statement_requested)
+        self.statement.setVisible(False)
+        top = QHBoxLayout()
+        top.addWidget(self.greeting, 1)
+        top.addWidget(self.statement, 0, Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.greeting)
+        layout.addLayout(top)
         layout.addWidget(self.notices)
         layout.addWidget(self.empty)
         layout.addWidget(self.tabs, 1)
@@ -70,6 +84,7 @@ class InvoiceListScreen(QWidget):
 
     def show_customer(self, found: IdentifiedCustomer, today: date) -> None:
         self._found, self._today = found, today
+        self.statement.setVisible(self.offer_statement)
         self.show_notices([])
         self._fill()
 
@@ -102,12 +117,14 @@ class InvoiceListScreen(QWidget):
             table.setRowCount(0)
         self.greeting.clear()
         self.status.clear()
+        self.statement.setVisible(False)
         self.show_notices([])
 
     def set_busy(self, busy: bool) -> None:
         """While an action runs: say so, and keep the buttons from being tapped twice."""
         self.status.setText(self._texts["busy"] if busy else "")
         self.back.setEnabled(not busy)
+        self.statement.setEnabled(not busy)
         self._selection_changed(busy=busy)
 
     def show_status(self, text: str) -> None:
@@ -123,6 +140,7 @@ class InvoiceListScreen(QWidget):
         self.tabs.setTabText(0, texts["open"])
         self.tabs.setTabText(1, texts["history"])
         self.back.setText(texts["back"])
+        self.statement.setText(texts["statement_ui_action"])
         for action, button in self.action_buttons.items():
             button.setText(texts[action])
         self._fill()

@@ -1,4 +1,4 @@
-"""Staff mode: customers and preferences, sync, deliveries and disputes; Log out at the top."""
+"""Staff mode: customers and preferences, sync, deliveries, disputes, reports; Log out on top."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from kiosk.ui.background import TaskRunner
 from kiosk.ui.screens.staff_customers_tab import StaffCustomersTab
 from kiosk.ui.screens.staff_deliveries_tab import StaffDeliveriesTab
 from kiosk.ui.screens.staff_disputes_tab import StaffDisputesTab
+from kiosk.ui.screens.staff_reports_tab import StaffReportsTab
 from kiosk.ui.screens.staff_sync_tab import StaffSyncTab
 from kiosk.ui.staff_services import StaffServices
 from kiosk.ui.widgets.touch_button import TouchButton
@@ -41,6 +42,9 @@ class StaffScreen(QWidget):
         self.disputes = StaffDisputesTab(services, runner) if services.disputes else None
         if self.disputes is not None:
             self.tabs.addTab(self.disputes, "")
+        self.reports = StaffReportsTab(services, runner) if services.reports else None
+        if self.reports is not None:
+            self.tabs.addTab(self.reports, "")
         self.tabs.currentChanged.connect(self._tab_changed)
         top = QHBoxLayout()
         top.addWidget(self.who, 1)
@@ -70,6 +74,9 @@ class StaffScreen(QWidget):
         if self.disputes is not None:
             self.tabs.setTabText(3, texts["dispute_ui_staff_tab"])
             self.disputes.retranslate(texts)
+        if self.reports is not None:
+            self.tabs.setTabText(self.tabs.indexOf(self.reports), texts["report_tab_title"])
+            self.reports.retranslate(texts)
         self._show_who()
 
     def clear(self) -> None:
@@ -80,6 +87,8 @@ class StaffScreen(QWidget):
         self.deliveries.clear()
         if self.disputes is not None:
             self.disputes.clear()
+        if self.reports is not None:
+            self.reports.clear()
 
     def _show_who(self) -> None:
         if self.session is not None:
@@ -95,3 +104,5 @@ class StaffScreen(QWidget):
             self.deliveries.refresh()
         elif self.disputes is not None and self.tabs.widget(index) is self.disputes:
             self.disputes.refresh()
+        elif self.reports is not None and self.tabs.widget(index) is self.reports:
+            self.reports.refresh()

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,13 +65,17 @@ class Kiosk:
         self, *, full: bool = False, progress: Progress | None = None, asked: bool = False
     ) -> SyncReport:
         """One pass with a fresh client, scheduled, or `asked` for as `kiosk sync` is."""
-        storage = self.services.storage
-        service = SyncService(
-            self.client(), storage.cache, storage.cursors, storage.outbox, storage.preferences,
+        return self.sync_service().run_once(full=full, progress=progress, asked=asked)
+
+    def sync_service(self, **options: Any) -> SyncService:
+        """The kiosk's sync over a fresh client, keeping the customer ledger as wiring does."""
+        storage, client = self.services.storage, self.client()
+        return SyncService(
+            client, storage.cache, storage.cursors, storage.outbox, storage.preferences,
             self.clock, requests=storage.payment_requests,
-            kiosk_number=self.services.payments.kiosk_number,
+            kiosk_number=self.services.payments.kiosk_number, ledger=storage.ledger,
+            ledger_source=client, **options,
         )  # fmt: skip
-        return service.run_once(full=full, progress=progress, asked=asked)
 
     def pusher(self) -> OutboxPusher:
         return OutboxPusher(self.services.storage.outbox, self.client(), self.clock)

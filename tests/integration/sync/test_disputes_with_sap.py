@@ -9,22 +9,23 @@ from kiosk.services.sync import SyncService
 from tests.integration.sync.conftest import Kiosk, unreachable_root
 
 
-def disputes_of(kiosk: Kiosk, client=None) -> DisputeService:
-    """The kiosk's disputes on its hand-moved clock, as its sync sees them."""
+def disputes_of(kiosk: Kiosk) -> DisputeService:
+    """The kiosk's disputes on its hand-moved clock, closed by the credit notes in its cache, as
+    wiring builds them."""
     storage = kiosk.services.storage
     return DisputeService(
-        storage.disputes, storage.invoices, storage.cursors, kiosk.clock, lambda code: None, client
-    )
+        storage.disputes, storage.invoices, storage.cursors, kiosk.clock, lambda code: None,
+        storage.ledger,
+    )  # fmt: skip
 
 
 def sync(kiosk: Kiosk, root: str | None = None):
     saved, kiosk.root = kiosk.root, root or kiosk.root
     storage, client = kiosk.services.storage, kiosk.client()
     kiosk.root = saved
-    disputes = disputes_of(kiosk, client)
     return SyncService(
         client, storage.cache, storage.cursors, storage.outbox, storage.preferences, kiosk.clock,
-        disputes=disputes,
+        disputes=disputes_of(kiosk), ledger=storage.ledger, ledger_source=client,
     ).run_once()  # fmt: skip
 
 

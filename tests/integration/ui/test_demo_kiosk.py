@@ -103,8 +103,13 @@ def test_staff_see_how_far_a_running_sync_got(
 
     assert driver.last_report is not None
     pulled = driver.last_report.pulled
-    assert shown[-1] == f"Sincronizando con SAP… facturas: {pulled['invoices']:,}"
+    assert f"Sincronizando con SAP… facturas: {pulled['invoices']:,}" in shown
     assert f"Sincronizando con SAP… clientes: {pulled['customers']:,}" in shown
+    # Then the history of older payments, a window a pass, for statements of account.
+    assert (
+        shown[-1]
+        == f"Sincronizando con SAP… pagos anteriores: {driver.last_report.payment_history:,}"
+    )
     assert window.staff.sync.status.text() == "Conectado con SAP"
     qtbot.waitUntil(lambda: window.staff.sync.table.rowCount() == 0)  # pushed, so gone
 

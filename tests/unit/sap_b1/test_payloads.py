@@ -120,3 +120,57 @@ def test_literals_and_query_encoding():
     assert payloads.quoted("O'Brien") == "'O''Brien'"
     encoded = query_string({"$filter": "UpdateDate ge '2026-01-01'", "$select": "DocEntry,DocNum"})
     assert encoded == "$filter=UpdateDate%20ge%20'2026-01-01'&$select=DocEntry,DocNum"
+
+
+def credit_note_row(**changes) -> dict:
+    row = {
+        "DocEntry": 7, "DocNum": 500007, "CardCode": "C1", "DocDate": "2026-05-04T00:00:00Z",
+        "DocCurrency": "$", "DocTotal": Decimal("1682.01"), "Cancelled": "tNO",
+        "CancelStatus": "csNo",
+        "DocumentLines": [
+            {"LineNum": 0, "BaseType": 13, "BaseEntry": 351, "BaseLine": 0},
+            {"LineNum": 1, "BaseType": 13, "BaseEntry": 12, "BaseLine": 2},
+            {"LineNum": 2, "BaseType": 13, "BaseEntry": 351, "BaseLine": 1},
+            {"LineNum": 3, "BaseType": 17, "BaseEntry": 40, "BaseLine": 0},  # a sales order
+            {"LineNum": 4, "BaseType": -1, "BaseEntry": None},
+        ],
+    }  # fmt: skip
+    return {**row, **changes}
+
+
+def test_a_credit_note_is_read_as_an_invoice_is_with_the_invoices_it_credits():
+    note = payloads.credit_note(credit_note_row(), local_currency="MXN")
+
+    assert (note.doc_entry, note.doc_num, note.customer_code) == (7, 500007, "C1")
+    assert note.posting_date == date(2026, 5, 4)
+    assert note.total.currency == "MXN"  # SAP's "$" is the local currency
+    assert str(note.total.amount) == "1682.01"
+    assert note.invoice_entries == (12, 351) and note.cancelled is False
+
+
+@pytest.mark.parametrize(
+    ("cancelled", "status", "expected"),
+    [
+        ("tYES", "csYes", True),
+        ("tNO", "csCancellation", True),  # the cancellation document SAP makes
+        ("tNO", "csNo", False),
+    ],
+)
+def test_a_credit_note_counts_as_cancelled_when_either_field_says_so(cancelled, status, expected):
+    row = credit_note_row(Cancelled=cancelled, CancelStatus=status)
+
+    assert payloads.credit_note(row, local_currency="MXN").cancelled is expected
+
+
+def test_a_credit_note_in_dollars_keeps_its_currency_and_refuses_a_missing_date():
+    row = credit_note_row(DocCurrency="USD", DocTotal=100, DocumentLines=[])
+    note = payloads.credit_note(row, local_currency="MXN")
+    assert note.total.amount == Decimal(100) and note.total.currency == "USD"
+    assert note.invoice_entries == ()
+
+    with pytest.raises(ValueError, match="credit note 7 has no DocDate"):
+        payloads.credit_note(credit_note_row(DocDate=None), local_currency="MXN")
+
+
+def test_a_range_of_doc_entries_is_above_one_and_up_to_the_other():
+    assert payloads.entry_between(100, 5100) == "DocEntry gt 100 and DocEntry le 5100"

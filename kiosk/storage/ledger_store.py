@@ -1,0 +1,205 @@
+"""The customer ledger in the local database: SAP's credit notes and payments, by DocEntry."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Engine, Table, and_, delete, insert, select
+
+from kiosk.domain.credit_note import CreditNote
+from kiosk.domain.incoming_payment import IncomingPayment, PaymentAllocation
+from kiosk.domain.money import Money
+from kiosk.services.ports.ledger import PAYMENT_HISTORY
+from kiosk.storage.database import connected, transaction
+from kiosk.storage.scaled_decimal import from_scaled, to_scaled
+from kiosk.storage.tables import (
+    CreditNoteInvoiceRow,
+    CreditNoteRow,
+    IncomingPaymentRow,
+    PaymentAllocationRow,
+    SyncCursorRow,
+)
+
+PAGE_SIZE = 500
+
+notes = cast(Table, CreditNoteRow.__table__)
+note_invoices = cast(Table, CreditNoteInvoiceRow.__table__)
+payments = cast(Table, IncomingPaymentRow.__table__)
+allocations = cast(Table, PaymentAllocationRow.__table__)
+cursors = cast(Table, SyncCursorRow.__table__)
+
+
+class SqlLedgerStore:
+    """Each call is one short transaction; a write replaces what was kept under each DocEntry."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def store_credit_notes(self, notes_to_store: Sequence[CreditNote]) -> int:
+        if not notes_to_store:
+            return 0
+        latest = {note.doc_entry: note for note in notes_to_store}
+        entries = list(latest)
+        with transaction(self._engine) as connection:
+            connection.execute(
+                delete(note_invoices).where(note_invoices.c.credit_note_entry.in_(entries))
+            )
+            connection.execute(delete(notes).where(notes.c.doc_entry.in_(entries)))
+            connection.execute(insert(notes), [_note_values(note) for note in latest.values()])
+            links = [
+                {"credit_note_entry": note.doc_entry, "invoice_doc_entry": invoice}
+                for note in latest.values()
+                for invoice in sorted(set(note.invoice_entries))
+            ]
+            if links:
+                connection.execute(insert(note_invoices), links)
+        return len(latest)
+
+    def store_payments(self, payments_to_store: Sequence[IncomingPayment]) -> int:
+        if not payments_to_store:
+            return 0
+        latest = {payment.doc_entry: payment for payment in payments_to_store}
+        entries = list(latest)
+        with transaction(self._engine) as connection:
+            connection.execute(delete(allocations).where(allocations.c.payment_entry.in_(entries)))
+            connection.execute(delete(payments).where(payments.c.doc_entry.in_(entries)))
+            connection.execute(
+                insert(payments), [_payment_values(payment) for payment in latest.values()]
+            )
+            applied = [
+                {"payment_entry": payment.doc_entry, "invoice_doc_entry": invoice, "amount": amount}
+                for payment in latest.values()
+                for invoice, amount in _applied_per_invoice(payment).items()
+            ]
+            if applied:
+                connection.execute(insert(allocations), applied)
+        return len(latest)
+
+    def credit_notes_for_customer(self, customer_code: str, until: date) -> list[CreditNote]:
+        mine = and_(notes.c.customer_code == customer_code, notes.c.posting_date <= until)
+        with connected(self._engine) as connection:
+            rows = connection.execute(
+                select(notes).where(mine).order_by(notes.c.posting_date, notes.c.doc_entry)
+            ).all()
+            links = connection.execute(
+                select(note_invoices)
+                .join(notes, notes.c.doc_entry == note_invoices.c.credit_note_entry)
+                .where(mine)
+                .order_by(note_invoices.c.credit_note_entry, note_invoices.c.invoice_doc_entry)
+            ).all()
+        return _credit_notes(rows, links)
+
+    def payments_for_customer(self, customer_code: str, until: date) -> list[IncomingPayment]:
+        mine = and_(payments.c.customer_code == customer_code, payments.c.payment_date <= until)
+        with connected(self._engine) as connection:
+            rows = connection.execute(
+                select(payments).where(mine).order_by(payments.c.payment_date, payments.c.doc_entry)
+            ).all()
+            lines = connection.execute(
+                select(allocations)
+                .join(payments, payments.c.doc_entry == allocations.c.payment_entry)
+                .where(mine)
+                .order_by(allocations.c.payment_entry, allocations.c.invoice_doc_entry)
+            ).all()
+        applied: dict[int, list[PaymentAllocation]] = defaultdict(list)
+        for line in lines:
+            applied[line.payment_entry].append(
+                PaymentAllocation(line.invoice_doc_entry, from_scaled(line.amount))
+            )
+        return [_payment(row, tuple(applied[row.doc_entry])) for row in rows]
+
+    def credit_notes_after(self, doc_entry: int) -> Iterator[list[CreditNote]]:
+        last = doc_entry
+        while True:
+            # One short read per page, so that the caller can write between pages.
+            with connected(self._engine) as connection:
+                rows = connection.execute(
+                    select(notes)
+                    .where(notes.c.doc_entry > last)
+                    .order_by(notes.c.doc_entry)
+                    .limit(PAGE_SIZE)
+                ).all()
+                if not rows:
+                    return
+                last = rows[-1].doc_entry
+                links = connection.execute(
+                    select(note_invoices)
+                    .where(note_invoices.c.credit_note_entry.in_([row.doc_entry for row in rows]))
+                    .order_by(note_invoices.c.credit_note_entry, note_invoices.c.invoice_doc_entry)
+                ).all()
+            yield _credit_notes(rows, links)
+
+    def history_complete(self) -> bool:
+        query = select(cursors.c.last_key).where(cursors.c.entity == PAYMENT_HISTORY)
+        with connected(self._engine) as connection:
+            return connection.execute(query).scalar() == 0
+
+
+def _credit_notes(rows: Sequence[Any], links: Sequence[Any]) -> list[CreditNote]:
+    """Credit note rows, in their order, with the invoices their links name."""
+    linked: dict[int, list[int]] = defaultdict(list)
+    for link in links:
+        linked[link.credit_note_entry].append(link.invoice_doc_entry)
+    return [
+        CreditNote(
+            doc_entry=row.doc_entry,
+            doc_num=row.doc_num,
+            customer_code=row.customer_code,
+            posting_date=row.posting_date,
+            total=Money(from_scaled(row.total), row.currency),
+            cancelled=row.cancelled,
+            invoice_entries=tuple(linked[row.doc_entry]),
+        )
+        for row in rows
+    ]
+
+
+def _note_values(note: CreditNote) -> dict[str, Any]:
+    return {
+        "doc_entry": note.doc_entry,
+        "doc_num": note.doc_num,
+        "customer_code": note.customer_code,
+        "posting_date": note.posting_date,
+        "currency": note.total.currency,
+        "total": to_scaled(note.total.amount),
+        "cancelled": note.cancelled,
+    }
+
+
+def _payment_values(payment: IncomingPayment) -> dict[str, Any]:
+    return {
+        "doc_entry": payment.doc_entry,
+        "doc_num": payment.doc_num,
+        "customer_code": payment.customer_code,
+        "payment_date": payment.payment_date,
+        "currency": payment.amount.currency,
+        "amount": to_scaled(payment.amount.amount),
+        "reference": payment.reference,
+        "cancelled": payment.cancelled,
+    }
+
+
+def _applied_per_invoice(payment: IncomingPayment) -> dict[int, int]:
+    """Millionths applied to each invoice: SAP may apply one payment to an invoice in several
+    lines (one per instalment), the cache keeps their sum."""
+    applied: dict[int, Decimal] = defaultdict(Decimal)
+    for allocation in payment.allocations:
+        applied[allocation.invoice_doc_entry] += allocation.amount
+    return {invoice: to_scaled(amount) for invoice, amount in applied.items()}
+
+
+def _payment(row: Any, applied: tuple[PaymentAllocation, ...]) -> IncomingPayment:
+    return IncomingPayment(
+        doc_entry=row.doc_entry,
+        doc_num=row.doc_num,
+        customer_code=row.customer_code,
+        payment_date=row.payment_date,
+        amount=Money(from_scaled(row.amount), row.currency),
+        reference=row.reference,
+        cancelled=row.cancelled,
+        allocations=applied,
+    )
