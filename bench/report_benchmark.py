@@ -15,7 +15,7 @@ import random
 import sqlite3
 import statistics
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -25,7 +25,9 @@ from bench.figures import report
 from kiosk.bundled_files import migrations_path
 from kiosk.domain.reports import ReportPeriod
 from kiosk.services.reports import Reports
+from kiosk.storage.channel_moves import moves_of_history
 from kiosk.storage.database import create_database_engine
+from kiosk.storage.ledger_store import payment_wait_counts
 from kiosk.storage.report_store import SqlReportSource
 from kiosk.storage.schema_migration import ensure_schema
 from kiosk.storage.sync_cursor_store import SqlSyncCursorStore
@@ -123,13 +125,20 @@ def build_cache(path: Path, invoices: int) -> None:
     posted: list[date] = []
     _insert(database, "invoices", INVOICE_COLUMNS,
             _invoices(rng, invoices, customers, posted))  # fmt: skip
-    _insert(database, "billing_preference_history", HISTORY_COLUMNS, _history(rng, customers))
+    history = list(_history(rng, customers))
+    _insert(database, "billing_preference_history", HISTORY_COLUMNS, history)
+    _insert(database, "channel_moves", ("day", "channel", "change"), _channel_moves(history))
     _insert(database, "deliveries", DELIVERY_COLUMNS, _deliveries(rng, posted, customers))
     _insert(database, "disputes", DISPUTE_COLUMNS, _disputes(rng, invoices, posted))
     payments, allocations = _payments(rng, posted, customers)
     _insert(database, "incoming_payments", PAYMENT_COLUMNS, payments)
-    _insert(database, "payment_allocations", ("payment_entry", "invoice_doc_entry", "amount"),
-            allocations)  # fmt: skip
+    _insert(database, "payment_allocations", ALLOCATION_COLUMNS, allocations)
+    waits = payment_wait_counts([(payment, date.fromisoformat(day), waited)
+                                 for payment, _, _, day, waited in allocations], [])  # fmt: skip
+    _insert(database, "payment_waits", ("payment_date", "days_waited", "week_start", "invoices",
+                                        "payments"),
+            ((w["payment_date"].isoformat(), w["days_waited"], w["week_start"].isoformat(),
+              w["invoices"], w["payments"]) for w in waits))  # fmt: skip
     days: Counter[tuple[str, str, str]] = Counter()
     _insert(database, "tracking_events", EVENT_COLUMNS, _events(rng, 2 * invoices, customers, days))
     _insert(database, "tracking_days", ("day", "kind", "outcome", "count"),
@@ -195,6 +204,17 @@ HISTORY_COLUMNS = (
 )  # fmt: skip
 
 
+def _channel_moves(history: list[tuple[Any, ...]]) -> Iterator[tuple[str, str, int]]:
+    """What the preference store keeps with each change, for the generated history."""
+    entries: dict[str, list[tuple[datetime, int, str]]] = defaultdict(list)
+    for order, (code, channel, at, *_) in enumerate(history):
+        entries[code].append((datetime.fromisoformat(at), order, channel))
+    moves: Counter[tuple[date, str]] = Counter()
+    for customer_history in entries.values():
+        moves.update(moves_of_history(customer_history))
+    return ((day.isoformat(), channel, n) for (day, channel), n in moves.items() if n)
+
+
 def _history(rng: random.Random, customers: int) -> Iterator[tuple[Any, ...]]:
     start = datetime.combine(TODAY - timedelta(days=720), datetime.min.time())
     for n in range(customers):
@@ -207,7 +227,7 @@ def _history(rng: random.Random, customers: int) -> Iterator[tuple[Any, ...]]:
 
 DELIVERY_COLUMNS = (
     "doc_entry", "doc_num", "customer_code", "channel", "reason", "destination", "state",
-    "requested_by", "attempts", "created_at", "updated_at", "document",
+    "requested_by", "attempts", "created_at", "created_day", "updated_at", "document",
 )  # fmt: skip
 
 
@@ -219,7 +239,7 @@ def _deliveries(
         at = f"{day.isoformat()} {rng.randrange(8, 20):02d}:{rng.randrange(60):02d}:00"
         yield (
             entry, entry, f"C{rng.randrange(customers):07d}", rng.choice(("email", "paper")),
-            "automatic", "x", rng.choice(states), "kiosk", 1, at, at, "invoice",
+            "automatic", "x", rng.choice(states), "kiosk", 1, at, day.isoformat(), at, "invoice",
         )  # fmt: skip
 
 
@@ -242,6 +262,11 @@ PAYMENT_COLUMNS = (
 )  # fmt: skip
 
 
+ALLOCATION_COLUMNS = (
+    "payment_entry", "invoice_doc_entry", "amount", "payment_date", "days_waited",
+)  # fmt: skip
+
+
 def _payments(
     rng: random.Random, posted: list[date], customers: int
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -252,8 +277,9 @@ def _payments(
         cancelled = int(rng.random() < 0.01)
         payments.append((number, number, f"C{rng.randrange(customers):07d}", day.isoformat(),
                          "MXN", 200 * MICRO, cancelled))  # fmt: skip
-        allocations.append((number, entry, 100 * MICRO))
-        allocations.append((number, entry + 1, 100 * MICRO))
+        for invoice in (entry, entry + 1):
+            waited = None if cancelled else (day - posted[invoice - 1]).days
+            allocations.append((number, invoice, 100 * MICRO, day.isoformat(), waited))
     return payments, allocations
 
 

@@ -66,6 +66,7 @@ def build_window(
             documents=services.documents,
             check_rfc=check_rfc,
             disputes=services.disputes,
+            reports=services.reports,
         ),
         demo_hint=demo_hint,
         logo=settings.company.logo,

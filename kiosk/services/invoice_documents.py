@@ -76,13 +76,18 @@ class InvoiceDocuments:
         return found[0]
 
     def with_lines(self, invoice: Invoice) -> Invoice:
-        """The same invoice as the cache holds it now, with its lines (lists carry none); this
-        is how its detail is opened, so it counts as viewed."""
+        """The same invoice as the cache holds it now, with its lines (lists carry none)."""
         for cached in self._invoices.invoices_by_number(invoice.doc_num):
             if cached.doc_entry == invoice.doc_entry:
-                self._tracking.record(EventKind.INVOICE_VIEWED, cached.customer_code)
                 return cached
         raise NotFound(f"invoice {invoice.doc_num} is no longer in the local cache")
+
+    def opened(self, invoice: Invoice) -> Invoice:
+        """The invoice with its lines, for its detail a customer or clerk opened: counted as
+        viewed in the usage report."""
+        complete = self.with_lines(invoice)
+        self._tracking.record(EventKind.INVOICE_VIEWED, complete.customer_code)
+        return complete
 
     def fiscal_reading(self, invoice: Invoice, *, fetch: bool = True) -> FiscalReading:
         """The invoice's stamped CFDI (Mexico), or why there is none to use; `fetch` lets it

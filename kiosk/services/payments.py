@@ -70,9 +70,14 @@ class PaymentService:
             total=total,
             created_at=self._clock.now(),
         )
-        stored = self._requests.add_payment_request(request)
-        self._tracking.record(EventKind.PAYMENT_REQUESTED, stored.customer_code)
-        return stored
+        return self._requests.add_payment_request(request)
+
+    def asked_for(self, invoices: Sequence[Invoice]) -> PaymentRequest:
+        """The request a customer pays with at the kiosk (Pay), noted for the usage report;
+        the one an invoice PDF or e-mail carries comes from request_for and is not."""
+        request = self.request_for(invoices)
+        self._tracking.record(EventKind.PAYMENT_REQUESTED, request.customer_code)
+        return request
 
     def request(self, reference: str) -> PaymentRequest:
         found = self._requests.payment_request("".join(reference.split()))

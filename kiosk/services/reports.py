@@ -118,7 +118,7 @@ class Reports:
         delays: dict[date, Counter[int]] = defaultdict(Counter)
         overall: Counter[int] = Counter()
         for row in self._source.delay_counts(period.start, period.end):
-            delays[_monday(row.day)][row.days] += row.invoices
+            delays[row.week][row.days] += row.invoices
             overall[row.days] += row.invoices
         paid: Counter[date] = Counter()
         for count in self._source.payment_counts(period.start, period.end):

@@ -41,6 +41,7 @@ def insert_delivery(connection: Connection, delivery: Delivery) -> int:
         "attempts": 0,
         "next_attempt_at": delivery.next_attempt_at,
         "created_at": delivery.created_at,
+        "created_day": delivery.created_at.date(),
         "updated_at": delivery.created_at,
     }
     new_id = connection.execute(insert(deliveries).values(**values)).inserted_primary_key

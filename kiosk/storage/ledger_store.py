@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -15,12 +15,15 @@ from kiosk.domain.incoming_payment import IncomingPayment, PaymentAllocation
 from kiosk.domain.money import Money
 from kiosk.services.ports.ledger import PAYMENT_HISTORY
 from kiosk.storage.database import connected, transaction
+from kiosk.storage.running_counts import add_to_counts
 from kiosk.storage.scaled_decimal import from_scaled, to_scaled
 from kiosk.storage.tables import (
     CreditNoteInvoiceRow,
     CreditNoteRow,
     IncomingPaymentRow,
+    InvoiceRow,
     PaymentAllocationRow,
+    PaymentWaitRow,
     SyncCursorRow,
 )
 
@@ -30,6 +33,9 @@ notes = cast(Table, CreditNoteRow.__table__)
 note_invoices = cast(Table, CreditNoteInvoiceRow.__table__)
 payments = cast(Table, IncomingPaymentRow.__table__)
 allocations = cast(Table, PaymentAllocationRow.__table__)
+invoices = cast(Table, InvoiceRow.__table__)
+waits = cast(Table, PaymentWaitRow.__table__)
+waited = allocations.c.days_waited
 cursors = cast(Table, SyncCursorRow.__table__)
 
 
@@ -65,18 +71,51 @@ class SqlLedgerStore:
         latest = {payment.doc_entry: payment for payment in payments_to_store}
         entries = list(latest)
         with transaction(self._engine) as connection:
+            replaced = connection.execute(
+                select(allocations.c.payment_entry, allocations.c.payment_date, waited).where(
+                    allocations.c.payment_entry.in_(entries), waited.is_not(None)
+                )
+            ).all()
             connection.execute(delete(allocations).where(allocations.c.payment_entry.in_(entries)))
             connection.execute(delete(payments).where(payments.c.doc_entry.in_(entries)))
             connection.execute(
                 insert(payments), [_payment_values(payment) for payment in latest.values()]
             )
+            paid = {entry for payment in latest.values() for entry in payment.invoice_doc_entries}
+            posted: dict[int, date] = {
+                entry: day
+                for entry, day in connection.execute(
+                    select(invoices.c.doc_entry, invoices.c.posting_date).where(
+                        invoices.c.doc_entry.in_(paid)
+                    )
+                )
+            }
             applied = [
-                {"payment_entry": payment.doc_entry, "invoice_doc_entry": invoice, "amount": amount}
+                (payment, invoice, amount, _days_waited(payment, posted.get(invoice)))
                 for payment in latest.values()
                 for invoice, amount in _applied_per_invoice(payment).items()
             ]
             if applied:
-                connection.execute(insert(allocations), applied)
+                connection.execute(
+                    insert(allocations),
+                    [
+                        {
+                            "payment_entry": payment.doc_entry,
+                            "invoice_doc_entry": invoice,
+                            "amount": amount,
+                            "payment_date": payment.payment_date,
+                            "days_waited": days,
+                        }
+                        for payment, invoice, amount, days in applied
+                    ],
+                )
+            counted = [
+                (payment.doc_entry, payment.payment_date, days) for payment, *_, days in applied
+            ]
+            add_to_counts(
+                connection, waits, ("payment_date", "days_waited"), ("invoices", "payments"),
+                payment_wait_counts(counted, replaced),
+            )  # fmt: skip
         return len(latest)
 
     def credit_notes_for_customer(self, customer_code: str, until: date) -> list[CreditNote]:
@@ -181,6 +220,40 @@ def _payment_values(payment: IncomingPayment) -> dict[str, Any]:
         "reference": payment.reference,
         "cancelled": payment.cancelled,
     }
+
+
+def payment_wait_counts(
+    added: Sequence[tuple[int, date, int | None]], removed: Sequence[Any]
+) -> list[dict[str, Any]]:
+    """What replacing `removed` allocations with `added` ones changes in payment_waits."""
+    counts: dict[tuple[date, int], list[int]] = defaultdict(lambda: [0, 0])
+    for rows, sign in ((added, 1), (removed, -1)):
+        longest: dict[int, tuple[date, int]] = {}
+        for payment, paid_on, days in rows:
+            if days is None:
+                continue
+            counts[(paid_on, days)][0] += sign
+            if payment not in longest or days > longest[payment][1]:
+                longest[payment] = (paid_on, days)
+        for key in longest.values():
+            counts[key][1] += sign
+    return [
+        {
+            "payment_date": day,
+            "days_waited": days,
+            "week_start": day - timedelta(days=day.weekday()),
+            "invoices": n[0],
+            "payments": n[1],
+        }
+        for (day, days), n in counts.items()
+        if n != [0, 0]
+    ]
+
+
+def _days_waited(payment: IncomingPayment, posted: date | None) -> int | None:
+    if payment.cancelled or posted is None:
+        return None
+    return (payment.payment_date - posted).days
 
 
 def _applied_per_invoice(payment: IncomingPayment) -> dict[int, int]:

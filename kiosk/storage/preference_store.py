@@ -11,6 +11,7 @@ from kiosk.domain.billing_preference import BillingChannel, BillingPreference, P
 from kiosk.domain.outbox import BILLING_PREFERENCE, OutboxEntry, OutboxState
 from kiosk.services.ports.preferences import PreferenceDecision, PreferenceState
 from kiosk.storage.bulk_upsert import BulkUpsert
+from kiosk.storage.channel_moves import note_channel_moves
 from kiosk.storage.database import unavailable_on_driver_error
 from kiosk.storage.mapping import preference_from_row, preference_values
 from kiosk.storage.outbox_store import insert_outbox_entry, outbox
@@ -36,7 +37,9 @@ class SqlPreferenceStore:
             ).first()
             sap_channel, sap_email = (base.sap_channel, base.sap_email) if base else (None, None)
             self._rows.execute(connection, [preference_values(preference, sap_channel, sap_email)])
-            _add_history(connection, PreferenceChange(preference, "kiosk", entry.created_at))
+            change = PreferenceChange(preference, "kiosk", entry.created_at)
+            note_channel_moves(connection, [change])
+            _add_history(connection, change)
             insert_outbox_entry(connection, entry)
 
     def preference_states(self, customer_codes: list[str]) -> dict[str, PreferenceState]:
@@ -53,6 +56,7 @@ class SqlPreferenceStore:
 
     def apply_decisions(self, decisions: list[PreferenceDecision], now: datetime) -> None:
         with unavailable_on_driver_error(self._engine), self._engine.begin() as connection:
+            note_channel_moves(connection, [c for decision in decisions for c in decision.history])
             for decision in decisions:
                 self._apply(connection, decision, now)
 

@@ -1,27 +1,17 @@
 """The reports' aggregates in SQL: the database sums and groups, Python gets a few hundred rows.
 
-Each query is served by an index (migration 0011): open invoices by currency and due date, the
-deliveries by creation time, the daily event counts by day, the payments by date.
+Each query reads an index (migration 0011: open invoices by currency and due date, deliveries by
+the day they were created) or counts kept as the rows they count are written: events per day
+(tracking_days), customers moved between channels per day (channel_moves), invoices paid per
+day and wait (payment_waits).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import (
-    Date,
-    Engine,
-    Table,
-    and_,
-    case,
-    false,
-    func,
-    literal,
-    select,
-    type_coerce,
-    union_all,
-)
+from sqlalchemy import Engine, Table, and_, case, false, func, select
 
 from kiosk.domain.outbox import OutboxState
 from kiosk.services.ports.reports import (
@@ -36,21 +26,19 @@ from kiosk.storage.database import connected
 from kiosk.storage.dispute_store import HOLDING
 from kiosk.storage.scaled_decimal import from_scaled
 from kiosk.storage.tables import (
-    BillingPreferenceHistoryRow,
+    ChannelMoveRow,
     DeliveryRow,
     DisputeRow,
-    IncomingPaymentRow,
     InvoiceRow,
     OutboxRow,
-    PaymentAllocationRow,
+    PaymentWaitRow,
     TrackingDayRow,
 )
 
-history = cast(Table, BillingPreferenceHistoryRow.__table__)
+moves = cast(Table, ChannelMoveRow.__table__)
 deliveries = cast(Table, DeliveryRow.__table__)
 disputes = cast(Table, DisputeRow.__table__)
-payments = cast(Table, IncomingPaymentRow.__table__)
-allocations = cast(Table, PaymentAllocationRow.__table__)
+waits = cast(Table, PaymentWaitRow.__table__)
 invoices = cast(Table, InvoiceRow.__table__)
 outbox = cast(Table, OutboxRow.__table__)
 tracking_days = cast(Table, TrackingDayRow.__table__)
@@ -69,50 +57,28 @@ class SqlReportSource:
         self._engine = engine
 
     def channel_changes(self, until: date) -> list[ChannelChange]:
-        # A customer's channel is that of their latest change by consent time: a value SAP
-        # sent that is older than the kiosk's registration lost to it (see preferences.py).
-        spans = select(
-            history.c.channel,
-            history.c.consent_at.label("started"),
-            func.lead(history.c.consent_at)
-            .over(
-                partition_by=history.c.customer_code,
-                order_by=(history.c.consent_at, history.c.id),
-            )
-            .label("ended"),
-        ).cte("spans")
-        before = _start_of(until + timedelta(days=1))
-        moves = union_all(
-            select(
-                _day(spans.c.started).label("day"), spans.c.channel, literal(1).label("change")
-            ).where(spans.c.started < before),
-            select(_day(spans.c.ended), spans.c.channel, literal(-1)).where(spans.c.ended < before),
-        ).subquery("moves")
+        # Kept with each preference change (channel_moves.py), so nothing is replayed here.
         query = (
-            select(moves.c.day, moves.c.channel, func.sum(moves.c.change))
-            .group_by(moves.c.day, moves.c.channel)
-            .order_by(moves.c.day)
+            select(moves.c.day, moves.c.channel, moves.c.change)
+            .where(moves.c.day <= until, moves.c.change != 0)
+            .order_by(moves.c.day, moves.c.channel)
         )
         with connected(self._engine) as connection:
             return [
-                ChannelChange(_as_date(day), channel, int(change))
+                ChannelChange(day, channel, int(change))
                 for day, channel, change in connection.execute(query)
-                if change
             ]
 
     def delivery_counts(self, start: date, end: date) -> list[DeliveryCount]:
-        day = _day(deliveries.c.created_at)
+        day = deliveries.c.created_day
         query = (
             select(day, deliveries.c.channel, deliveries.c.state, func.count())
-            .where(
-                deliveries.c.created_at >= _start_of(start),
-                deliveries.c.created_at < _start_of(end + timedelta(days=1)),
-            )
+            .where(day.between(start, end))
             .group_by(day, deliveries.c.channel, deliveries.c.state)
         )
         with connected(self._engine) as connection:
             return [
-                DeliveryCount(_as_date(row[0]), row[1], row[2], int(row[3]))
+                DeliveryCount(row[0], row[1], row[2], int(row[3]))
                 for row in connection.execute(query)
             ]
 
@@ -165,33 +131,28 @@ class SqlReportSource:
             ]
 
     def delay_counts(self, start: date, end: date) -> list[DelayCount]:
-        waited = self._days_between(invoices.c.posting_date, payments.c.payment_date)
+        # By week in the database: a year of days would hand Python some 30,000 rows.
         query = (
-            self._paid_invoices(start, end, payments.c.payment_date, waited, func.count())
-            .group_by(payments.c.payment_date, waited)
-        )  # fmt: skip
+            select(waits.c.week_start, waits.c.days_waited, func.sum(waits.c.invoices))
+            .where(waits.c.payment_date.between(start, end))
+            .group_by(waits.c.week_start, waits.c.days_waited)
+        )
         with connected(self._engine) as connection:
             return [
-                DelayCount(_as_date(day), int(days), int(count))
-                for day, days, count in connection.execute(query)
+                DelayCount(week, int(days), int(count))
+                for week, days, count in connection.execute(query)
+                if count
             ]
 
     def payment_counts(self, start: date, end: date) -> list[PaymentCount]:
-        applied = select(allocations.c.payment_entry).where(
-            allocations.c.payment_entry == payments.c.doc_entry
-        )
         query = (
-            select(payments.c.payment_date, func.count())
-            .where(
-                payments.c.payment_date.between(start, end),
-                payments.c.cancelled == false(),
-                applied.exists(),
-            )
-            .group_by(payments.c.payment_date)
+            select(waits.c.payment_date, func.sum(waits.c.payments))
+            .where(waits.c.payment_date.between(start, end))
+            .group_by(waits.c.payment_date)
         )
         with connected(self._engine) as connection:
             return [
-                PaymentCount(_as_date(day), int(count)) for day, count in connection.execute(query)
+                PaymentCount(day, int(count)) for day, count in connection.execute(query) if count
             ]
 
     def waiting_changes(self) -> dict[str, int]:
@@ -204,32 +165,6 @@ class SqlReportSource:
         )
         with connected(self._engine) as connection:
             return {state: int(count) for state, count in connection.execute(query)}
-
-    def _paid_invoices(self, start: date, end: date, *columns: Any) -> Any:
-        """The invoices that payments dated in the period paid (payments not cancelled)."""
-        return (
-            select(*columns)
-            .select_from(
-                payments.join(allocations, allocations.c.payment_entry == payments.c.doc_entry)
-                .join(invoices, invoices.c.doc_entry == allocations.c.invoice_doc_entry)
-            )
-            .where(payments.c.payment_date.between(start, end), payments.c.cancelled == false())
-        )  # fmt: skip
-
-    def _days_between(self, earlier: Any, later: Any) -> Any:
-        if self._engine.dialect.name == "sqlite":
-            # Whole days between two dates, as a float with nothing after the point.
-            return func.julianday(later) - func.julianday(earlier)
-        return later - earlier  # PostgreSQL: date minus date is a number of days
-
-
-def _day(moment: Any) -> Any:
-    """The date of a timestamp column; date() is the same function in SQLite and PostgreSQL."""
-    return type_coerce(func.date(moment), Date)
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time())
 
 
 def _as_date(value: date | str) -> date:

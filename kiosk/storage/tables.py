@@ -171,12 +171,10 @@ class BillingPreferenceHistoryRow(Base):
     __tablename__ = "billing_preference_history"
     __table_args__ = (
         Index("ix_billing_preference_history_customer_code_id", "customer_code", "id"),
-        # Each customer's changes in consent order, read whole by the adoption report.
         Index(
-            "ix_billing_preference_history_customer_code_consent_at",
-            "customer_code", "consent_at", "id", "channel",
+            "ix_billing_preference_history_customer_code_consent_at", "customer_code", "consent_at"
         ),
-    )  # fmt: skip
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     customer_code: Mapped[str] = mapped_column(String(50))
@@ -287,7 +285,7 @@ class DeliveryRow(Base):
             name="document",
         ),
         Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
-        Index("ix_deliveries_created_at_channel_state", "created_at", "channel", "state"),
+        Index("ix_deliveries_created_day_channel_state", "created_day", "channel", "state"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -308,6 +306,8 @@ class DeliveryRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     receipt: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # The day of created_at, kept apart: the deliveries report groups by it from an index.
+    created_day: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     # A payment slip is logged with the first invoice it covers, and its payment reference; a
@@ -440,7 +440,6 @@ class IncomingPaymentRow(Base):
     __tablename__ = "incoming_payments"
     __table_args__ = (
         Index("ix_incoming_payments_customer_code_payment_date", "customer_code", "payment_date"),
-        Index("ix_incoming_payments_payment_date_cancelled", "payment_date", "cancelled"),
     )
 
     doc_entry: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -454,7 +453,11 @@ class IncomingPaymentRow(Base):
 
 
 class PaymentAllocationRow(Base):
-    """The part of a payment SAP applied to one invoice (PaymentInvoices)."""
+    """The part of a payment SAP applied to one invoice (PaymentInvoices).
+
+    The payment's date and the days its invoice waited for it are kept on the row, so that
+    replacing a payment can take its share out of payment_waits.
+    """
 
     __tablename__ = "payment_allocations"
 
@@ -463,6 +466,10 @@ class PaymentAllocationRow(Base):
     )
     invoice_doc_entry: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
     amount: Mapped[int] = millionths()
+    payment_date: Mapped[date] = mapped_column(Date)
+    # From the invoice's posting date to the payment; NULL for a cancelled payment, or when
+    # the invoice was not in the cache when the payment was stored.
+    days_waited: Mapped[int | None] = mapped_column(Integer)
 
 
 class TrackingEventRow(Base):
@@ -489,3 +496,31 @@ class TrackingDayRow(Base):
     kind: Mapped[str] = mapped_column(String(30), primary_key=True)
     outcome: Mapped[str] = mapped_column(String(20), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class PaymentWaitRow(Base):
+    """How many invoices the payments of a day paid after waiting so many days since their
+    posting: the report of days to payment reads these, kept with each payment stored.
+
+    A payment is counted in `payments` once, on the row of its longest wait, so the sum over
+    any days is the number of payments.
+    """
+
+    __tablename__ = "payment_waits"
+
+    payment_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    days_waited: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    week_start: Mapped[date] = mapped_column(Date)  # the Monday of payment_date's week
+    invoices: Mapped[int] = mapped_column(Integer)
+    payments: Mapped[int] = mapped_column(Integer)
+
+
+class ChannelMoveRow(Base):
+    """How many customers a day's preference changes brought to (+) or took from (-) a billing
+    channel; kept with each change, so adoption is read without replaying the history."""
+
+    __tablename__ = "channel_moves"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(5), primary_key=True)
+    change: Mapped[int] = mapped_column(Integer)

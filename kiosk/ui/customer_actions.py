@@ -92,7 +92,7 @@ class CustomerActions:
     def invoice_view(self, invoice: Invoice, language: str) -> InvoiceView:
         """The invoice as it prints (the list holds invoices without their lines), with what
         its CFDI adds; all read here, since reading a CFDI may download it from SAP."""
-        complete = self.documents.with_lines(invoice)
+        complete = self.documents.opened(invoice)
         pages = render_pages(self.documents.invoice_pdf(complete, language=language))
         reading = self.documents.fiscal_reading(complete)
         cfdi = reading.cfdi if reading.xml is not None else None
@@ -105,7 +105,7 @@ class CustomerActions:
         return InvoiceView(complete, pages, cfdi, receipts, email, disputes)
 
     def pay(self, invoices: list[Invoice]) -> tuple[PaymentRequest, QrCode]:
-        request = self.payments.request_for(invoices)
+        request = self.payments.asked_for(invoices)
         return request, self.payments.qr_code(request)
 
     def print_slip(self, reference: str, language: str) -> str:

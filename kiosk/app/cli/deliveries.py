@@ -14,6 +14,7 @@ from kiosk.app.settings import Settings
 from kiosk.app.wiring import build_services, system_printer
 from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState, PrinterInfo
 from kiosk.language.catalogue import Texts
+from kiosk.services.delivered_document import delivered_document
 from kiosk.services.delivery import DeliveryReport
 
 
@@ -83,7 +84,7 @@ def deliveries_table(deliveries: list[Delivery], texts: Texts) -> str:
     header = tuple(
         texts[key]
         for key in (
-            "cli_column_id", "cli_column_invoice", "cli_column_customer", "cli_column_channel",
+            "cli_column_id", "cli_column_document", "cli_column_customer", "cli_column_channel",
             "cli_column_reason", "cli_column_to", "cli_column_state", "cli_column_tries",
             "cli_column_detail",
         )
@@ -91,7 +92,7 @@ def deliveries_table(deliveries: list[Delivery], texts: Texts) -> str:
     rows = [
         (
             str(d.id),
-            texts.format("cli_slip", reference=d.reference) if d.reference else str(d.doc_num),
+            delivered_document(d, texts),
             d.customer_code, d.channel.value, d.reason.value,
             d.destination or "-", d.state.value, str(d.attempts),
             (d.receipt or "") if d.state.value == "sent" else (d.last_error or "")[:60],

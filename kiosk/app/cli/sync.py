@@ -103,6 +103,10 @@ def sync_record(report: SyncReport) -> dict[str, Any]:
         "pulled": report.pulled,
         "stored": report.stored,
         "refreshed_by_payments": report.refreshed_by_payments,
+        "refreshed_by_credit_notes": report.refreshed_by_credit_notes,
+        "payment_history": report.payment_history,
+        "fiscal_downloaded": report.fiscal_downloaded,
+        "disputes_closed": report.disputes_closed,
         "settled_requests": report.settled_requests,
         "mismatched_requests": report.mismatched_requests,
         "pushed": report.push.pushed,
@@ -148,6 +152,16 @@ def sync_summary(report: SyncReport, texts: Texts) -> str:
         ),
     ]
     lines += [texts.format("cli_sync_parked", error=error) for error in report.push.parked_errors]
+    credit_notes = report.stored["credit_notes"]
+    if credit_notes or report.stored["payments"] or report.payment_history:
+        lines.append(
+            texts.format(
+                "cli_sync_ledger",
+                credit_notes=f"{credit_notes:,}",
+                payments=f"{report.stored['payments']:,}",
+                history=f"{report.payment_history:,}",
+            )
+        )
     if report.settled_requests or report.mismatched_requests:
         lines.append(
             texts.format(

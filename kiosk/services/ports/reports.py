@@ -50,9 +50,9 @@ class EventCount:
 
 @dataclass(frozen=True, slots=True)
 class DelayCount:
-    """How many invoices a day's payments paid after waiting `days` since their posting."""
+    """How many invoices a week's payments paid after waiting `days` since their posting."""
 
-    day: date
+    week: date  # its Monday; only payments dated in the period asked for are counted
     days: int
     invoices: int
 
@@ -80,7 +80,9 @@ class ReportSource(Protocol):
 
     def event_counts(self, start: date, end: date) -> list[EventCount]: ...
 
-    def delay_counts(self, start: date, end: date) -> list[DelayCount]: ...
+    def delay_counts(self, start: date, end: date) -> list[DelayCount]:
+        """Invoices paid by payments dated from `start` to `end`, by week and days waited."""
+        ...
 
     def payment_counts(self, start: date, end: date) -> list[PaymentCount]: ...
 

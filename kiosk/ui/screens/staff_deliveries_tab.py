@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
 from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
 from kiosk.domain.display_formats import format_date
 from kiosk.language.catalogue import Texts
+from kiosk.services.delivered_document import delivered_document
 from kiosk.services.delivery import DeliveryReport
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.notices import notice_for
 from kiosk.ui.staff_services import StaffServices
 from kiosk.ui.widgets.touch_button import TouchButton
 
-COLUMNS = ("number", "staff_customer", "staff_channel", "status", "staff_destination", "date")
+COLUMNS = ("staff_document", "staff_customer", "staff_channel", "status", "staff_destination", "date")
 
 
 class StaffDeliveriesTab(QWidget):
@@ -98,9 +99,7 @@ class StaffDeliveriesTab(QWidget):
         self.table.setRowCount(len(deliveries))
         for row, delivery in enumerate(deliveries):
             cells = [
-                texts.format("delivery_slip", reference=delivery.reference)
-                if delivery.reference
-                else str(delivery.doc_num),
+                delivered_document(delivery, texts),
                 delivery.customer_code,
                 texts[f"channel_{delivery.channel.value}"],
                 texts[f"delivery_state_{delivery.state.value}"],

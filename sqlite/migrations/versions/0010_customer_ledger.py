@@ -17,8 +17,7 @@ branch_labels = None
 depends_on = None
 BEFORE = "document IN ('invoice', 'payment_slip', 'payment_receipt', 'cfdi_xml', 'dispute')"
 DOCUMENTS = (
-    "document IN ('invoice', 'payment_slip', 'payment_receipt', 'cfdi_xml', 'dispute',"
-    " 'statement')"
+    "document IN ('invoice', 'payment_slip', 'payment_receipt', 'cfdi_xml', 'dispute', 'statement')"
 )
 
 
@@ -83,6 +82,8 @@ def upgrade() -> None:
         sa.Column("payment_entry", sa.Integer(), nullable=False),
         sa.Column("invoice_doc_entry", sa.Integer(), nullable=False),
         sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.Column("payment_date", sa.Date(), nullable=False),
+        sa.Column("days_waited", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["payment_entry"],
             ["incoming_payments.doc_entry"],
@@ -98,6 +99,15 @@ def upgrade() -> None:
         "payment_allocations",
         ["invoice_doc_entry"],
     )
+    op.create_table(
+        "payment_waits",
+        sa.Column("payment_date", sa.Date(), nullable=False),
+        sa.Column("days_waited", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("week_start", sa.Date(), nullable=False),
+        sa.Column("invoices", sa.Integer(), nullable=False),
+        sa.Column("payments", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("payment_date", "days_waited", name=op.f("pk_payment_waits")),
+    )
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_deliveries_document"), type_="check")
         batch_op.create_check_constraint("document", DOCUMENTS)
@@ -107,6 +117,7 @@ def downgrade() -> None:
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_deliveries_document"), type_="check")
         batch_op.create_check_constraint("document", BEFORE)
+    op.drop_table("payment_waits")
     op.drop_index(op.f("ix_payment_allocations_invoice_doc_entry"), "payment_allocations")
     op.drop_table("payment_allocations")
     op.drop_index(op.f("ix_incoming_payments_payment_date"), "incoming_payments")

@@ -45,8 +45,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("day", "kind", "outcome", name=op.f("pk_tracking_days")),
     )
     # The reports' indexes: open invoices by currency and due date, carrying the amounts (the
-    # ageing report reads nothing else), deliveries by the time they were created, each
-    # customer's preference changes in consent order, and payments by date.
+    # ageing report reads nothing else), deliveries by the day they were created, and each
+    # customer's preference changes in consent order (to keep channel_moves).
     op.create_index(
         "ix_invoices_open_due",
         "invoices",
@@ -54,27 +54,50 @@ def upgrade() -> None:
         sqlite_where=sa.text(OPEN_INVOICE_SQLITE),
         postgresql_where=sa.text(OPEN_INVOICE_POSTGRESQL),
     )
+    # Plain ADD COLUMN and an UPDATE, not a batch copy of the table: date() is the same
+    # function in SQLite and PostgreSQL.
+    op.add_column("deliveries", sa.Column("created_day", sa.Date(), nullable=True))
+    op.execute("UPDATE deliveries SET created_day = date(created_at)")
     op.create_index(
-        "ix_deliveries_created_at_channel_state", "deliveries", ["created_at", "channel", "state"]
+        "ix_deliveries_created_day_channel_state",
+        "deliveries",
+        ["created_day", "channel", "state"],
     )
     op.create_index(
         "ix_billing_preference_history_customer_code_consent_at",
         "billing_preference_history",
-        ["customer_code", "consent_at", "id", "channel"],
+        ["customer_code", "consent_at"],
     )
-    op.create_index(
-        "ix_incoming_payments_payment_date_cancelled",
-        "incoming_payments",
-        ["payment_date", "cancelled"],
+    op.create_table(
+        "channel_moves",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("channel", sa.String(length=5), nullable=False),
+        sa.Column("change", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "channel", name=op.f("pk_channel_moves")),
+    )
+    # Each value a customer's preference had holds from its consent to the next one's.
+    op.execute(
+        "INSERT INTO channel_moves (day, channel, change) "
+        "SELECT day, channel, SUM(change) FROM ("
+        " SELECT date(consent_at) AS day, channel, 1 AS change FROM billing_preference_history"
+        " UNION ALL"
+        " SELECT date(ended), channel, -1 FROM ("
+        "  SELECT channel, LEAD(consent_at) OVER ("
+        "   PARTITION BY customer_code ORDER BY consent_at, id) AS ended"
+        "  FROM billing_preference_history) AS spans"
+        " WHERE ended IS NOT NULL"
+        ") AS moves GROUP BY day, channel HAVING SUM(change) <> 0"
     )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_incoming_payments_payment_date_cancelled", "incoming_payments")
+    op.drop_table("channel_moves")
     op.drop_index(
         "ix_billing_preference_history_customer_code_consent_at", "billing_preference_history"
     )
-    op.drop_index("ix_deliveries_created_at_channel_state", "deliveries")
+    op.drop_index("ix_deliveries_created_day_channel_state", "deliveries")
+    with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.drop_column("created_day")
     op.drop_index("ix_invoices_open_due", "invoices")
     op.drop_table("tracking_days")
     op.drop_index("ix_tracking_events_customer_code_at", "tracking_events")

@@ -18,13 +18,18 @@ from sqlalchemy import Engine, insert
 
 from kiosk.bundled_files import migrations_path
 from kiosk.domain.ageing import AgeingBucket
+from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
+from kiosk.domain.incoming_payment import IncomingPayment, PaymentAllocation
 from kiosk.domain.invoice import SapDocumentStatus
+from kiosk.domain.money import Money
 from kiosk.domain.reports import ReportPeriod
 from kiosk.domain.tracking import EventKind, TrackedEvent
 from kiosk.services.ports.sync import SyncCursor
 from kiosk.services.reports import Reports
 from kiosk.services.sync import ENTITIES
+from kiosk.storage.channel_moves import note_channel_moves
 from kiosk.storage.invoice_store import SqlInvoiceStore
+from kiosk.storage.ledger_store import SqlLedgerStore
 from kiosk.storage.report_store import SqlReportSource
 from kiosk.storage.scaled_decimal import to_scaled
 from kiosk.storage.schema_migration import ensure_schema
@@ -33,9 +38,7 @@ from kiosk.storage.tables import (
     BillingPreferenceHistoryRow,
     DeliveryRow,
     DisputeRow,
-    IncomingPaymentRow,
     OutboxRow,
-    PaymentAllocationRow,
 )
 from kiosk.storage.tracking_store import SqlTrackingStore
 from tests.builders import make_invoice
@@ -179,35 +182,33 @@ def reports(engine: Engine) -> Reports:
                     language="es",
                 )
             )  # fmt: skip
-        for customer, channel, consent in HISTORY:
-            connection.execute(
-                insert(BillingPreferenceHistoryRow.__table__).values(
-                    customer_code=customer, channel=channel, email=None, consent_at=consent,
-                    registered_by="maria", branch="MTY", source="kiosk", recorded_at=consent,
+        # One change at a time, then several in one write, as the preference store does.
+        for batch in ([HISTORY[0]], [HISTORY[1]], [HISTORY[2]], [HISTORY[3]], HISTORY[4:]):
+            note_channel_moves(connection, [
+                PreferenceChange(
+                    BillingPreference(customer, BillingChannel(channel),
+                                      None if channel == "PAPER" else "c@example.mx", consent,
+                                      "maria", "MTY"),
+                    "kiosk", consent,
                 )
-            )  # fmt: skip
+                for customer, channel, consent in batch
+            ])  # fmt: skip
+            for customer, channel, consent in batch:
+                connection.execute(
+                    insert(BillingPreferenceHistoryRow.__table__).values(
+                        customer_code=customer, channel=channel, email=None, consent_at=consent,
+                        registered_by="maria", branch="MTY", source="kiosk", recorded_at=consent,
+                    )
+                )  # fmt: skip
         for created, channel, state in DELIVERIES:
             connection.execute(
                 insert(DeliveryRow.__table__).values(
                     doc_entry=1, doc_num=1001, customer_code="C1", channel=channel,
                     reason="requested", destination="x", state=state, requested_by="kiosk",
-                    attempts=1, created_at=created, updated_at=created, document="invoice",
+                    attempts=1, created_at=created, created_day=created.date(),
+                    updated_at=created, document="invoice",
                 )
             )  # fmt: skip
-        for number, paid_on, cancelled, entries in PAYMENTS:
-            connection.execute(
-                insert(IncomingPaymentRow.__table__).values(
-                    doc_entry=number, doc_num=number, customer_code="C1", payment_date=paid_on,
-                    currency="MXN", amount=to_scaled(Decimal(10)), reference=None,
-                    cancelled=cancelled,
-                )
-            )  # fmt: skip
-            for entry in entries:
-                connection.execute(
-                    insert(PaymentAllocationRow.__table__).values(
-                        payment_entry=number, invoice_doc_entry=entry, amount=to_scaled(Decimal(5))
-                    )
-                )
         for index, state in enumerate(["pending", "pending", "parked", "done", "discarded"]):
             connection.execute(
                 insert(OutboxRow.__table__).values(
@@ -215,6 +216,17 @@ def reports(engine: Engine) -> Reports:
                     payload="{}", state=state, attempts=0, created_at=moment, updated_at=moment,
                 )
             )  # fmt: skip
+    # Through the ledger store, as sync stores them: it notes the days each invoice waited.
+    SqlLedgerStore(engine).store_payments(
+        [
+            IncomingPayment(
+                doc_entry=number, doc_num=number, customer_code="C1", payment_date=paid_on,
+                amount=Money(Decimal(10), "MXN"), reference=None, cancelled=cancelled,
+                allocations=tuple(PaymentAllocation(entry, Decimal(5)) for entry in entries),
+            )
+            for number, paid_on, cancelled, entries in PAYMENTS
+        ]
+    )  # fmt: skip
     return Reports(SqlReportSource(engine), SqlSyncCursorStore(engine))
 
 
@@ -343,6 +355,30 @@ def test_payment_delays_are_medians_of_days_from_posting_to_payment(reports: Rep
         for monday, values in sorted(by_week.items())
     ]
     assert delays.weeks[0].median_days == Decimal("32")  # 13, 32, 74
+
+
+def test_a_payment_stored_again_replaces_its_share_of_the_delays(engine: Engine, reports: Reports):
+    """Sync stores a payment again when SAP cancels it, or a full pass re-reads it."""
+    period = ReportPeriod(date(2026, 3, 2), date(2026, 3, 15))
+    before = reports.payment_delays(period)
+    ledger = SqlLedgerStore(engine)
+
+    def payment_106(*, cancelled: bool, entries: tuple[int, ...]) -> IncomingPayment:
+        return IncomingPayment(
+            doc_entry=106, doc_num=106, customer_code="C1", payment_date=date(2026, 3, 14),
+            amount=Money(Decimal(15), "MXN"), reference=None, cancelled=cancelled,
+            allocations=tuple(PaymentAllocation(entry, Decimal(5)) for entry in entries),
+        )  # fmt: skip
+
+    ledger.store_payments([payment_106(cancelled=True, entries=(4, 11, 3))])
+    cancelled = reports.payment_delays(period)
+    ledger.store_payments([payment_106(cancelled=False, entries=(4, 11, 3))])
+
+    assert cancelled.payments == before.payments - 1
+    # 106 was one of two payments of the week of 9 March, with invoices 4, 11 and 3.
+    assert [w.payments for w in cancelled.weeks] == [2, 1]
+    assert [w.payments for w in before.weeks] == [2, 2]
+    assert reports.payment_delays(period) == before
 
 
 def test_payment_delays_of_a_period_without_payments(reports: Reports):

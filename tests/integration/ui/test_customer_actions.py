@@ -339,7 +339,7 @@ def test_staff_see_the_print_in_the_deliveries_log_and_filter_it(
     window.staff.tabs.setCurrentWidget(log)
     qtbot.waitUntil(lambda: log.table.rowCount() >= 1, timeout=5000)
     first = [log.table.item(0, column).text() for column in range(5)]
-    assert first[0] == str(number) and first[2:4] == ["Papel", "Entregado"]
+    assert first[0] == f"Factura {number}" and first[2:4] == ["Papel", "Entregado"]
     assert first[4] == delivery_settings
 
     log.channel_filter.setCurrentIndex(log.channel_filter.findText("Correo"))

@@ -25,6 +25,7 @@ from kiosk.services.customer_identification import (
 from kiosk.services.delivery import DeliveryOptions, DeliveryService
 from kiosk.services.errors import ExternalUnavailable
 from kiosk.services.fiscal_documents import NOT_STAMPED
+from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.payments import PaymentService
 from kiosk.services.preferences import PreferenceService
 from kiosk.services.sync import SyncReport
@@ -119,18 +120,42 @@ def test_a_preference_change_is_recorded_with_its_channel(store: InMemoryInvoice
     ]
 
 
-def test_a_payment_request_is_recorded_when_made_not_when_reused(store: InMemoryInvoiceStore):
+def test_paying_at_the_kiosk_is_recorded_each_time_a_pdf_s_request_is_not(
+    store: InMemoryInvoiceStore,
+):
     recorder, clock = Recorder(), MutableClock(NOW)
     payments = PaymentService(
         store, InMemoryRequests(), UrlTemplateBuilder("https://p/{reference}"), QrEncoder("M"),
         clock, tracking=Tracking(recorder, clock),
     )  # fmt: skip
+    invoices = store.invoices_by_number(1001)
 
-    first = payments.request_for_numbers([1001])
-    again = payments.request_for_numbers([1001])
+    on_the_pdf = payments.request_for_numbers([1001])  # an invoice PDF's payment QR
+    first = payments.asked_for(invoices)  # Pay, at the kiosk
+    again = payments.asked_for(invoices)
 
-    assert first == again
-    assert kinds(recorder) == [(EventKind.PAYMENT_REQUESTED, "C001")]
+    assert on_the_pdf == first == again  # one request, reused
+    assert kinds(recorder) == [(EventKind.PAYMENT_REQUESTED, "C001")] * 2
+
+
+def test_an_opened_invoice_is_recorded_as_viewed_reading_its_lines_is_not(
+    store: InMemoryInvoiceStore,
+):
+    recorder, clock = Recorder(), MutableClock(NOW)
+    payments = PaymentService(
+        store, InMemoryRequests(), UrlTemplateBuilder("https://p/{reference}"), QrEncoder("M"),
+        clock,
+    )  # fmt: skip
+    documents = InvoiceDocuments(
+        store, payments, SimpleNamespace(), SimpleNamespace(), QrEncoder("M"), clock,
+        tracking=Tracking(recorder, clock),
+    )  # fmt: skip
+    listed = store.invoices_by_number(1001)[0]
+
+    documents.with_lines(listed)  # e.g. after a dispute, to show the invoice again
+    assert recorder.events == []
+    documents.opened(listed)
+    assert kinds(recorder) == [(EventKind.INVOICE_VIEWED, "C001")]
 
 
 class Deliveries:
