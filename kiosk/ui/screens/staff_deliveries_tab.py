@@ -24,7 +24,14 @@ from kiosk.ui.notices import notice_for
 from kiosk.ui.staff_services import StaffServices
 from kiosk.ui.widgets.touch_button import TouchButton
 
-COLUMNS = ("staff_document", "staff_customer", "staff_channel", "status", "staff_destination", "date")
+COLUMNS = (
+    "staff_document",
+    "staff_customer",
+    "staff_channel",
+    "status",
+    "staff_destination",
+    "date",
+)
 
 
 class StaffDeliveriesTab(QWidget):
