@@ -237,6 +237,7 @@ def _ageing(statement: Statement, words: Texts, width: float) -> Any:
     headings = [
         words["statement_currency"],
         *(words[f"statement_bucket_{bucket.value}"] for bucket in AgeingBucket),
+        words["statement_unapplied"],
         words["statement_open_total"],
         words["statement_disputed"],
     ]
@@ -252,11 +253,12 @@ def _ageing(statement: Statement, words: Texts, width: float) -> Any:
             [
                 section.currency,
                 *(_money(section.ageing[bucket], section.currency) for bucket in AgeingBucket),
-                _money(section.open_total, section.currency),
+                _money(-section.unapplied if section.unapplied else Decimal(0), section.currency),
+                _money(section.to_pay, section.currency),
                 _money(section.disputed, section.currency),
             ]
         )
-    fractions = (0.12, 0.13, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125)
+    fractions = (0.09, 0.115, 0.11, 0.11, 0.11, 0.11, 0.115, 0.125, 0.115)
     table = Table(rows, colWidths=[width * f for f in fractions])
     table.setStyle(
         TableStyle(

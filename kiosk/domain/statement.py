@@ -61,6 +61,9 @@ class CurrencySection:
     closing: Decimal
     disputed: Decimal  # what open disputes hold out of the open invoices
     ageing: dict[AgeingBucket, Decimal] = field(default_factory=dict)  # every bucket, in order
+    unapplied: Decimal = ZERO
+    """Credit on the account that pays no invoice: standalone credit notes and the part of
+    payments applied to none. With it, closing = open total + disputed - unapplied."""
 
     @property
     def charges(self) -> Decimal:
@@ -74,6 +77,11 @@ class CurrencySection:
     def open_total(self) -> Decimal:
         """What is due on the open invoices, disputed amounts left out."""
         return sum(self.ageing.values(), ZERO)
+
+    @property
+    def to_pay(self) -> Decimal:
+        """What is due on the open invoices less the credit on the account."""
+        return self.open_total - self.unapplied
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +148,9 @@ def build_statement(
 
     Opening balance = invoices - credit notes - payments before the period; each entry moves
     the running balance; closing = opening + charges - credits. The ageing is what SAP still has
-    open on the invoices up to the period's end, less what open disputes hold, by due date.
+    open on the invoices up to the period's end, less what open disputes hold, by due date;
+    beside it the credit on the account that pays no invoice (standalone credit notes, what
+    payments applied to none).
     """
     code = customer.code
     mine = [i for i in invoices if i.customer_code == code and not i.cancelled]
@@ -161,10 +171,13 @@ def build_statement(
             _Line(invoice.posting_date, EntryKind.INVOICE, invoice.doc_entry,
                   str(invoice.doc_num), total, ZERO, due_date=invoice.due_date),
         )  # fmt: skip
+    unapplied: dict[str, Decimal] = defaultdict(Decimal)
     for note in credit_notes:
         if note.customer_code != code or note.cancelled:
             continue
         amount = note.total.amount
+        if not note.invoice_entries and note.posting_date <= period.end:
+            unapplied[note.total.currency] += amount
         place(
             note.posting_date, note.total.currency, -amount,
             _Line(note.posting_date, EntryKind.CREDIT_NOTE, note.doc_entry, str(note.doc_num),
@@ -174,6 +187,9 @@ def build_statement(
         if payment.customer_code != code or payment.cancelled:
             continue
         amount = payment.amount.amount
+        left = amount - sum((a.amount for a in payment.allocations), ZERO)
+        if left > 0 and payment.payment_date <= period.end:
+            unapplied[payment.amount.currency] += left
         reference = _numbers(payment.invoice_doc_entries, numbers) or payment.reference
         place(
             payment.payment_date, payment.amount.currency, -amount,
@@ -208,11 +224,13 @@ def build_statement(
         | set(lines)
         | {c for c, buckets in ageing.items() if any(buckets.values())}
         | {c for c, amount in disputed.items() if amount}
+        | {c for c, amount in unapplied.items() if amount}
     )
     sections = tuple(
         _section(
             currency, opening.get(currency, ZERO), lines.get(currency, []),
             disputed.get(currency, ZERO), ageing.get(currency) or _empty_ageing(),
+            unapplied.get(currency, ZERO),
         )
         for currency in currencies
     )  # fmt: skip
@@ -235,6 +253,7 @@ def _section(
     lines: list[_Line],
     disputed: Decimal,
     ageing: dict[AgeingBucket, Decimal],
+    unapplied: Decimal,
 ) -> CurrencySection:
     balance = opening
     entries = []
@@ -246,7 +265,7 @@ def _section(
                 due_date=line.due_date, reference=line.reference, disputed=line.disputed,
             )
         )  # fmt: skip
-    return CurrencySection(currency, opening, tuple(entries), balance, disputed, ageing)
+    return CurrencySection(currency, opening, tuple(entries), balance, disputed, ageing, unapplied)
 
 
 def _empty_ageing() -> dict[AgeingBucket, Decimal]:

@@ -79,6 +79,8 @@ class EmulatorData:
         self._fields: dict[str, dict[str, Field]] = {}
         self._files: dict[tuple[int, int], FileContent] = {}  # by AbsoluteEntry and LineNum
         self._built_files: dict[tuple[int, int], bytes] = {}
+        # What each credit note took off the invoices it was copied from, to give back on Cancel.
+        self._credited: dict[int, list[tuple[int, Decimal]]] = {}
         # Whether posting a payment also stamps the invoice's UpdateDate/UpdateTime is not
         # verified on a real system (reference section 7); by default it does not, the harder
         # case for sync. DataVersion and PaidToDate change either way.
@@ -175,6 +177,8 @@ class EmulatorData:
             now = self.clock.now()
             if set_name in DOCUMENT_SETS:
                 self._complete_document(set_name, record, now)
+                if set_name == "CreditNotes":
+                    self._credit_base_invoices(record, now)
             elif set_name == "BusinessPartners":
                 self._complete_business_partner(record, now)
             elif set_name == "IncomingPayments":
@@ -282,10 +286,14 @@ class EmulatorData:
                 raise ServiceLayerFault(400, -5002, "Document is already cancelled")
             updated = dict(current, Cancelled="tYES")
             if set_name in DOCUMENT_SETS:
-                if current["PaidToDate"] > 0:
+                entry = current["DocEntry"]
+                credited = self._credited.pop(entry, []) if set_name == "CreditNotes" else []
+                if current["PaidToDate"] > 0 and not credited:
                     raise ServiceLayerFault(
                         400, -5002, "Cannot cancel a document with payments; cancel them first"
                     )
+                for invoice_entry, amount in credited:
+                    self._apply_to_invoice(invoice_entry, -amount, now)
                 updated.update(CancelStatus="csYes", DocumentStatus="bost_Close")
                 self._touch(updated, now)
             elif set_name == "IncomingPayments":
@@ -405,6 +413,30 @@ class EmulatorData:
         self._next_number["IncomingPayments"] += 1
         for line in allocations:
             self._apply_to_invoice(line["DocEntry"], line["SumApplied"], now)
+
+    def _credit_base_invoices(self, record: Record, now: datetime) -> None:
+        """A credit note copied from invoices lowers what they owe, as SAP does, and is closed
+        by what it applied; a standalone one stays open, a credit on the customer's account."""
+        applied = Decimal(0)
+        for line in record["DocumentLines"]:
+            if str(line.get("BaseType")) != "13" or line.get("BaseEntry") is None:
+                continue
+            invoice = self._records["Invoices"].get(int(line["BaseEntry"]))
+            if invoice is None or invoice["CardCode"] != record["CardCode"]:
+                raise ServiceLayerFault(
+                    400, -5002, f"Base document {line['BaseEntry']} is not an invoice of this BP"
+                )
+            amount = min(line["GrossTotal"], invoice["DocTotal"] - invoice["PaidToDate"])
+            if amount > 0 and invoice["Cancelled"] == "tNO":
+                self._apply_to_invoice(invoice["DocEntry"], amount, now)
+                self._credited.setdefault(record["DocEntry"], []).append(
+                    (invoice["DocEntry"], amount)
+                )
+                applied += amount
+        if applied:
+            record["PaidToDate"] = applied
+            if applied >= record["DocTotal"]:
+                record["DocumentStatus"] = "bost_Close"
 
     def _apply_to_invoice(self, doc_entry: int, amount: Decimal, now: datetime) -> None:
         invoice = dict(self._records["Invoices"][doc_entry])

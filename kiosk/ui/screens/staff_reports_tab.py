@@ -79,14 +79,23 @@ class StaffReportsTab(QWidget):
     def __init__(self, services: StaffServices, runner: TaskRunner) -> None:
         super().__init__()
         assert services.reports is not None
-        reports, today = services.reports, services.clock.today
+        self._services, self._runner = services, runner
+        self.sections: tuple[ReportSection, ...] = ()
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def _build(self) -> None:
+        """The sections and their charts, built when the tab is first chosen: at start-up they
+        cost the kiosk some 0.2 s (README, Benchmarks) that a customer would wait for."""
+        reports, today, runner = self._services.reports, self._services.clock.today, self._runner
+        assert reports is not None
         self.adoption = AdoptionSection(reports, runner, today)
         self.deliveries = DeliveriesSection(reports, runner, today)
         self.ageing = AgeingSection(reports, runner, today)
         self.usage = UsageSection(reports, runner, today)
         self.delays = PaymentDelaysSection(reports, runner, today)
         self.sync_health = SyncHealthSection(reports, runner, today)
-        self.sections: tuple[ReportSection, ...] = (
+        self.sections = (
             self.adoption,
             self.deliveries,
             self.ageing,
@@ -106,9 +115,9 @@ class StaffReportsTab(QWidget):
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
         self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroller.setWidget(page)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroller)
+        self._layout.addWidget(self.scroller)
+        if hasattr(self, "_texts"):
+            self.retranslate(self._texts)
 
     def retranslate(self, texts: Texts) -> None:
         self._texts = texts
@@ -121,6 +130,8 @@ class StaffReportsTab(QWidget):
 
     def refresh(self) -> None:
         """Load every report again, each for the period or day chosen beside it."""
+        if not self.sections:
+            self._build()
         for section in self.sections:
             section.load()
 

@@ -61,8 +61,9 @@ def test_the_statement_shows_balances_movements_disputes_and_ageing(statement_pd
     # The ageing: what is due less the disputed 300.00, by days past due on 31 March.
     assert "Antigüedad de saldos al 31/03/2026" in text
     [mxn] = lines_with(text, "MXN", "$1,020.00")
+    # Al corriente, 1-30, 31-60, 61-90, más de 90, saldo a favor (none), total, en disputa.
     assert re.findall(r"\$[\d,]+\.\d\d", mxn) == [
-        "$100.00", "$0.00", "$1,020.00", "$1,160.00", "$0.00", "$2,280.00", "$300.00",
+        "$100.00", "$0.00", "$1,020.00", "$1,160.00", "$0.00", "$0.00", "$2,280.00", "$300.00",
     ]  # fmt: skip
     assert "todavía estamos descargando pagos" not in text
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ import pytest
 
 from kiosk.domain.ageing import AgeingBucket
 from kiosk.domain.errors import InvalidValue
+from kiosk.domain.money import Money
 from kiosk.domain.reports import ReportPeriod
 from kiosk.domain.statement import EntryKind, Statement, build_statement
 from tests.builders import make_customer
@@ -193,3 +195,34 @@ def test_the_statement_carries_the_customer_and_whether_the_history_is_complete(
     )
     assert statement.address.city == "Monterrey"
     assert not statement.history_complete and statement.generated_on == TODAY
+
+
+def test_credit_that_pays_no_invoice_is_taken_off_what_is_left_to_pay():
+    """A standalone credit note and a payment on account lower the balance without closing any
+    invoice: the ageing shows them as credit on the account, so that for every currency the
+    closing balance is what the open invoices owe plus what is disputed less that credit."""
+    data = statement_data()
+    rebate = credit_note(5, date(2026, 3, 5), "200.00")  # no invoice: a rebate
+    on_account = payment(6, date(2026, 3, 20), "150.00")  # applied to no invoice
+    partly = payment(7, date(2026, 3, 21), "40.00", "USD", pays=[(10, "30.00")])
+    later = credit_note(8, date(2026, 4, 5), "70.00")  # after the period
+
+    # SAP counts the 30.00 applied to USD invoice 10 as paid on it.
+    paid_more = [
+        replace(i, paid_to_date=Money(Decimal("130.00"), "USD")) if i.doc_entry == 10 else i
+        for i in data.invoices
+    ]
+    plain = build(data)
+    more = build(
+        data, invoices=paid_more, credit_notes=[*data.credit_notes, rebate, later],
+        payments=[*data.payments, on_account, partly],
+    )  # fmt: skip
+
+    assert plain.section("MXN").unapplied == Decimal(0)
+    assert more.section("MXN").unapplied == Decimal("350.00")
+    assert more.section("USD").unapplied == Decimal("10.00")
+    assert more.section("MXN").to_pay == more.section("MXN").open_total - Decimal("350.00")
+    for statement in (plain, more):
+        for section in statement.sections:
+            # What SAP says is owed (the fixture's invoices agree with its payments), whole.
+            assert section.closing == section.open_total + section.disputed - section.unapplied

@@ -17,6 +17,7 @@ from kiosk.bundled_files import resource_path
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.delivery import DeliveryChannel, DeliveryState
 from kiosk.domain.invoice import InvoiceStatus
+from kiosk.domain.outbox import KINDS
 from kiosk.domain.staff import Role
 from kiosk.language.catalogue import (
     DEFAULT_LANGUAGE,
@@ -144,3 +145,11 @@ def test_the_catalogue_needs_neither_qt_nor_babel_at_run_time():
     )
 
     assert result.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_staff_can_read_every_kind_of_change_waiting_for_sap(language: str):
+    """The sync tab names each outbox entry by its kind: a kind without a text would break it."""
+    texts = Texts(language)
+
+    assert all(texts[f"staff_kind_{kind}"] for kind in KINDS)
