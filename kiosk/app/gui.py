@@ -46,6 +46,7 @@ def build_window(
         settings.printing.printer,
         disputes=services.disputes,
         statements=services.statements,
+        enrolment=services.enrolment,
     )
     return KioskWindow(
         company=settings.company.name,
@@ -75,13 +76,19 @@ def build_window(
 
 def background_pass(services: Services) -> Callable[[Progress, bool], SyncReport]:
     """One pass of the background work: push the outbox, pull changes, deliver new invoices,
-    and (once a day) let tracking events past their keeping time go."""
+    read returned mail (every bounces.interval_seconds), and (once a day) let tracking events
+    past their keeping time go."""
 
     def run_sync(progress: Progress, asked: bool) -> SyncReport:
         report = services.sync.run_once(progress=progress, asked=asked)
         if report.error is None:
             services.delivery.deliver_new_invoices()
-        services.tracking_retention.purge_if_due()  # local work: also when SAP is away
+        # Local work and the mailbox: also when SAP is away; a bounced invoice's paper copy
+        # prints in the same pass.
+        bounces = services.bounces.check_if_due()
+        if bounces is not None and bounces.paper_copies:
+            services.delivery.send_due()
+        services.tracking_retention.purge_if_due()
         return report
 
     return run_sync

@@ -17,6 +17,7 @@ from pydantic import (
     FilePath,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -27,6 +28,8 @@ APP_NAME = "billing-kiosk"
 CONFIG_ENV = "KIOSK_CONFIG"
 _UDF_NAME = r"^U_[A-Za-z0-9_]{1,50}$"
 _FIELD_NAME = r"^[A-Za-z][A-Za-z0-9_]{0,50}$"  # a standard field (EDocNum) or a UDF (U_UUID)
+_DNS_NAME = r"^([A-Za-z0-9_-]{1,63}(\.[A-Za-z0-9_-]{1,63})*)?$"  # a selector or domain, or empty
+_UNSUBSCRIBE = r"^(mailto:\S+@\S+|https://\S+|[^\s@<>,]+@[^\s@<>,]+\.[^\s@<>,]+)$"
 
 
 class SettingsError(Exception):
@@ -156,6 +159,65 @@ class SmtpSettings(_Section):
     reply_to: str = ""
     timeout_seconds: float = Field(default=30, gt=0, le=600)
     verify: bool | Path = True
+    # Where customers ask to stop getting mail (List-Unsubscribe): e-mail addresses, mailto:
+    # or https: URIs, comma-separated; empty: mailto: company.email, else smtp.reply_to.
+    list_unsubscribe: str = ""
+    # DKIM: sign every message with this selector's RSA key (PEM); both or neither. The
+    # signing domain is the sender's unless dkim_domain names another (a parent of it).
+    dkim_selector: str = Field(default="", pattern=_DNS_NAME)
+    dkim_domain: str = Field(default="", pattern=_DNS_NAME)
+    dkim_key_file: Path | None = Field(default=None, validate_default=True)
+
+    @field_validator("verify", mode="before")
+    @classmethod
+    def _bool_or_ca_bundle(cls, value: object) -> bool | Path:
+        return _bool_or_file(value)
+
+    @field_validator("list_unsubscribe")
+    @classmethod
+    def _addresses_or_uris(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            if not re.match(_UNSUBSCRIBE, item):
+                raise ValueError(f"{item!r} is not an e-mail address, a mailto: or an https: URI")
+        return value
+
+    @field_validator("dkim_key_file", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("dkim_key_file")
+    @classmethod
+    def _readable_key_with_selector(cls, path: Path | None, info: ValidationInfo) -> Path | None:
+        selector = info.data.get("dkim_selector")
+        if path is None:
+            if selector:
+                raise ValueError("must name the DKIM private key when smtp.dkim_selector is set")
+            return None
+        if not selector:
+            raise ValueError("needs smtp.dkim_selector as well")
+        path = path.expanduser()
+        try:
+            head = path.read_bytes()[:4096]
+        except OSError as error:
+            raise ValueError(f"cannot be read ({error.strerror or type(error).__name__})") from None
+        # Only whether it looks like a key: its content never goes into a message.
+        if b"-----BEGIN" not in head or b"PRIVATE KEY-----" not in head:
+            raise ValueError("is not a PEM private key file")
+        return path
+
+
+class BouncesSettings(_Section):
+    """The mailbox returned mail arrives in (the sender's), read over IMAP with TLS."""
+
+    host: str = ""  # empty: bounces are not read
+    port: int = Field(default=993, ge=1, le=65535)
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    mailbox: str = Field(default="INBOX", min_length=1)
+    verify: bool | Path = True
+    interval_seconds: int = Field(default=600, ge=60, le=86_400)
+    timeout_seconds: float = Field(default=30, gt=0, le=600)
 
     @field_validator("verify", mode="before")
     @classmethod
@@ -223,6 +285,52 @@ class KioskSettings(_Section):
     branch: str = Field(default="MATRIZ", min_length=1, max_length=50)
 
 
+DEFAULT_CONSENT_ES = (
+    "Acepto recibir mis facturas, recibos y avisos de pago por correo electrónico en la "
+    "dirección que escribí aquí. Sé que mis facturas electrónicas valen igual que las de papel. "
+    "Mi correo se usará solo para enviarme estos documentos. Puedo volver a recibirlas en papel "
+    "cuando quiera, en este quiosco o en el mostrador."
+)
+DEFAULT_CONSENT_EN = (
+    "I agree to receive my invoices, receipts and payment notices by e-mail at the address I "
+    "typed here. I know my electronic invoices are as valid as paper ones. My address will be "
+    "used only to send me these documents. I can go back to paper whenever I want, at this "
+    "kiosk or at the counter."
+)
+
+
+class EbillingSettings(_Section):
+    """Customers' own enrolment in e-mail billing at the kiosk: consent, code and incentive."""
+
+    consent_version: str = Field(default="2026-12", min_length=1, max_length=40)
+    consent_text_es: str = Field(default=DEFAULT_CONSENT_ES, min_length=1)
+    consent_text_en: str = Field(default=DEFAULT_CONSENT_EN, min_length=1)
+    incentive_percent: Decimal = Field(default=Decimal(0), ge=0, le=100, decimal_places=6)
+    incentive_text_es: str = ""  # empty: "5% de descuento en su próxima factura"
+    incentive_text_en: str = ""
+    # Business partner UDFs the back office reads to apply the incentive; None: not written.
+    incentive_field: str | None = Field(default="U_EBillIncentive", pattern=_UDF_NAME)
+    incentive_date_field: str | None = Field(default="U_EBillIncentiveDate", pattern=_UDF_NAME)
+    code_minutes: int = Field(default=15, ge=1, le=1440)
+    max_attempts: int = Field(default=5, ge=1, le=20)
+    # The store's page that confirms an e-mail's link, e.g. https://miempresa.mx/alta/{token};
+    # empty: the code e-mail carries no link.
+    confirmation_url: str = ""
+
+    @field_validator("confirmation_url")
+    @classmethod
+    def _link_template(cls, url: str) -> str:
+        if url and (not re.match(r"^https?://[^/\s]+", url) or "{token}" not in url):
+            raise ValueError("must be an http(s) address containing {token}")
+        return url
+
+    def consent_texts(self) -> dict[str, str]:
+        return {"es": self.consent_text_es, "en": self.consent_text_en}
+
+    def incentive_texts(self) -> dict[str, str]:
+        return {"es": self.incentive_text_es, "en": self.incentive_text_en}
+
+
 class LoggingSettings(_Section):
     """Where the rotating log file goes and how much it says."""
 
@@ -244,10 +352,12 @@ class Settings(BaseSettings):
     tracking: TrackingSettings = Field(default_factory=TrackingSettings)
     company: CompanySettings = Field(default_factory=CompanySettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    bounces: BouncesSettings = Field(default_factory=BouncesSettings)
     printing: PrintingSettings = Field(default_factory=PrintingSettings)
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     payments: PaymentsSettings = Field(default_factory=PaymentsSettings)
     kiosk: KioskSettings = Field(default_factory=KioskSettings)
+    ebilling: EbillingSettings = Field(default_factory=EbillingSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod
@@ -264,7 +374,7 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """The secret values, so logging can make sure they never appear."""
-        values = (self.sap.password, self.smtp.password)
+        values = (self.sap.password, self.smtp.password, self.bounces.password)
         return [secret.get_secret_value() for secret in values if secret.get_secret_value()]
 
 

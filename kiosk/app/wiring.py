@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from kiosk.app.settings import (
+    BouncesSettings,
     CompanySettings,
     DatabaseSettings,
     PaymentsSettings,
@@ -18,8 +19,10 @@ from kiosk.app.settings import (
 from kiosk.bundled_files import migrations_path, resource_path
 from kiosk.cfdi.rfc import check_rfc
 from kiosk.cfdi.xml_reader import read_cfdi
+from kiosk.delivery.bounce_mailbox import ImapBounceMailbox, ImapConfig
 from kiosk.delivery.cups_printer import CupsPrinter
-from kiosk.delivery.smtp_mailer import SmtpConfig, SmtpMailer
+from kiosk.delivery.dkim_signer import DkimSigner
+from kiosk.delivery.smtp_mailer import SmtpConfig, SmtpMailer, sender_domain, unsubscribe_uris
 from kiosk.documents.cfdi_invoice_pdf import CfdiInvoicePdf
 from kiosk.documents.cfdi_payment_pdf import CfdiPaymentPdf
 from kiosk.documents.invoice_pdf import InvoicePdf
@@ -35,10 +38,12 @@ from kiosk.payments.qr_encoder import QrEncoder
 from kiosk.payments.url_template import UrlTemplateBuilder
 from kiosk.sap_b1.client import ServiceLayerClient
 from kiosk.sap_b1.config import ServiceLayerConfig
+from kiosk.services.bounces import BounceOptions, BounceService
 from kiosk.services.customer_identification import CustomerIdentification
 from kiosk.services.delivery import DeliveryOptions, DeliveryService, NoEmailOnFile
 from kiosk.services.disputes import DisputeService
-from kiosk.services.errors import ExternalUnavailable
+from kiosk.services.enrolment import EnrolmentService, EnrolmentTerms, PendingCodes
+from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.fiscal_documents import FiscalDocuments
 from kiosk.services.invoice_documents import CfdiRenderers, InvoiceDocuments
 from kiosk.services.invoice_lookup import InvoiceLookup
@@ -56,10 +61,12 @@ from kiosk.services.sync import SyncService
 from kiosk.services.sync_status import SyncStatusReader
 from kiosk.services.system_clock import SystemClock
 from kiosk.services.tracking import Tracking, TrackingRetention
+from kiosk.storage.bounce_store import SqlBounceStore
 from kiosk.storage.cache_sync_store import SqlCacheSyncStore
 from kiosk.storage.database import Engine, create_database_engine
 from kiosk.storage.delivery_store import SqlDeliveryStore
 from kiosk.storage.dispute_store import SqlDisputeStore
+from kiosk.storage.enrolment_store import SqlEnrolmentStore
 from kiosk.storage.fiscal_document_store import SqlFiscalDocumentStore
 from kiosk.storage.invoice_store import SqlInvoiceStore
 from kiosk.storage.ledger_store import SqlLedgerStore
@@ -89,6 +96,8 @@ class Storage:
     disputes: SqlDisputeStore
     tracking: SqlTrackingStore
     ledger: SqlLedgerStore
+    enrolment: SqlEnrolmentStore
+    bounces: SqlBounceStore
 
     @property
     def engine(self) -> Engine:
@@ -108,6 +117,7 @@ class Services:
     documents: InvoiceDocuments
     delivery: DeliveryService
     disputes: DisputeService
+    enrolment: EnrolmentService
     statements: StatementService
     staff: StaffAccounts
     sync: SyncService
@@ -115,6 +125,7 @@ class Services:
     tracking: Tracking
     tracking_retention: TrackingRetention
     reports: Reports
+    bounces: BounceService
     storage: Storage
     sap: ServiceLayerClient
 
@@ -167,18 +178,21 @@ def build_services(settings: Settings) -> Services:
     """Wire storage, SAP, documents, mail and printing into the use cases, once."""
     invoices = open_store(settings.database)
     engine, clock = invoices.engine, SystemClock()
+    preferences = SqlPreferenceStore(engine)
     storage = Storage(
         invoices=invoices,
         cache=SqlCacheSyncStore(engine),
         outbox=SqlOutboxStore(engine),
         cursors=SqlSyncCursorStore(engine),
-        preferences=SqlPreferenceStore(engine),
+        preferences=preferences,
         payment_requests=SqlPaymentRequestStore(engine),
         deliveries=SqlDeliveryStore(engine),
         fiscal=SqlFiscalDocumentStore(engine),
         disputes=SqlDisputeStore(engine),
         tracking=SqlTrackingStore(engine, kiosk_number=settings.payments.kiosk_number),
         ledger=SqlLedgerStore(engine),
+        enrolment=SqlEnrolmentStore(engine, preferences),
+        bounces=SqlBounceStore(engine, SqlDeliveryStore(engine), preferences),
     )
     tracking = Tracking(storage.tracking, clock)
     qr_encoder = QrEncoder(settings.payments.error_correction)
@@ -219,7 +233,14 @@ def build_services(settings: Settings) -> Services:
         invoices, storage.ledger, storage.disputes, clock,
         StatementPdf(seller, paper=paper, fonts=fonts), StatementCsv(),
     )  # fmt: skip
-    delivery = _delivery_service(settings, storage, documents, payments, clock, statements)
+    ebilling = settings.ebilling
+    codes = PendingCodes(
+        clock, seller=company.name, minutes=ebilling.code_minutes,
+        link=ebilling.confirmation_url or None,
+    )  # fmt: skip
+    delivery = _delivery_service(
+        settings, storage, documents, payments, clock, statements, enrolment_codes=codes
+    )
     disputes = DisputeService(
         storage.disputes, invoices, storage.cursors, clock, _email_on_file(delivery),
         storage.ledger, settings.sap.dispute_flag_field, settings.kiosk.language,
@@ -231,13 +252,27 @@ def build_services(settings: Settings) -> Services:
             invoices, clock, download, check_rfc, tracking=tracking
         ),
         preferences=PreferenceService(
-            invoices, storage.preferences, clock, branch=settings.kiosk.branch, tracking=tracking
+            invoices,
+            storage.preferences,
+            clock,
+            branch=settings.kiosk.branch,
+            tracking=tracking,
+            consent_version=ebilling.consent_version,
         ),
         outbox=OutboxAdministration(storage.outbox, clock),
         payments=payments,
         documents=documents,
         delivery=delivery,
         disputes=disputes,
+        enrolment=EnrolmentService(
+            storage.enrolment,
+            invoices,
+            delivery,
+            codes,
+            clock,
+            enrolment_terms(settings),
+            tracking=tracking,
+        ),
         statements=statements,
         staff=StaffAccounts(SqlStaffStore(engine), clock),
         sync=_sync_service(settings, storage, gateway, clock, fiscal, disputes),
@@ -247,6 +282,7 @@ def build_services(settings: Settings) -> Services:
             storage.tracking, clock, keep_days=settings.tracking.keep_days
         ),
         reports=Reports(SqlReportSource(engine), storage.cursors),
+        bounces=_bounce_service(settings, storage, clock, tracking),
         storage=storage,
         sap=gateway,
     )
@@ -259,9 +295,12 @@ def _delivery_service(
     payments: PaymentService,
     clock: Clock,
     statements: StatementService | None = None,
+    *,
+    enrolment_codes: PendingCodes | None = None,
 ) -> DeliveryService:
     """E-mail and printing over the configured SMTP server and the system spooler."""
-    mailer: Mailer = smtp_mailer(settings.smtp) if settings.smtp.host else _NoMailServer()
+    smtp = settings.smtp
+    mailer: Mailer = smtp_mailer(smtp, settings.company.email) if smtp.host else _NoMailServer()
     printing = settings.printing
     options = DeliveryOptions(
         language=settings.kiosk.language,
@@ -277,6 +316,20 @@ def _delivery_service(
         storage.deliveries, storage.invoices, documents, payments, mailer,
         system_printer(settings.printing.backend), storage.cursors, clock, options,
         storage.disputes, tracking=Tracking(storage.tracking, clock), statements=statements,
+        enrolment_codes=enrolment_codes,
+    )  # fmt: skip
+
+
+def enrolment_terms(settings: Settings) -> EnrolmentTerms:
+    """What the store set for e-billing enrolment at the kiosk ([ebilling])."""
+    ebilling = settings.ebilling
+    return EnrolmentTerms(
+        consent_version=ebilling.consent_version, consent_texts=ebilling.consent_texts(),
+        branch=settings.kiosk.branch, seller=settings.company.name,
+        language=settings.kiosk.language, incentive_percent=ebilling.incentive_percent,
+        incentive_texts=ebilling.incentive_texts(), incentive_field=ebilling.incentive_field,
+        incentive_date_field=ebilling.incentive_date_field, code_minutes=ebilling.code_minutes,
+        max_attempts=ebilling.max_attempts, confirmation_url=ebilling.confirmation_url or None,
     )  # fmt: skip
 
 
@@ -301,15 +354,69 @@ def system_printer(backend: str) -> Printer:
     return QtPrinter()
 
 
-def smtp_mailer(smtp: SmtpSettings) -> SmtpMailer:
-    """A mailer for the configured SMTP server."""
+def _bounce_service(
+    settings: Settings, storage: Storage, clock: Clock, tracking: Tracking
+) -> BounceService:
+    """The bounce mailbox, read after deliveries; without bounces.host, nothing is read."""
+    printing, bounces = settings.printing, settings.bounces
+    options = BounceOptions(
+        branch=settings.kiosk.branch,
+        auto_printer=printing.printer if printing.auto_print and printing.printer else None,
+        interval=timedelta(seconds=bounces.interval_seconds),
+    )
+    mailbox = bounce_mailbox(bounces) if bounces.host else None
+    return BounceService(mailbox, storage.bounces, clock, options, tracking=tracking)
+
+
+def bounce_mailbox(bounces: BouncesSettings) -> ImapBounceMailbox:
+    """The configured bounce mailbox (IMAP over TLS)."""
+    return ImapBounceMailbox(
+        ImapConfig(
+            host=bounces.host, port=bounces.port, username=bounces.username,
+            password=bounces.password.get_secret_value(), mailbox=bounces.mailbox,
+            verify=bounces.verify, timeout_seconds=bounces.timeout_seconds,
+        )
+    )  # fmt: skip
+
+
+def smtp_mailer(smtp: SmtpSettings, company_email: str = "") -> SmtpMailer:
+    """A mailer for the configured SMTP server, signing with the store's DKIM key if it has
+    one; customers unsubscribe to smtp.list_unsubscribe, else the company's or reply-to address."""
     return SmtpMailer(
         SmtpConfig(
             host=smtp.host, port=smtp.port, security=smtp.security, username=smtp.username,
             password=smtp.password.get_secret_value(), sender=smtp.sender,
             reply_to=smtp.reply_to, timeout_seconds=smtp.timeout_seconds, verify=smtp.verify,
-        )
+            list_unsubscribe=_unsubscribe(smtp, company_email),
+        ),
+        dkim_signer(smtp),
     )  # fmt: skip
+
+
+def dkim_signer(smtp: SmtpSettings) -> DkimSigner | None:
+    """The store's DKIM signer; ExternalRejected naming the key file when it cannot be used."""
+    if not smtp.dkim_selector or smtp.dkim_key_file is None:
+        return None
+    domain = smtp.dkim_domain or sender_domain(smtp.sender)
+    if not domain:
+        raise ExternalRejected(
+            "smtp.dkim_selector is set but neither smtp.dkim_domain nor smtp.sender names a "
+            "domain to sign for",
+            code="config",
+        )
+    return DkimSigner(smtp.dkim_selector, domain, smtp.dkim_key_file)
+
+
+def _unsubscribe(smtp: SmtpSettings, company_email: str) -> tuple[str, ...]:
+    if smtp.list_unsubscribe:
+        return unsubscribe_uris(smtp.list_unsubscribe)  # checked by the settings already
+    for fallback in (company_email, smtp.reply_to):
+        try:
+            if uris := unsubscribe_uris(fallback):
+                return uris
+        except ValueError:
+            continue  # not an address a customer could write to
+    return ()
 
 
 class _NoMailServer:

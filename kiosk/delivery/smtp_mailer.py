@@ -8,9 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.policy import SMTP
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
+from kiosk.delivery.dkim_signer import DkimSigner
+from kiosk.delivery.tls_context import tls_context
 from kiosk.domain.delivery import OutgoingEmail
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 
@@ -26,23 +29,27 @@ class SmtpConfig:
     reply_to: str
     timeout_seconds: float
     verify: bool | Path = True
+    # Where a customer asks to stop receiving mail: mailto: and https: URIs (unsubscribe_uris).
+    list_unsubscribe: tuple[str, ...] = ()
 
 
 class SmtpMailer:
     """One connection per message: simple, and nothing to go stale between sends."""
 
-    def __init__(self, config: SmtpConfig) -> None:
+    def __init__(self, config: SmtpConfig, dkim: DkimSigner | None = None) -> None:
         if not config.host:
             raise ExternalRejected("no mail server configured (smtp.host is empty)", code="config")
         self._config = config
+        self._dkim = dkim
         # Loading the system's CA store takes tens of milliseconds: once, not per message.
-        self._tls = _tls_context(config.verify) if config.security != "none" else None
+        self._tls = tls_context(config.verify) if config.security != "none" else None
 
     def send(self, email: OutgoingEmail) -> str:
         message = self._message(email)
+        raw = self.wire_format(message)
         where = f"{self._config.host}:{self._config.port}"
         with self._session(f"the mail server {where} refused {email.to}") as smtp:
-            refused = smtp.send_message(message)
+            refused = smtp.sendmail(_address(self._config.sender), [email.to], raw)
         if refused:
             code, text = next(iter(refused.values()))
             raise _by_code(code, text, f"the mail server {where} refused {email.to}")
@@ -98,6 +105,11 @@ class SmtpMailer:
             smtp.starttls(context=self._tls)
         return smtp
 
+    def wire_format(self, message: EmailMessage) -> bytes:
+        """The bytes that go to the server: CRLF lines, DKIM-signed where a key is set."""
+        raw = message.as_bytes(policy=SMTP)
+        return self._dkim.sign(raw) if self._dkim is not None else raw
+
     def _message(self, email: OutgoingEmail) -> EmailMessage:
         config = self._config
         message = EmailMessage()
@@ -107,13 +119,20 @@ class SmtpMailer:
             message["Reply-To"] = config.reply_to
         message["Subject"] = email.subject
         message["Date"] = formatdate(localtime=True)
-        domain = config.sender.rpartition("@")[2] or None
+        domain = sender_domain(config.sender) or None
         if email.message_key:
             message["Message-ID"] = f"<{email.message_key}@{domain or 'localhost'}>"
         else:
             message["Message-ID"] = make_msgid(domain=domain)
-        message.set_content(email.text)
-        message.add_alternative(email.html, subtype="html")
+        if config.list_unsubscribe:
+            message["List-Unsubscribe"] = ", ".join(f"<{uri}>" for uri in config.list_unsubscribe)
+            # RFC 8058: one-click unsubscribe is a POST to an https URI; a mailto: has none.
+            if any(uri.startswith("https://") for uri in config.list_unsubscribe):
+                message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        # Quoted-printable keeps every line short and 7-bit, so no relay re-encodes the body
+        # on its way and breaks the DKIM body hash.
+        message.set_content(email.text, cte="quoted-printable")
+        message.add_alternative(email.html, subtype="html", cte="quoted-printable")
         if email.attachment is not None:
             message.add_attachment(
                 email.attachment,
@@ -126,15 +145,36 @@ class SmtpMailer:
             message.add_attachment(
                 extra.content, maintype=maintype, subtype=subtype, filename=extra.name
             )
+        for part in message.walk():
+            if part is not message:
+                del part["MIME-Version"]  # the library adds it to every part; it belongs on top
         return message
 
 
-def _tls_context(verify: bool | Path) -> ssl.SSLContext:
-    context = ssl.create_default_context(cafile=str(verify) if isinstance(verify, Path) else None)
-    if verify is False:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return context
+def unsubscribe_uris(where: str) -> tuple[str, ...]:
+    """The List-Unsubscribe targets from `smtp.list_unsubscribe`: comma-separated e-mail
+    addresses (asked with the subject "baja"), mailto: URIs and https: URLs."""
+    uris = []
+    for item in (part.strip() for part in where.split(",")):
+        if not item:
+            continue
+        if item.startswith(("mailto:", "https://")):
+            uris.append(item)
+        elif "@" in _address(item):
+            uris.append(f"mailto:{_address(item)}?subject=baja")
+        else:
+            raise ValueError(f"{item!r} is neither an e-mail address nor a mailto: or https: URI")
+    return tuple(uris)
+
+
+def sender_domain(sender: str) -> str:
+    """The domain of the sender's address ("" without one): Message-IDs, DKIM and DNS use it."""
+    return _address(sender).rpartition("@")[2].strip().lower()
+
+
+def _address(sender: str) -> str:
+    """The bare address of "Name <address>" or of an address alone."""
+    return parseaddr(sender)[1] or sender
 
 
 def _text(raw: bytes | str) -> str:

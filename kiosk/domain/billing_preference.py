@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from kiosk.domain.errors import InvalidValue
 
@@ -54,3 +55,6 @@ class PreferenceChange:
     source: str  # "kiosk" or "sap"
     recorded_at: datetime
     note: str | None = None
+    consent_version: str | None = None  # of the consent text the customer accepted
+    confirmed_by: str | None = None  # the clerk, or how the customer confirmed (code, link)
+    incentive_percent: Decimal | None = None  # the e-billing incentive granted with this change

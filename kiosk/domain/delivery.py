@@ -24,6 +24,7 @@ class DeliveredDocument(enum.Enum):
     CFDI_XML = "cfdi_xml"  # an invoice's stamped XML alone, by e-mail ("Enviar XML")
     DISPUTE = "dispute"  # a dispute's notice of its new state, by e-mail (reference: event id)
     STATEMENT = "statement"  # a statement of account (reference: start:end:language), no invoice
+    ENROLMENT_CODE = "enrolment_code"  # an e-billing code (reference: request id), no invoice
 
 
 class DeliveryState(enum.Enum):
@@ -32,6 +33,7 @@ class DeliveryState(enum.Enum):
     SENDING = "sending"  # an attempt is under way (or was, when the process died)
     SENT = "sent"  # the server accepted the message, or the spooler the job
     FAILED = "failed"  # refused for good; staff must look
+    BOUNCED = "bounced"  # accepted, then returned by the mail system (a DSN); staff must look
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,7 @@ class Delivery:
     sent_at: datetime | None = None
     document: DeliveredDocument = DeliveredDocument.INVOICE
     reference: str | None = None  # a slip's payment reference, a receipt's folio fiscal
+    bounced_at: datetime | None = None  # when the returned mail was read
 
 
 @dataclass(frozen=True, slots=True)

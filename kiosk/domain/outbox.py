@@ -10,8 +10,11 @@ from datetime import datetime
 from typing import Any
 
 BILLING_PREFERENCE = "billing_preference"
+EBILLING_INCENTIVE = "ebilling_incentive"  # UDFs of the business partner, with the date
 INVOICE_ACTIVITY = "invoice_activity"
 INVOICE_FLAG = "invoice_flag"
+KINDS = (BILLING_PREFERENCE, EBILLING_INCENTIVE, INVOICE_ACTIVITY, INVOICE_FLAG)
+"""Every kind of change the kiosk owes SAP; staff see each by its name (staff_kind_<kind>)."""
 
 
 class OutboxState(enum.Enum):

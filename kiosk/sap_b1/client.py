@@ -203,6 +203,10 @@ class ServiceLayerClient:
         url = f"{self.session.root}{payloads.INVOICES}({int(doc_entry)})"
         self.session.request("PATCH", url, body={field: value}, action=f"flag invoice {doc_entry}")
 
+    def set_partner_fields(self, card_code: str, fields: dict[str, str]) -> None:
+        """PATCH UDFs of a business partner, such as an e-billing incentive and its date."""
+        self.update_business_partner(card_code, fields)
+
     def set_billing_preference(
         self, card_code: str, channel: BillingChannel, email: str | None
     ) -> None:

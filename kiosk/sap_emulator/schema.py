@@ -230,6 +230,8 @@ DEFAULT_USER_FIELDS = (
               (("PAPER", "Paper"), ("EMAIL", "E-mail"), ("BOTH", "Paper and e-mail"))),
     UserField("OCRD", "BillingEmail", "Billing e-mail", 254),
     UserField("OCRD", "KioskRef", "Kiosk reference", 50),
+    UserField("OCRD", "EBillIncentive", "E-billing incentive", 100),
+    UserField("OCRD", "EBillIncentiveDate", "E-billing incentive date", 10),
     UserField("OINV", "KioskRef", "Kiosk reference", 50),
     UserField("ORCT", "KioskRef", "Kiosk reference", 50),
     UserField("OCLG", "KioskRef", "Kiosk reference", 50),

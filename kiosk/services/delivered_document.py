@@ -22,5 +22,6 @@ def delivered_document(delivery: Delivery, texts: Texts) -> str:
     key = {
         DeliveredDocument.CFDI_XML: "delivered_xml",
         DeliveredDocument.DISPUTE: "delivered_dispute",
+        DeliveredDocument.ENROLMENT_CODE: "enrol_delivered_code",
     }.get(document, "delivered_invoice")
     return texts.format(key, number=delivery.doc_num)

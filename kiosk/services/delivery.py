@@ -41,6 +41,7 @@ from kiosk.services.ports.cache import InvoiceStore
 from kiosk.services.ports.clock import Clock
 from kiosk.services.ports.deliveries import DeliveryStore
 from kiosk.services.ports.disputes import DisputeStore
+from kiosk.services.ports.enrolment import EnrolmentCodeMail
 from kiosk.services.ports.mail import Mailer
 from kiosk.services.ports.printing import Printer
 from kiosk.services.ports.sync import SyncCursor, SyncCursorStore
@@ -109,7 +110,9 @@ class DeliveryService:
         *,
         tracking: Tracking = NO_TRACKING,
         statements: StatementService | None = None,
+        enrolment_codes: EnrolmentCodeMail | None = None,
     ) -> None:
+        self._enrolment_codes = enrolment_codes
         self._tracking = tracking
         self._statements = statements
         self._disputes = disputes
@@ -249,6 +252,14 @@ class DeliveryService:
                 code=done.last_error_code,
             )
         return done
+
+    def send_queued(self, delivery_id: int) -> Delivery:
+        """Attempt one queued delivery at once, such as the enrolment code a customer waits
+        for at the kiosk; a failure stays queued for retry like any other."""
+        delivery = self._store.delivery(delivery_id)
+        if delivery is None:
+            raise NotFound(f"no delivery {delivery_id}")
+        return self._attempt(delivery)
 
     def print_listed(self, delivery_ids: list[int], *, printer: str | None) -> DeliveryReport:
         """The clerk's batch print of the paper list."""
@@ -404,8 +415,11 @@ class DeliveryService:
         self._store.start_delivery(delivery.id, now)
         try:
             statement = delivery.document is DeliveredDocument.STATEMENT
-            invoice = None if statement else self._invoice(delivery)
-            if invoice is None:
+            enrolment = delivery.document is DeliveredDocument.ENROLMENT_CODE
+            invoice = None if statement or enrolment else self._invoice(delivery)
+            if enrolment:
+                receipt = self._send(delivery, self._enrolment_email(delivery))
+            elif invoice is None:
                 receipt = self._deliver_statement(delivery)
             elif slip:
                 reference = delivery.reference or ""
@@ -539,6 +553,11 @@ class DeliveryService:
             notice.dispute, notice.event, to=delivery.destination, seller=self._options.seller,
             language=notice.dispute.language,
         )  # fmt: skip
+
+    def _enrolment_email(self, delivery: Delivery) -> OutgoingEmail:
+        if self._enrolment_codes is None:
+            raise NotFound("e-billing codes are not sent from here")
+        return self._enrolment_codes.code_email(delivery.reference or "", delivery.destination)
 
     def _xml_email(self, invoice: Invoice, to: str) -> OutgoingEmail:
         xml = self._documents.invoice_xml(invoice)

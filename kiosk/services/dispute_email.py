@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from kiosk.domain.delivery import OutgoingEmail
 from kiosk.domain.display_formats import format_money
 from kiosk.domain.dispute import Dispute, DisputeEvent
 from kiosk.language.catalogue import Texts
+from kiosk.services.email_body import html_body, text_body
 
 
 def dispute_email(
@@ -33,12 +32,11 @@ def dispute_email(
         words["invoice_email_thanks"],
         seller,
     ]
-    html = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
     return OutgoingEmail(
         to=to,
         subject=words.format("dispute_email_subject", **values),
-        text="\n\n".join(paragraphs) + "\n",
-        html=f"<html><body>{html}</body></html>",
+        text=text_body(paragraphs),
+        html=html_body(paragraphs, language=language),
         attachment_name="",
         attachment=None,
     )

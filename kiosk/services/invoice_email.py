@@ -4,12 +4,12 @@ invoice's XML alone, and a payment receipt (CFDI de pago) with its PDF and XML."
 from __future__ import annotations
 
 from collections.abc import Mapping
-from html import escape
 
 from kiosk.domain.cfdi import Cfdi
 from kiosk.domain.delivery import EmailAttachment, OutgoingEmail
 from kiosk.domain.invoice import Invoice
 from kiosk.language.catalogue import Texts
+from kiosk.services.email_body import html_body, text_body
 
 
 def invoice_email(
@@ -43,15 +43,12 @@ def invoice_email(
     if owed and payment_link:
         paragraphs.append(words["invoice_email_pay"].format(**values))
     paragraphs += [words["invoice_email_thanks"], seller]
-    html = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
-    if owed and payment_link:
-        link = escape(payment_link, quote=True)
-        html = html.replace(escape(payment_link), f'<a href="{link}">{escape(payment_link)}</a>')
+    links = [payment_link] if owed and payment_link else []
     return OutgoingEmail(
         to=to,
         subject=words["invoice_email_subject"].format(**values),
-        text="\n\n".join(paragraphs) + "\n",
-        html=f"<html><body>{html}</body></html>",
+        text=text_body(paragraphs),
+        html=html_body(paragraphs, language=language, links=links),
         attachment_name=words["invoice_email_file"].format(**values),
         attachment=pdf,
         also_attached=() if xml is None else (xml,),
@@ -106,12 +103,11 @@ def _plain_email(
         words["invoice_email_thanks"],
         str(values["seller"]),
     ]
-    html = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
     return OutgoingEmail(
         to=to,
         subject=words[subject].format(**values),
-        text="\n\n".join(paragraphs) + "\n",
-        html=f"<html><body>{html}</body></html>",
+        text=text_body(paragraphs),
+        html=html_body(paragraphs, language=words.language),
         attachment_name=pdf_name,
         attachment=pdf,
         also_attached=attached,

@@ -17,6 +17,7 @@ from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.errors import InvalidValue, NotFound
 from kiosk.domain.outbox import (
     BILLING_PREFERENCE,
+    EBILLING_INCENTIVE,
     INVOICE_ACTIVITY,
     INVOICE_FLAG,
     OutboxEntry,
@@ -84,6 +85,7 @@ class OutboxPusher:
             BILLING_PREFERENCE: self._push_billing_preference,
             INVOICE_ACTIVITY: self._push_invoice_activity,
             INVOICE_FLAG: self._push_invoice_flag,
+            EBILLING_INCENTIVE: self._push_partner_fields,
         }
 
     def push_due(self, due: Due = Due.ON_SCHEDULE) -> PushReport:
@@ -167,6 +169,11 @@ class OutboxPusher:
         self._gateway.flag_invoice(
             int(payload["doc_entry"]), str(payload["field"]), str(payload["value"])
         )
+
+    def _push_partner_fields(self, entry: OutboxEntry) -> None:
+        # Absolute values: a repeat after a lost answer writes the same again, harmlessly.
+        fields = {str(name): str(value) for name, value in entry.payload["fields"].items()}
+        self._gateway.set_partner_fields(entry.customer_code, fields)
 
 
 class OutboxAdministration:

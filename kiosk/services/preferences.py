@@ -35,7 +35,10 @@ class PreferenceService:
         *,
         branch: str,
         tracking: Tracking = NO_TRACKING,
+        consent_version: str | None = None,
     ) -> None:
+        self._consent_version = consent_version
+        """The version of the consent text in force, kept with each registration."""
         self._tracking = tracking
         self._invoices = invoices
         self._preferences = preferences
@@ -71,7 +74,9 @@ class PreferenceService:
             {"channel": channel.value, "email": address},
             self._clock.now(),
         )
-        self._preferences.save_registered(preference, entry)
+        self._preferences.save_registered(
+            preference, entry, consent_version=self._consent_version, confirmed_by=clerk
+        )
         self._tracking.record(EventKind.PREFERENCE_CHANGED, customer_code, channel=channel.value)
         return preference
 

@@ -149,8 +149,8 @@ class Reports:
 def _outcome(state: str) -> str:
     if state == DeliveryState.SENT.value:
         return SENT
-    if state == DeliveryState.FAILED.value:
-        return FAILED
+    if state in (DeliveryState.FAILED.value, DeliveryState.BOUNCED.value):
+        return FAILED  # a bounce is a failure the mail system reported late
     return WAITING
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from kiosk.domain.delivery import EmailAttachment, OutgoingEmail
 from kiosk.domain.display_formats import format_date, format_money
 from kiosk.domain.money import Money
 from kiosk.domain.statement import Statement
 from kiosk.language.catalogue import Texts
+from kiosk.services.email_body import html_body, text_body
 from kiosk.services.statements import StatementFiles
 
 
@@ -39,12 +38,11 @@ def statement_email(
         words["invoice_email_thanks"],
         seller,
     ]
-    html = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
     return OutgoingEmail(
         to=to,
         subject=words.format("statement_email_subject", **values),
-        text="\n\n".join(paragraphs) + "\n",
-        html=f"<html><body>{html}</body></html>",
+        text=text_body(paragraphs),
+        html=html_body(paragraphs, language=language),
         attachment_name=files.pdf_name,
         attachment=files.pdf,
         also_attached=(EmailAttachment(files.csv_name, files.csv, "text/csv"),),

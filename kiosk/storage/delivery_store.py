@@ -57,6 +57,36 @@ def _automatic_key(delivery: Delivery) -> str | None:
     return f"{delivery.document.value}:{delivery.reference}"
 
 
+def mark_bounced(
+    connection: Connection, delivery_id: int, code: str, reason: str, at: datetime
+) -> bool:
+    """Within the caller's transaction: an e-mail delivery the mail system returned is bounced;
+    False when it is already, or never left (a message still sending may have been accepted)."""
+    left = (DeliveryState.SENT.value, DeliveryState.SENDING.value, DeliveryState.QUEUED.value)
+    result = connection.execute(
+        update(deliveries)
+        .where(
+            deliveries.c.id == delivery_id,
+            deliveries.c.channel == DeliveryChannel.EMAIL.value,
+            deliveries.c.state.in_(left),
+        )
+        .values(
+            state=DeliveryState.BOUNCED.value, bounced_at=at, next_attempt_at=None,
+            last_error_code=code[:20], last_error=reason, updated_at=at,
+        )
+    )  # fmt: skip
+    return bool(result.rowcount)
+
+
+def has_automatic_delivery(connection: Connection, doc_entry: int, channel: str) -> bool:
+    """Within the caller's transaction: whether an invoice went out automatically on a channel."""
+    key = f"{doc_entry}:{channel}"
+    found = connection.execute(
+        select(deliveries.c.id).where(deliveries.c.automatic_key == key)
+    ).first()
+    return found is not None
+
+
 class SqlDeliveryStore:
     """Each call is one short transaction."""
 
@@ -191,4 +221,5 @@ def _delivery(row: Row[Any]) -> Delivery:
         sent_at=row.sent_at,
         document=DeliveredDocument(row.document),
         reference=row.reference,
+        bounced_at=row.bounced_at,
     )

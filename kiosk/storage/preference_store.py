@@ -15,6 +15,7 @@ from kiosk.storage.channel_moves import note_channel_moves
 from kiosk.storage.database import unavailable_on_driver_error
 from kiosk.storage.mapping import preference_from_row, preference_values
 from kiosk.storage.outbox_store import insert_outbox_entry, outbox
+from kiosk.storage.scaled_decimal import from_scaled, to_scaled
 from kiosk.storage.tables import BillingPreferenceHistoryRow, BillingPreferenceRow
 
 preferences = cast(Table, BillingPreferenceRow.__table__)
@@ -28,19 +29,36 @@ class SqlPreferenceStore:
         self._engine = engine
         self._rows = BulkUpsert(engine, preferences, ["customer_code"])
 
-    def save_registered(self, preference: BillingPreference, entry: OutboxEntry) -> None:
+    def save_registered(
+        self,
+        preference: BillingPreference,
+        entry: OutboxEntry,
+        *,
+        consent_version: str | None = None,
+        confirmed_by: str | None = None,
+    ) -> None:
+        change = PreferenceChange(
+            preference, "kiosk", entry.created_at, consent_version=consent_version,
+            confirmed_by=confirmed_by,
+        )  # fmt: skip
         with unavailable_on_driver_error(self._engine), self._engine.begin() as connection:
-            base = connection.execute(
-                select(preferences.c.sap_channel, preferences.c.sap_email).where(
-                    preferences.c.customer_code == preference.customer_code
-                )
-            ).first()
-            sap_channel, sap_email = (base.sap_channel, base.sap_email) if base else (None, None)
-            self._rows.execute(connection, [preference_values(preference, sap_channel, sap_email)])
-            change = PreferenceChange(preference, "kiosk", entry.created_at)
-            note_channel_moves(connection, [change])
-            _add_history(connection, change)
-            insert_outbox_entry(connection, entry)
+            self.register_in(connection, change, entry)
+
+    def register_in(
+        self, connection: Connection, change: PreferenceChange, entry: OutboxEntry
+    ) -> None:
+        """Within the caller's transaction: the preference, its history row, its outbox entry."""
+        preference = change.preference
+        base = connection.execute(
+            select(preferences.c.sap_channel, preferences.c.sap_email).where(
+                preferences.c.customer_code == preference.customer_code
+            )
+        ).first()
+        sap_channel, sap_email = (base.sap_channel, base.sap_email) if base else (None, None)
+        self._rows.execute(connection, [preference_values(preference, sap_channel, sap_email)])
+        note_channel_moves(connection, [change])
+        _add_history(connection, change)
+        insert_outbox_entry(connection, entry)
 
     def preference_states(self, customer_codes: list[str]) -> dict[str, PreferenceState]:
         query = select(preferences).where(preferences.c.customer_code.in_(customer_codes))
@@ -69,10 +87,7 @@ class SqlPreferenceStore:
             select(history).where(history.c.customer_code == customer_code).order_by(history.c.id)
         )
         with unavailable_on_driver_error(self._engine), self._engine.connect() as connection:
-            return [
-                PreferenceChange(preference_from_row(row), row.source, row.recorded_at, row.note)
-                for row in connection.execute(query)
-            ]
+            return [_change(row) for row in connection.execute(query)]
 
     def _apply(self, connection: Connection, decision: PreferenceDecision, now: datetime) -> None:
         sap_channel = decision.sap_channel.value if decision.sap_channel else None
@@ -107,6 +122,15 @@ class SqlPreferenceStore:
             insert_outbox_entry(connection, decision.enqueue)
 
 
+def _change(row: Any) -> PreferenceChange:
+    incentive = None if row.incentive_percent is None else from_scaled(row.incentive_percent)
+    return PreferenceChange(
+        preference_from_row(row), row.source, row.recorded_at, row.note,
+        consent_version=row.consent_version, confirmed_by=row.confirmed_by,
+        incentive_percent=incentive,
+    )  # fmt: skip
+
+
 def _add_history(connection: Connection, change: PreferenceChange) -> None:
     preference = change.preference
     values: dict[str, Any] = {
@@ -119,6 +143,11 @@ def _add_history(connection: Connection, change: PreferenceChange) -> None:
         "source": change.source,
         "recorded_at": change.recorded_at,
         "note": change.note,
+        "consent_version": change.consent_version,
+        "confirmed_by": change.confirmed_by,
+        "incentive_percent": (
+            None if change.incentive_percent is None else to_scaled(change.incentive_percent)
+        ),
     }
     # Parameters apart from the statement: SQLAlchemy compiles it once for every customer.
     connection.execute(insert(history), values)

@@ -186,6 +186,9 @@ class BillingPreferenceHistoryRow(Base):
     source: Mapped[str] = mapped_column(String(10))
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
     note: Mapped[str | None] = mapped_column(Text)
+    consent_version: Mapped[str | None] = mapped_column(String(40))
+    confirmed_by: Mapped[str | None] = mapped_column(String(50))
+    incentive_percent: Mapped[int | None] = mapped_column(BigInteger)  # millionths
 
 
 class SyncCursorRow(Base):
@@ -278,10 +281,12 @@ class DeliveryRow(Base):
     __table_args__ = (
         CheckConstraint("channel IN ('email', 'paper')", name="channel"),
         CheckConstraint("reason IN ('automatic', 'requested')", name="reason"),
-        CheckConstraint("state IN ('queued', 'listed', 'sending', 'sent', 'failed')", name="state"),
+        CheckConstraint(
+            "state IN ('queued', 'listed', 'sending', 'sent', 'failed', 'bounced')", name="state"
+        ),
         CheckConstraint(
             "document IN ('invoice', 'payment_slip', 'payment_receipt', 'cfdi_xml', 'dispute',"
-            " 'statement')",
+            " 'statement', 'enrolment_code')",
             name="document",
         ),
         Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
@@ -314,6 +319,9 @@ class DeliveryRow(Base):
     # payment receipt (CFDI de pago) with the invoice it was asked from, and its folio fiscal.
     document: Mapped[str] = mapped_column(String(15), server_default="invoice")
     reference: Mapped[str | None] = mapped_column(String(36))
+    # When a delivery status notification said the mail came back (state bounced); its code and
+    # the remote server's words are in last_error_code and last_error.
+    bounced_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class StaffAccountRow(Base):
@@ -524,3 +532,43 @@ class ChannelMoveRow(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     channel: Mapped[str] = mapped_column(String(5), primary_key=True)
     change: Mapped[int] = mapped_column(Integer)
+
+
+class EnrolmentRequestRow(Base):
+    """A customer's request for e-billing made at the kiosk; its code and link token hashed."""
+
+    __tablename__ = "enrolment_requests"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('pending', 'confirmed', 'expired', 'failed', 'superseded')", name="state"
+        ),
+        CheckConstraint("channel IN ('EMAIL', 'BOTH')", name="channel"),
+        Index("ix_enrolment_requests_customer_code_state", "customer_code", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_code: Mapped[str] = mapped_column(String(50))
+    channel: Mapped[str] = mapped_column(String(5))
+    email: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(2))
+    consent_version: Mapped[str] = mapped_column(String(40))
+    code_hash: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(10))
+    wrong_codes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    confirmed_by: Mapped[str | None] = mapped_column(String(10))
+
+
+class EbillingIncentiveRow(Base):
+    """The e-billing incentive a customer was granted: one row per customer, so only once."""
+
+    __tablename__ = "ebilling_incentives"
+
+    customer_code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    percent: Mapped[int] = millionths()
+    text: Mapped[str] = mapped_column(Text)
+    granted_at: Mapped[datetime] = mapped_column(DateTime)
+    request_id: Mapped[int | None] = mapped_column(Integer)

@@ -20,6 +20,7 @@ from kiosk.domain.statement import Statement
 from kiosk.language.catalogue import Texts
 from kiosk.services.delivery import DeliveryService, EmailDestination, NoEmailOnFile
 from kiosk.services.disputes import DisputeService
+from kiosk.services.enrolment import EnrolmentService
 from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.payments import PaymentService
 from kiosk.services.ports.disputes import DisputeNotice
@@ -88,6 +89,8 @@ class CustomerActions:
     """None: the kiosk offers no dispute ("No estoy de acuerdo")."""
     statements: StatementService | None = None
     """None: the kiosk offers no statement of account ("Estado de cuenta")."""
+    enrolment: EnrolmentService | None = None
+    """None: the kiosk offers no e-billing enrolment ("Recibir mis facturas por correo")."""
 
     def invoice_view(self, invoice: Invoice, language: str) -> InvoiceView:
         """The invoice as it prints (the list holds invoices without their lines), with what

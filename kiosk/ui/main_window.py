@@ -22,6 +22,7 @@ from kiosk.domain.staff import StaffSession
 from kiosk.language.catalogue import Language, Texts, next_language
 from kiosk.services.customer_identification import IdentifiedCustomer
 from kiosk.services.delivery import EmailDestination
+from kiosk.services.enrolment import EnrolmentOffer
 from kiosk.services.ports.clock import Clock
 from kiosk.services.ports.disputes import DisputeNotice
 from kiosk.ui.background import TaskRunner
@@ -37,6 +38,7 @@ from kiosk.ui.notices import notice_for
 from kiosk.ui.screens.dispute_screen import DisputeScreen, part_name
 from kiosk.ui.screens.done_screen import DoneScreen
 from kiosk.ui.screens.email_offer_screen import EmailOfferScreen
+from kiosk.ui.screens.enrolment_screen import EnrolmentScreen
 from kiosk.ui.screens.identify_screen import IdentifyScreen
 from kiosk.ui.screens.invoice_detail_screen import InvoiceDetailScreen
 from kiosk.ui.screens.invoice_list_screen import InvoiceListScreen
@@ -106,6 +108,9 @@ class KioskWindow(QMainWindow):
         self.detail.offer_disputes = actions is not None and actions.disputes is not None
         self.statement = self._screen(StatementScreen)
         self.invoices.offer_statement = actions is not None and actions.statements is not None
+        self.enrolment = self._screen(
+            lambda: EnrolmentScreen(actions.enrolment if actions else None, runner)
+        )
         self.staff_login = self._screen(lambda: StaffLoginScreen(staff, runner)) if staff else None
         self.staff = self._screen(lambda: StaffScreen(staff, runner)) if staff else None
         self._driver: SyncDriver | None = None
@@ -149,6 +154,9 @@ class KioskWindow(QMainWindow):
         self.dispute.back_requested.connect(lambda: self.stack.setCurrentWidget(self.detail))
         self.dispute.confirmed.connect(self._open_disputes)
         self.invoices.statement_requested.connect(self._to_statement)
+        self.invoices.enrolment_requested.connect(self._to_enrolment)
+        self.enrolment.back_requested.connect(self._back_to_invoices)
+        self.enrolment.preference_changed.connect(self._preference_changed)
         self.statement.back_requested.connect(self._back_to_invoices)
         self.statement.print_requested.connect(self._print_statement)
         self.statement.email_requested.connect(self._email_statement)
@@ -250,6 +258,29 @@ class KioskWindow(QMainWindow):
             self._runner.run(
                 lambda: actions.dispute_notices(code), self._show_notices, _notices_unknown
             )
+        self._read_enrolment(code)
+
+    def _read_enrolment(self, code: str) -> None:
+        """The e-billing button's offer: read in the background, shown for this customer only."""
+        enrolment = self._actions.enrolment if self._actions is not None else None
+        if enrolment is not None:
+            self._runner.run(
+                lambda: enrolment.offer(code), self.invoices.show_enrolment, _offer_unknown
+            )
+
+    def _to_enrolment(self, offer: EnrolmentOffer | None) -> None:
+        if offer is None:
+            return
+        self.enrolment.start(offer)
+        self.stack.setCurrentWidget(self.enrolment)
+        self.idle.start()
+
+    def _preference_changed(self, _preference: object) -> None:
+        """The list's button now offers the other way; SAP hears of it on the next push."""
+        code = self.invoices.customer_code
+        if code is not None:
+            self._read_enrolment(code)
+        self._local_change()
 
     def _show_notices(self, notices: list[DisputeNotice]) -> None:
         """What changed in the customer's disputes, once per dispute (its latest step); then
@@ -517,6 +548,11 @@ def _nothing_offered(_address: str | None) -> None:
 
 def _nothing_done(_result: object) -> None:
     """Marking notices seen answers nothing to show."""
+
+
+def _offer_unknown(error: Exception) -> None:
+    # Without the offer the button stays hidden; the invoices are what the customer came for.
+    logger.warning("the customer's billing preference could not be read: %s", error)
 
 
 def _notices_unknown(error: Exception) -> None:

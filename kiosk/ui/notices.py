@@ -7,6 +7,14 @@ import logging
 from kiosk.domain.billing_preference import EmailRequired
 from kiosk.domain.dispute import DisputeRefused
 from kiosk.domain.email_address import InvalidEmailAddress
+from kiosk.domain.enrolment import (
+    CodeAlreadyUsed,
+    CodeExpired,
+    InvalidCode,
+    TooManyWrongCodes,
+    UnknownEnrolment,
+    WrongCode,
+)
 from kiosk.domain.errors import DomainError
 from kiosk.domain.payment_request import MixedCurrencies
 from kiosk.domain.rfc import InvalidRfc
@@ -37,6 +45,11 @@ _FIXED_WORDS: tuple[tuple[type[Exception], str], ...] = (
     (EmailRequired, "email_required"),
     (ReasonRequired, "reason_required"),
     (NoEmailOnFile, "no_email"),
+    (InvalidCode, "enrol_ui_code_invalid"),
+    (CodeExpired, "enrol_ui_code_expired"),
+    (CodeAlreadyUsed, "enrol_ui_code_used"),
+    (TooManyWrongCodes, "enrol_ui_code_too_many"),
+    (UnknownEnrolment, "enrol_ui_code_unknown"),
 )
 
 
@@ -45,6 +58,8 @@ def notice_for(error: Exception, texts: Texts) -> str:
     for kind, key in _FIXED_WORDS:
         if isinstance(error, kind):
             return texts[key]
+    if isinstance(error, WrongCode):
+        return texts.format("enrol_ui_code_wrong", left=error.attempts_left)
     if isinstance(error, TooManyAttempts):
         return texts.format("too_many", seconds=error.seconds_left)
     if isinstance(error, AccountLocked):

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from kiosk import __version__
 from kiosk.app.cli import (
+    bounces,
     customers,
     db,
     deliveries,
@@ -62,6 +63,7 @@ def build_parser(texts: Texts) -> argparse.ArgumentParser:
         invoices,
         emulator,
         deliveries,
+        bounces,
         payments,
         customers,
         disputes,

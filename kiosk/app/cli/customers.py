@@ -1,12 +1,12 @@
-"""`kiosk customers`: a cached customer with balance and invoices, registering a preference, and
-writing a statement of account."""
+"""`kiosk customers`: a cached customer with balance and invoices, registering a preference,
+writing a statement of account, and e-billing enrolments (listed, or confirmed by a link)."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +15,12 @@ from kiosk.app.cli.exit_codes import EXIT_OK
 from kiosk.app.cli.invoices import invoice_record, invoice_table
 from kiosk.app.cli.json_output import amount, to_json
 from kiosk.app.cli.output_file import write_output_file
-from kiosk.app.cli.text_table import aligned, label_width
+from kiosk.app.cli.text_table import aligned, columns, label_width
 from kiosk.app.settings import Settings
 from kiosk.app.wiring import build_services
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference
 from kiosk.domain.customer import Customer
+from kiosk.domain.enrolment import EnrolmentRequest, EnrolmentState
 from kiosk.domain.money import Money
 from kiosk.domain.statement import Statement
 from kiosk.language.catalogue import LANGUAGES, Texts
@@ -64,6 +65,16 @@ def add_commands(commands: Subcommands, texts: Texts) -> None:
     )
     statement.add_argument("--lang", choices=LANGUAGES, help=texts["cli_help_lang"])
     statement.set_defaults(handler=_statement)
+    enrolments = customer_commands.add_parser("enrolments", help=texts["cli_enrol_help_list"])
+    enrolments.add_argument("--customer", metavar="CARDCODE", help=texts["cli_enrol_help_customer"])
+    enrolments.add_argument("--limit", type=int, default=50, help=texts["cli_enrol_help_limit"])
+    add_json_option(enrolments, texts)
+    enrolments.set_defaults(handler=_enrolments)
+    confirm = customer_commands.add_parser(
+        "confirm-enrolment", help=texts["cli_enrol_help_confirm"]
+    )
+    confirm.add_argument("token", metavar="TOKEN", help=texts["cli_enrol_help_token"])
+    confirm.set_defaults(handler=_confirm_enrolment)
 
 
 def _show(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
@@ -96,6 +107,77 @@ def _set_preference(args: argparse.Namespace, settings: Settings, texts: Texts) 
             branch=preference.branch,
         )
     )
+    return EXIT_OK
+
+
+ENROLMENT_STATES = {
+    EnrolmentState.PENDING: "cli_enrol_state_pending",
+    EnrolmentState.CONFIRMED: "cli_enrol_state_confirmed",
+    EnrolmentState.EXPIRED: "cli_enrol_state_expired",
+    EnrolmentState.FAILED: "cli_enrol_state_failed",
+    EnrolmentState.SUPERSEDED: "cli_enrol_state_superseded",
+}
+
+
+def _enrolments(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
+    """The latest e-billing requests made at the kiosk, newest first (codes never shown)."""
+    service = build_services(settings).enrolment
+    found = service.requests(customer_code=args.customer, limit=max(1, args.limit))
+    now = service.now()
+    if args.json:
+        print(to_json([enrolment_record(request, now) for request in found]))
+        return EXIT_OK
+    if not found:
+        print(texts["cli_enrol_none"])
+        return EXIT_OK
+    header = (
+        texts["cli_column_id"], texts["cli_enrol_column_customer"],
+        texts["cli_enrol_column_address"], texts["cli_enrol_column_state"],
+        texts["cli_enrol_column_requested"], texts["cli_enrol_column_consent"],
+    )  # fmt: skip
+    rows = [_enrolment_row(request, now, texts) for request in found]
+    print(columns([header, *rows], right_aligned={0}))
+    return EXIT_OK
+
+
+def _enrolment_row(request: EnrolmentRequest, now: datetime, texts: Texts) -> tuple[str, ...]:
+    return (
+        str(request.id), request.customer_code, request.email,
+        texts[ENROLMENT_STATES[request.state_at(now)]],
+        f"{request.created_at:%Y-%m-%d %H:%M}", request.consent_version,
+    )  # fmt: skip
+
+
+def enrolment_record(request: EnrolmentRequest, now: datetime) -> dict[str, Any]:
+    return {
+        "id": request.id,
+        "customer": request.customer_code,
+        "channel": request.channel.value,
+        "email": request.email,
+        "state": request.state_at(now).value,
+        "wrong_codes": request.wrong_codes,
+        "consent_version": request.consent_version,
+        "requested_at": request.created_at.isoformat(),
+        "expires_at": request.expires_at.isoformat(),
+        "confirmed_at": request.confirmed_at.isoformat() if request.confirmed_at else None,
+        "confirmed_by": request.confirmed_by,
+    }
+
+
+def _confirm_enrolment(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
+    """What the store's confirmation page calls with the token of an e-mail's link."""
+    confirmed = build_services(settings).enrolment.confirm_link(args.token)
+    preference = confirmed.preference
+    print(
+        texts.format(
+            "cli_enrol_confirmed", customer=preference.customer_code,
+            channel=preference.channel.value, email=preference.email,
+            version=confirmed.consent_version,
+        )
+    )  # fmt: skip
+    if confirmed.incentive is not None:
+        percent = format(confirmed.incentive.percent.normalize(), "f")
+        print(texts.format("cli_enrol_incentive", percent=percent, text=confirmed.incentive.text))
     return EXIT_OK
 
 

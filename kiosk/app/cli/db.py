@@ -16,6 +16,7 @@ from kiosk.storage.schema_migration import upgrade_schema
 
 _OUTCOME_KEYS = {
     Outcome.OK: "cli_doctor_ok",
+    Outcome.WARN: "cli_doctor_warn",
     Outcome.FAIL: "cli_doctor_fail",
     Outcome.SKIPPED: "cli_doctor_skipped",
 }

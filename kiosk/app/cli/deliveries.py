@@ -75,6 +75,7 @@ def delivery_record(delivery: Delivery) -> dict[str, Any]:
         "requested_by": delivery.requested_by,
         "created_at": delivery.created_at.isoformat(),
         "sent_at": delivery.sent_at.isoformat() if delivery.sent_at else None,
+        "bounced_at": delivery.bounced_at.isoformat() if delivery.bounced_at else None,
     }
 
 

@@ -35,7 +35,17 @@ class PreferenceDecision:
 class PreferenceStore(Protocol):
     """Billing preferences with their history, written together with their outbox entries."""
 
-    def save_registered(self, preference: BillingPreference, entry: OutboxEntry) -> None: ...
+    def save_registered(
+        self,
+        preference: BillingPreference,
+        entry: OutboxEntry,
+        *,
+        consent_version: str | None = None,
+        confirmed_by: str | None = None,
+    ) -> None:
+        """The preference, its history row (with the consent version in force and who
+        confirmed it) and its outbox entry, in one transaction."""
+        ...
 
     def preference_states(self, customer_codes: list[str]) -> dict[str, PreferenceState]: ...
 

@@ -59,6 +59,10 @@ class SapGateway(Protocol):
         """Set one UDF of an invoice (an absolute value: safe to repeat)."""
         ...
 
+    def set_partner_fields(self, card_code: str, fields: dict[str, str]) -> None:
+        """Set UDFs of a business partner (absolute values: safe to repeat)."""
+        ...
+
     def activities_with_reference(self, reference: str) -> list[int]:
         """The Activities SAP holds with this kiosk reference (a lost answer's POST, if any)."""
         ...

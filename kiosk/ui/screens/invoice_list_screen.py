@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QTabWidget, QVBo
 from kiosk.domain.invoice import Invoice, InvoiceStatus
 from kiosk.language.catalogue import Texts
 from kiosk.services.customer_identification import IdentifiedCustomer
+from kiosk.services.enrolment import EnrolmentOffer
 from kiosk.ui.widgets.invoice_table import fill_invoice_table, invoice_table, selected_rows
 from kiosk.ui.widgets.touch_button import TouchButton, action_row
 
@@ -28,6 +29,8 @@ class InvoiceListScreen(QWidget):
     """("view" | "pay" | "print" | "email", the selected invoices)."""
     statement_requested = Signal()
     """Estado de cuenta: the customer's statement, whatever is selected."""
+    enrolment_requested = Signal(object)
+    """E-mail billing, or back to paper (the EnrolmentOffer shown on the button)."""
 
     _texts: Texts
     """The window's language, handed over by retranslate() before the screen is shown."""
@@ -70,8 +73,16 @@ class InvoiceListScreen(QWidget):
         self.statement.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.statement.clicked.connect(self.statement_requested)
         self.statement.setVisible(False)
+        # Shown once the customer's preference is read: to e-mail, or back to paper.
+        self._enrolment: EnrolmentOffer | None = None
+        self.enrolment = TouchButton("")
+        self.enrolment.setObjectName("enrolment")
+        self.enrolment.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.enrolment.clicked.connect(lambda: self.enrolment_requested.emit(self._enrolment))
+        self.enrolment.setVisible(False)
         top = QHBoxLayout()
         top.addWidget(self.greeting, 1)
+        top.addWidget(self.enrolment, 0, Qt.AlignmentFlag.AlignRight)
         top.addWidget(self.statement, 0, Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -85,12 +96,24 @@ class InvoiceListScreen(QWidget):
     def show_customer(self, found: IdentifiedCustomer, today: date) -> None:
         self._found, self._today = found, today
         self.statement.setVisible(self.offer_statement)
+        self.show_enrolment(None)
         self.show_notices([])
         self._fill()
 
     @property
     def customer_code(self) -> str | None:
         return None if self._found is None else self._found.customer.code
+
+    def show_enrolment(self, offer: EnrolmentOffer | None) -> None:
+        """The e-billing button: "by e-mail" for a customer on paper, "back to paper" for one
+        on e-mail; hidden without an offer (or for another customer than the one shown)."""
+        if offer is not None and offer.customer_code != self.customer_code:
+            return
+        self._enrolment = offer
+        self.enrolment.setVisible(offer is not None)
+        if offer is not None:
+            key = "enrol_ui_paper_button" if offer.by_email else "enrol_ui_offer_button"
+            self.enrolment.setText(self._texts[key])
 
     def show_notices(self, lines: list[str]) -> None:
         """A short banner: "Su disputa D-000001: aceptada", one line per dispute."""
@@ -118,6 +141,8 @@ class InvoiceListScreen(QWidget):
         self.greeting.clear()
         self.status.clear()
         self.statement.setVisible(False)
+        self._enrolment = None
+        self.enrolment.setVisible(False)
         self.show_notices([])
 
     def set_busy(self, busy: bool) -> None:
@@ -125,6 +150,7 @@ class InvoiceListScreen(QWidget):
         self.status.setText(self._texts["busy"] if busy else "")
         self.back.setEnabled(not busy)
         self.statement.setEnabled(not busy)
+        self.enrolment.setEnabled(not busy)
         self._selection_changed(busy=busy)
 
     def show_status(self, text: str) -> None:
@@ -141,6 +167,7 @@ class InvoiceListScreen(QWidget):
         self.tabs.setTabText(1, texts["history"])
         self.back.setText(texts["back"])
         self.statement.setText(texts["statement_ui_action"])
+        self.show_enrolment(self._enrolment)
         for action, button in self.action_buttons.items():
             button.setText(texts[action])
         self._fill()

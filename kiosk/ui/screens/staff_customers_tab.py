@@ -30,6 +30,7 @@ from kiosk.domain.dispute import Dispute
 from kiosk.domain.invoice import Invoice
 from kiosk.domain.staff import StaffSession
 from kiosk.language.catalogue import Texts
+from kiosk.services.bounces import BOUNCE
 from kiosk.services.invoice_lookup import CustomerOverview
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.customer_actions import DisputeRequest, outcome_lines
@@ -137,6 +138,12 @@ class StaffCustomersTab(QWidget):
         self.message.setWordWrap(True)
         self.history = _wrapping_list()
         self.history.setMinimumHeight(HISTORY_MIN_HEIGHT)  # less than its scroll bar would ask
+        # Above both pages: a bounce put this customer back on paper, and staff should ask for
+        # an address that works.
+        self.bounce_flag = QLabel()
+        self.bounce_flag.setObjectName("message")
+        self.bounce_flag.setWordWrap(True)
+        self.bounce_flag.setVisible(False)
 
         left_panel = QWidget()
         left = QVBoxLayout(left_panel)
@@ -168,6 +175,7 @@ class StaffCustomersTab(QWidget):
         right = QVBoxLayout(right_panel)
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.chosen)
+        right.addWidget(self.bounce_flag)
         right.addWidget(self.pages, 1)
         # The clerk can give the list or the customer more room; neither can be squeezed away.
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -204,6 +212,7 @@ class StaffCustomersTab(QWidget):
         self._show_cfdi_notes("")
         self.results.clear()
         self.history.clear()
+        self.bounce_flag.setVisible(False)
         self.message.clear()
         self.balance.clear()
         self.outcome.clear()
@@ -423,7 +432,13 @@ class StaffCustomersTab(QWidget):
             channel = self._texts[f"channel_{preference.channel.value.lower()}"]
             self.history.addItem(
                 f"{when}  {channel}  {preference.email or ''}  ({preference.registered_by})"
+                + "".join(f"; {detail}" for detail in _enrolment_details(change, self._texts))
             )
+        # The latest change came from a bounce: flagged until the preference changes again.
+        bounced = changes[-1] if changes and changes[-1].source == BOUNCE else None
+        if bounced is not None:
+            self.bounce_flag.setText(self._texts.format("bounce_flag", reason=bounced.note or ""))
+        self.bounce_flag.setVisible(bounced is not None)
 
     def _failed(self, error: Exception) -> None:
         self.save.setEnabled(True)
@@ -432,3 +447,18 @@ class StaffCustomersTab(QWidget):
     def _show_form(self, visible: bool) -> None:
         self.chosen.setVisible(visible)
         self.pages.setVisible(visible)
+
+
+def _enrolment_details(change: PreferenceChange, texts: Texts) -> list[str]:
+    """The consent version accepted, who or what confirmed it, and an incentive granted."""
+    details = []
+    if change.consent_version:
+        details.append(texts.format("enrol_staff_consent", version=change.consent_version))
+    if change.confirmed_by:
+        by = {"code": texts["enrol_staff_by_code"], "link": texts["enrol_staff_by_link"]}
+        confirmed_by = by.get(change.confirmed_by, change.confirmed_by)
+        details.append(texts.format("enrol_staff_confirmed", by=confirmed_by))
+    if change.incentive_percent is not None:
+        percent = format(change.incentive_percent.normalize(), "f")
+        details.append(texts.format("enrol_staff_incentive", percent=percent))
+    return details

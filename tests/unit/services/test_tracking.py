@@ -108,7 +108,7 @@ def test_a_failing_recorder_is_logged_and_identification_goes_on(
 def test_a_preference_change_is_recorded_with_its_channel(store: InMemoryInvoiceStore):
     recorder, clock = Recorder(), MutableClock(NOW)
     saved = []
-    preferences = SimpleNamespace(save_registered=lambda p, e: saved.append(p))
+    preferences = SimpleNamespace(save_registered=lambda p, e, **_: saved.append(p))
     service = PreferenceService(
         store, preferences, clock, branch="MTY", tracking=Tracking(recorder, clock)
     )
@@ -264,6 +264,7 @@ def test_the_background_pass_lets_old_events_go_even_when_sap_is_away():
     services = SimpleNamespace(
         sync=SimpleNamespace(run_once=lambda progress, asked: failed),
         delivery=SimpleNamespace(deliver_new_invoices=lambda: delivered.append(True)),
+        bounces=SimpleNamespace(check_if_due=lambda: None),
         tracking_retention=TrackingRetention(events, clock, keep_days=400),
     )
 
