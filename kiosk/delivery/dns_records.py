@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import dns.exception
-import dns.resolver
+from typing import TYPE_CHECKING
 
 from kiosk.services.errors import ExternalUnavailable
+
+if TYPE_CHECKING:  # dnspython is some 60 modules: loaded by `kiosk doctor`, not at start-up
+    import dns.resolver
 
 
 class DnsRecords:
@@ -23,6 +25,9 @@ class DnsRecords:
     def __call__(self, name: str, record_type: str) -> list[str]:
         """The records of a type at a name as text ([] when there are none); MX as
         "preference host". ExternalUnavailable when DNS does not answer."""
+        import dns.exception
+        import dns.resolver
+
         try:
             answer = self._system_resolver().resolve(name, record_type, lifetime=self._timeout)
         except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
@@ -39,6 +44,9 @@ class DnsRecords:
         return [rdata.to_text() for rdata in answer]
 
     def _system_resolver(self) -> dns.resolver.Resolver:
+        import dns.exception
+        import dns.resolver
+
         if self._resolver is None:
             try:
                 resolver = dns.resolver.Resolver(configure=not self._nameservers)
