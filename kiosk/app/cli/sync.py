@@ -43,6 +43,8 @@ def _sync(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
         if not report.error and not args.no_deliver:
             # Every new invoice goes out by its customer's preference right after the pull.
             delivered = services.delivery.deliver_new_invoices()
+        # A kiosk synced by a scheduler (cron, a systemd timer) lets old events go here too.
+        services.tracking_retention.purge_if_due()
     finally:
         services.close()
         if progress is not None:

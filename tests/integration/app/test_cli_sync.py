@@ -7,11 +7,14 @@ import os
 import pty
 import select
 import sys
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
 from kiosk.app.cli import main
+from kiosk.domain.tracking import EventKind, TrackedEvent
 from kiosk.sap_emulator.data_store import EmulatorData
 from kiosk.sap_emulator.demo_data import seed_demo_company
 from kiosk.sap_emulator.server import (
@@ -20,6 +23,8 @@ from kiosk.sap_emulator.server import (
     DEMO_USER,
     ServiceLayerEmulator,
 )
+from kiosk.storage.database import create_database_engine
+from kiosk.storage.tracking_store import SqlTrackingStore
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -218,3 +223,21 @@ def test_the_default_database_folder_is_made_on_first_use(capsys, monkeypatch, t
 
     assert code == 0, err
     assert (tmp_path / "data" / "billing-kiosk" / "kiosk.sqlite3").is_file()
+
+
+def test_sync_lets_tracking_events_past_their_keeping_time_go(sap, capsys, monkeypatch):
+    """A kiosk synced by a scheduler, without the window's background pass, purges too."""
+    monkeypatch.setenv("KIOSK_TRACKING__KEEP_DAYS", "30")
+    assert run(capsys, "sync", "--no-deliver")[0] == 0
+    engine = create_database_engine(os.environ["KIOSK_DATABASE__URL"])
+    store = SqlTrackingStore(engine, kiosk_number=1)
+    now = datetime.now()
+    store.record(TrackedEvent(EventKind.IDENTIFIED, now - timedelta(days=31), "C000001"))
+    store.record(TrackedEvent(EventKind.IDENTIFIED, now - timedelta(days=29), "C000002"))
+
+    assert run(capsys, "sync", "--no-deliver")[0] == 0
+
+    with engine.connect() as connection:
+        left = connection.execute(text("SELECT customer_code FROM tracking_events")).all()
+    engine.dispose()
+    assert [row[0] for row in left] == ["C000002"]
