@@ -91,3 +91,10 @@ class PrinterInfo:
     accepting: bool
     enabled: bool
     description: str = ""
+
+
+def message_key(delivery: Delivery) -> str:
+    """The left part of the Message-ID of every attempt at an e-mail delivery: the same on
+    each retry, so a message sent again after a crash is recognisably one, and a bounce finds
+    its delivery by it (the creation time tells it from another kiosk's delivery of that id)."""
+    return f"kiosk-{delivery.id}-{delivery.created_at:%Y%m%d%H%M%S}"

@@ -23,6 +23,7 @@ from kiosk.domain.delivery import (
     DeliveryChannel,
     DeliveryReason,
     DeliveryState,
+    message_key,
 )
 from kiosk.domain.outbox import BILLING_PREFERENCE, OutboxEntry
 from kiosk.domain.tracking import EventKind
@@ -39,7 +40,7 @@ KIOSK = "kiosk"
 # Unread reports older than this are left to a person: the mailbox is not re-read back to its
 # first day on every pass.
 LOOKBACK = timedelta(days=30)
-_MESSAGE_KEY = re.compile(r"^kiosk-(\d+)-(\d{14})@")
+_DELIVERY_ID = re.compile(r"^kiosk-(\d+)-")  # see message_key
 
 
 @dataclass(frozen=True)
@@ -148,14 +149,14 @@ class BounceService:
         """The e-mail delivery whose message the report returns, if it is one of ours: the id
         and the creation time in the key must both agree, since kiosks may share a mailbox."""
         for message_id in notice.message_ids:
-            match = _MESSAGE_KEY.match(message_id)
+            match = _DELIVERY_ID.match(message_id)
             if match is None:
                 continue
             delivery = self._store.delivery(int(match.group(1)))
             if (
                 delivery is not None
                 and delivery.channel is DeliveryChannel.EMAIL
-                and f"{delivery.created_at:%Y%m%d%H%M%S}" == match.group(2)
+                and message_id.startswith(message_key(delivery) + "@")
             ):
                 return delivery
         return None

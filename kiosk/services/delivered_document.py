@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from kiosk.domain.delivery import DeliveredDocument, Delivery
+from kiosk.domain.errors import NotFound
 from kiosk.language.catalogue import Texts
+from kiosk.services.statements import read_statement_reference
 
 
 def delivered_document(delivery: Delivery, texts: Texts) -> str:
@@ -16,9 +18,13 @@ def delivered_document(delivery: Delivery, texts: Texts) -> str:
         # A folio fiscal is 36 characters; its first block is enough to tell receipts apart.
         return texts.format("delivered_receipt", number=delivery.doc_num, folio=reference[:8])
     if document is DeliveredDocument.STATEMENT:
-        start, _, rest = reference.partition(":")
-        end = rest.partition(":")[0]
-        return texts.format("delivered_statement", start=start, end=end)
+        try:
+            period, _language = read_statement_reference(reference)
+        except NotFound:  # the delivery failed for it, and says why
+            return texts.format("delivered_statement", start="?", end="?")
+        return texts.format(
+            "delivered_statement", start=period.start.isoformat(), end=period.end.isoformat()
+        )
     key = {
         DeliveredDocument.CFDI_XML: "delivered_xml",
         DeliveredDocument.DISPUTE: "delivered_dispute",

@@ -21,6 +21,7 @@ from kiosk.domain.delivery import (
     DeliveryState,
     EmailAttachment,
     OutgoingEmail,
+    message_key,
 )
 from kiosk.domain.display_formats import format_date, format_money
 from kiosk.domain.email_address import InvalidEmailAddress, normalize_email
@@ -498,8 +499,7 @@ class DeliveryService:
         # One Message-ID per delivery: should a process die after the server took a message
         # and before the kiosk noted it, the repeat is the same message, which mail systems
         # recognise.
-        key = f"kiosk-{delivery.id}-{delivery.created_at:%Y%m%d%H%M%S}"
-        return self._mailer.send(replace(email, message_key=key))
+        return self._mailer.send(replace(email, message_key=message_key(delivery)))
 
     def _wait_for_stamped_xml(self, invoice: Invoice) -> None:
         """A stamped invoice goes out as its CFDI: while its XML is not downloaded, it waits."""
