@@ -143,8 +143,9 @@ def build_cache(path: Path, invoices: int) -> None:
     payments, allocations = _payments(rng, posted, customers)
     _insert(database, "incoming_payments", PAYMENT_COLUMNS, payments)
     _insert(database, "payment_allocations", ALLOCATION_COLUMNS, allocations)
-    waits = payment_wait_counts([(payment, date.fromisoformat(day), waited)
-                                 for payment, _, _, day, waited in allocations], [])  # fmt: skip
+    paid_on = {payment[0]: date.fromisoformat(payment[3]) for payment in payments}
+    waits = payment_wait_counts([(payment, paid_on[payment], waited)
+                                 for payment, _, _, waited in allocations], [])  # fmt: skip
     _insert(database, "payment_waits", ("payment_date", "days_waited", "week_start", "invoices",
                                         "payments"),
             ((w["payment_date"].isoformat(), w["days_waited"], w["week_start"].isoformat(),
@@ -273,7 +274,7 @@ PAYMENT_COLUMNS = (
 
 
 ALLOCATION_COLUMNS = (
-    "payment_entry", "invoice_doc_entry", "amount", "payment_date", "days_waited",
+    "payment_entry", "invoice_doc_entry", "amount", "days_waited",
 )  # fmt: skip
 
 
@@ -289,7 +290,7 @@ def _payments(
                          "MXN", 200 * MICRO, cancelled))  # fmt: skip
         for invoice in (entry, entry + 1):
             waited = None if cancelled else (day - posted[invoice - 1]).days
-            allocations.append((number, invoice, 100 * MICRO, day.isoformat(), waited))
+            allocations.append((number, invoice, 100 * MICRO, waited))
     return payments, allocations
 
 

@@ -72,9 +72,9 @@ class SqlLedgerStore:
         entries = list(latest)
         with transaction(self._engine) as connection:
             replaced = connection.execute(
-                select(allocations.c.payment_entry, allocations.c.payment_date, waited).where(
-                    allocations.c.payment_entry.in_(entries), waited.is_not(None)
-                )
+                select(allocations.c.payment_entry, payments.c.payment_date, waited)
+                .join(payments, payments.c.doc_entry == allocations.c.payment_entry)
+                .where(allocations.c.payment_entry.in_(entries), waited.is_not(None))
             ).all()
             connection.execute(delete(allocations).where(allocations.c.payment_entry.in_(entries)))
             connection.execute(delete(payments).where(payments.c.doc_entry.in_(entries)))
@@ -103,7 +103,6 @@ class SqlLedgerStore:
                             "payment_entry": payment.doc_entry,
                             "invoice_doc_entry": invoice,
                             "amount": amount,
-                            "payment_date": payment.payment_date,
                             "days_waited": days,
                         }
                         for payment, invoice, amount, days in applied

@@ -464,8 +464,8 @@ class IncomingPaymentRow(Base):
 class PaymentAllocationRow(Base):
     """The part of a payment SAP applied to one invoice (PaymentInvoices).
 
-    The payment's date and the days its invoice waited for it are kept on the row, so that
-    replacing a payment can take its share out of payment_waits.
+    The days its invoice waited for it are kept on the row, so that replacing a payment can
+    take its share out of payment_waits.
     """
 
     __tablename__ = "payment_allocations"
@@ -475,7 +475,6 @@ class PaymentAllocationRow(Base):
     )
     invoice_doc_entry: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
     amount: Mapped[int] = millionths()
-    payment_date: Mapped[date] = mapped_column(Date)
     # From the invoice's posting date to the payment; NULL for a cancelled payment, or when
     # the invoice was not in the cache when the payment was stored.
     days_waited: Mapped[int | None] = mapped_column(Integer)

@@ -82,7 +82,6 @@ def upgrade() -> None:
         sa.Column("payment_entry", sa.Integer(), nullable=False),
         sa.Column("invoice_doc_entry", sa.Integer(), nullable=False),
         sa.Column("amount", sa.BigInteger(), nullable=False),
-        sa.Column("payment_date", sa.Date(), nullable=False),
         sa.Column("days_waited", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["payment_entry"],
