@@ -7,7 +7,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from datetime import timedelta
 from functools import partial
 
 from PySide6.QtCore import QTimer
@@ -16,15 +15,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kiosk.app.qt_libraries import missing_libraries, missing_libraries_message, uses_xcb
 from kiosk.app.settings import Settings
-from kiosk.app.wiring import (
-    Services,
-    build_services,
-)
+from kiosk.app.wiring import Services, build_services, sync_schedule
 from kiosk.bundled_files import resource_path
 from kiosk.cfdi.rfc import check_rfc
 from kiosk.language.catalogue import LANGUAGES, Texts
 from kiosk.services.sync import Progress, SyncReport
-from kiosk.services.sync_schedule import SyncSchedule
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.customer_actions import CustomerActions
 from kiosk.ui.main_window import KioskWindow
@@ -96,15 +91,8 @@ def background_pass(services: Services) -> Callable[[Progress, bool], SyncReport
 
 def build_sync_driver(settings: Settings, services: Services, runner: TaskRunner) -> SyncDriver:
     """The background sync: push the outbox, pull changes, deliver new invoices."""
-    run_sync = background_pass(services)
-    timing = settings.sync
-    schedule = SyncSchedule(
-        interval=timedelta(seconds=timing.interval_seconds),
-        after_change=timedelta(seconds=timing.after_change_seconds),
-        retry_min=timedelta(seconds=timing.retry_min_seconds),
-        retry_max=timedelta(seconds=timing.retry_max_seconds),
-    )
-    return SyncDriver(run_sync, schedule, services.clock, runner)
+    schedule = sync_schedule(settings.sync)
+    return SyncDriver(background_pass(services), schedule, services.clock, runner)
 
 
 def _no_display() -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,6 +16,7 @@ from kiosk.app.settings import (
     PaymentsSettings,
     Settings,
     SmtpSettings,
+    SyncSettings,
     default_database_url,
 )
 from kiosk.bundled_files import migrations_path, resource_path
@@ -39,6 +42,7 @@ from kiosk.payments.url_template import UrlTemplateBuilder
 from kiosk.sap_b1.client import ServiceLayerClient
 from kiosk.sap_b1.config import ServiceLayerConfig
 from kiosk.services.bounces import BounceOptions, BounceService
+from kiosk.services.branch_work import BranchWork
 from kiosk.services.customer_identification import CustomerIdentification
 from kiosk.services.delivery import DeliveryOptions, DeliveryService, NoEmailOnFile
 from kiosk.services.disputes import DisputeService
@@ -50,6 +54,7 @@ from kiosk.services.invoice_lookup import InvoiceLookup
 from kiosk.services.outbox import OutboxAdministration
 from kiosk.services.payments import PaymentService
 from kiosk.services.ports.clock import Clock
+from kiosk.services.ports.lease import SyncLease
 from kiosk.services.ports.mail import Mailer
 from kiosk.services.ports.payments import PaymentQrBuilder
 from kiosk.services.ports.printing import Printer
@@ -58,6 +63,7 @@ from kiosk.services.reports import Reports
 from kiosk.services.staff_accounts import StaffAccounts
 from kiosk.services.statements import StatementService
 from kiosk.services.sync import SyncService
+from kiosk.services.sync_schedule import SyncSchedule
 from kiosk.services.sync_status import SyncStatusReader
 from kiosk.services.system_clock import SystemClock
 from kiosk.services.tracking import Tracking, TrackingRetention
@@ -77,6 +83,7 @@ from kiosk.storage.report_store import SqlReportSource
 from kiosk.storage.schema_migration import ensure_schema
 from kiosk.storage.staff_store import SqlStaffStore
 from kiosk.storage.sync_cursor_store import SqlSyncCursorStore
+from kiosk.storage.sync_lease import sync_lease
 from kiosk.storage.tracking_store import SqlTrackingStore
 
 
@@ -98,6 +105,7 @@ class Storage:
     ledger: SqlLedgerStore
     enrolment: SqlEnrolmentStore
     bounces: SqlBounceStore
+    lease: SyncLease
 
     @property
     def engine(self) -> Engine:
@@ -122,6 +130,7 @@ class Services:
     staff: StaffAccounts
     sync: SyncService
     sync_status: SyncStatusReader
+    branch: BranchWork
     tracking: Tracking
     tracking_retention: TrackingRetention
     reports: Reports
@@ -193,6 +202,7 @@ def build_services(settings: Settings) -> Services:
         ledger=SqlLedgerStore(engine),
         enrolment=SqlEnrolmentStore(engine, preferences),
         bounces=SqlBounceStore(engine, SqlDeliveryStore(engine), preferences),
+        lease=sync_lease(engine, lease_holder_name(settings), clock),
     )
     tracking = Tracking(storage.tracking, clock)
     qr_encoder = QrEncoder(settings.payments.error_correction)
@@ -245,6 +255,9 @@ def build_services(settings: Settings) -> Services:
         storage.disputes, invoices, storage.cursors, clock, _email_on_file(delivery),
         storage.ledger, settings.sap.dispute_flag_field, settings.kiosk.language,
     )  # fmt: skip
+    sync = _sync_service(settings, storage, gateway, clock, fiscal, disputes)
+    retention = TrackingRetention(storage.tracking, clock, keep_days=settings.tracking.keep_days)
+    bounces = _bounce_service(settings, storage, clock, tracking)
     return Services(
         clock=clock,
         lookup=InvoiceLookup(invoices),
@@ -275,17 +288,32 @@ def build_services(settings: Settings) -> Services:
         ),
         statements=statements,
         staff=StaffAccounts(SqlStaffStore(engine), clock),
-        sync=_sync_service(settings, storage, gateway, clock, fiscal, disputes),
-        sync_status=SyncStatusReader(storage.cursors, storage.outbox),
+        sync=sync,
+        sync_status=SyncStatusReader(storage.cursors, storage.outbox, storage.lease),
+        branch=BranchWork(storage.lease, sync, delivery, bounces, retention, clock),
         tracking=tracking,
-        tracking_retention=TrackingRetention(
-            storage.tracking, clock, keep_days=settings.tracking.keep_days
-        ),
+        tracking_retention=retention,
         reports=Reports(SqlReportSource(engine), storage.cursors),
-        bounces=_bounce_service(settings, storage, clock, tracking),
+        bounces=bounces,
         storage=storage,
         sap=gateway,
     )
+
+
+def sync_schedule(timing: SyncSettings) -> SyncSchedule:
+    """When background passes run, for the window's timer and `kiosk serve-sync` alike."""
+    return SyncSchedule(
+        interval=timedelta(seconds=timing.interval_seconds),
+        after_change=timedelta(seconds=timing.after_change_seconds),
+        retry_min=timedelta(seconds=timing.retry_min_seconds),
+        retry_max=timedelta(seconds=timing.retry_max_seconds),
+    )
+
+
+def lease_holder_name(settings: Settings) -> str:
+    """How the other clients of the branch name this one: branch, kiosk number, machine, pid."""
+    kiosk = f"{settings.kiosk.branch} #{settings.payments.kiosk_number}"
+    return f"{kiosk} ({socket.gethostname()}, pid {os.getpid()})"[:120]
 
 
 def _delivery_service(

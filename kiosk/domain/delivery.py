@@ -59,6 +59,7 @@ class Delivery:
     document: DeliveredDocument = DeliveredDocument.INVOICE
     reference: str | None = None  # a slip's payment reference, a receipt's folio fiscal
     bounced_at: datetime | None = None  # when the returned mail was read
+    claimed_by: str | None = None  # the process sending it, or that last did ("host:pid")
 
 
 @dataclass(frozen=True, slots=True)

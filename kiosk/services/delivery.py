@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from kiosk.domain.billing_preference import BillingChannel
@@ -46,6 +46,7 @@ from kiosk.services.ports.enrolment import EnrolmentCodeMail
 from kiosk.services.ports.mail import Mailer
 from kiosk.services.ports.printing import Printer
 from kiosk.services.ports.sync import SyncCursor, SyncCursorStore
+from kiosk.services.sending_claims import SENDING_GRACE, abandoned, this_process
 from kiosk.services.statement_email import statement_email
 from kiosk.services.statements import (
     StatementService,
@@ -300,8 +301,13 @@ class DeliveryService:
     def send_due(self) -> DeliveryReport:
         """Attempt every queued delivery whose time has come."""
         report = DeliveryReport()
-        for delivery in self._store.due_deliveries(self._clock.now()):
+        now = self._clock.now()
+        for delivery in self._store.due_deliveries(now):
+            if delivery.state is DeliveryState.SENDING and not _given_up(delivery, now):
+                continue  # another process is sending it right now
             outcome = self._attempt(delivery)
+            if outcome.state is DeliveryState.SENDING:
+                continue  # claimed by another process between the query and the claim
             if outcome.state is DeliveryState.SENT:
                 report.sent += 1
             elif outcome.state is DeliveryState.FAILED:
@@ -413,7 +419,10 @@ class DeliveryService:
         language = language or self._options.language
         slip = delivery.document is DeliveredDocument.PAYMENT_SLIP
         now = self._clock.now()
-        self._store.start_delivery(delivery.id, now)
+        if not self._store.claim_delivery(delivery, now, this_process(), now + SENDING_GRACE):
+            found = self._store.delivery(delivery.id)
+            assert found is not None
+            return found  # in another process's hands
         try:
             statement = delivery.document is DeliveredDocument.STATEMENT
             enrolment = delivery.document is DeliveredDocument.ENROLMENT_CODE
@@ -615,3 +624,9 @@ class DeliveryService:
             )
             return now.date()
         return cursor.watermark.date()
+
+
+def _given_up(delivery: Delivery, now: datetime) -> bool:
+    """A delivery left sending whose claim ran out, or whose claimer died on this machine."""
+    due = delivery.next_attempt_at is None or delivery.next_attempt_at <= now
+    return due or abandoned(delivery.claimed_by)

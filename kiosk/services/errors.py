@@ -18,6 +18,11 @@ class ExternalUnavailable(Exception):
         self.code = code
 
 
+class DatabaseUnavailable(ExternalUnavailable):
+    """The cache's database cannot be reached (a branch's PostgreSQL is down, the disk is
+    gone): nothing was written, and what was queued stays queued."""
+
+
 class ExternalRejected(Exception):
     """An outside system refused the request; staff must look at it.
 

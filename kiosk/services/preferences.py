@@ -11,7 +11,12 @@ from kiosk.domain.outbox import BILLING_PREFERENCE, OutboxEntry
 from kiosk.domain.tracking import EventKind
 from kiosk.services.ports.cache import InvoiceStore
 from kiosk.services.ports.clock import Clock
-from kiosk.services.ports.preferences import PreferenceDecision, PreferenceState, PreferenceStore
+from kiosk.services.ports.preferences import (
+    PreferenceDecision,
+    PreferenceOnFile,
+    PreferenceState,
+    PreferenceStore,
+)
 from kiosk.services.ports.sync import Pulled, SapCustomer
 from kiosk.services.tracking import NO_TRACKING, Tracking
 
@@ -53,8 +58,12 @@ class PreferenceService:
         *,
         clerk: str,
         consent_given: bool,
+        based_on: int | None = None,
     ) -> BillingPreference:
-        """Record how the customer wants invoices; raise InvalidValue naming what is wrong."""
+        """Record how the customer wants invoices; raise InvalidValue naming what is wrong.
+
+        `based_on` is the version of the preference the clerk saw (`on_file`): a change saved
+        at another counter since then is not overwritten (PreferenceChangedMeanwhile)."""
         if self._invoices.customer(customer_code) is None:
             raise NotFound(f"no customer with code {customer_code!r} in the local cache")
         if not consent_given:
@@ -75,13 +84,18 @@ class PreferenceService:
             self._clock.now(),
         )
         self._preferences.save_registered(
-            preference, entry, consent_version=self._consent_version, confirmed_by=clerk
-        )
+            preference, entry, consent_version=self._consent_version, confirmed_by=clerk,
+            based_on=based_on,
+        )  # fmt: skip
         self._tracking.record(EventKind.PREFERENCE_CHANGED, customer_code, channel=channel.value)
         return preference
 
     def history(self, customer_code: str) -> list[PreferenceChange]:
         return self._preferences.history(customer_code)
+
+    def on_file(self, customer_code: str) -> PreferenceOnFile:
+        """The history a clerk looks at, with the version a save from it is based on."""
+        return self._preferences.on_file(customer_code)
 
 
 def reconcile_with_sap(

@@ -106,6 +106,8 @@ class SyncReport:
     parked: int = 0
     reconciliation: Reconciliation | None = None
     error: str | None = None
+    held_by: str | None = None
+    """Set when another client of the branch held the sync lease: this pass did nothing."""
 
 
 class SyncService:

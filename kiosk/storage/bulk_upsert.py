@@ -18,7 +18,10 @@ class BulkUpsert:
     is the same on SQLite and PostgreSQL but for the placeholder.
     """
 
-    def __init__(self, engine: Engine, table: Table, keys: Sequence[str]) -> None:
+    def __init__(
+        self, engine: Engine, table: Table, keys: Sequence[str], *, update: bool = True
+    ) -> None:
+        """`update` False makes it an insert of new keys only (ON CONFLICT DO NOTHING)."""
         quote = engine.dialect.identifier_preparer.quote
         columns = [column.name for column in table.c]
         placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
@@ -26,7 +29,7 @@ class BulkUpsert:
         updates = ", ".join(
             f"{quote(name)} = excluded.{quote(name)}" for name in columns if name not in keys
         )
-        on_conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+        on_conflict = f"DO UPDATE SET {updates}" if updates and update else "DO NOTHING"
         self.width = len(columns)
         self.sql = (
             f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
@@ -34,9 +37,10 @@ class BulkUpsert:
             f"ON CONFLICT ({', '.join(map(quote, keys))}) {on_conflict}"
         )
 
-    def execute(self, connection: Connection, rows: list[Row]) -> None:
-        """Write every row in one executemany; nothing happens for an empty list."""
-        if rows:
-            if len(rows[0]) != self.width:
-                raise ValueError(f"bulk row has {len(rows[0])} values, the table {self.width}")
-            connection.exec_driver_sql(self.sql, rows)
+    def execute(self, connection: Connection, rows: list[Row]) -> int:
+        """Write every row in one executemany; how many were written (0 for an empty list)."""
+        if not rows:
+            return 0
+        if len(rows[0]) != self.width:
+            raise ValueError(f"bulk row has {len(rows[0])} values, the table {self.width}")
+        return connection.exec_driver_sql(self.sql, rows).rowcount

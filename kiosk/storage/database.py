@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from kiosk.services.errors import ExternalRejected, ExternalUnavailable
+from kiosk.services.errors import DatabaseUnavailable, ExternalRejected, ExternalUnavailable
 from kiosk.storage.sqlite_writer_process import WriterProcessFailed
 
 logger = logging.getLogger(__name__)
@@ -132,9 +132,9 @@ def _damaged(engine: Engine, reason: str) -> ExternalRejected:
     )
 
 
-def _unavailable(engine: Engine, reason: str) -> ExternalUnavailable:
+def _unavailable(engine: Engine, reason: str) -> DatabaseUnavailable:
     logger.info("database %s unavailable: %s", describe(engine), reason)
-    return ExternalUnavailable(f"database {describe(engine)} unavailable: {reason}")
+    return DatabaseUnavailable(f"database {describe(engine)} unavailable: {reason}")
 
 
 def _is_unavailability(error: DBAPIError) -> bool:

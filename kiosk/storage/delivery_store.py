@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Row, Table, insert, select, update
+from sqlalchemy import Connection, Engine, Row, Table, and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.domain.delivery import (
@@ -105,8 +105,13 @@ class SqlDeliveryStore:
         query = (
             select(deliveries)
             .where(
-                deliveries.c.state.in_((DeliveryState.QUEUED.value, DeliveryState.SENDING.value)),
-                deliveries.c.next_attempt_at <= now,
+                or_(
+                    and_(
+                        deliveries.c.state == DeliveryState.QUEUED.value,
+                        deliveries.c.next_attempt_at <= now,
+                    ),
+                    deliveries.c.state == DeliveryState.SENDING.value,
+                )
             )
             .order_by(deliveries.c.id)
         )
@@ -138,10 +143,25 @@ class SqlDeliveryStore:
         with unavailable_on_driver_error(self._engine), self._engine.connect() as connection:
             return {(row.doc_entry, row.channel) for row in connection.execute(query)}
 
-    def start_delivery(self, delivery_id: int, now: datetime) -> None:
-        self._update(
-            delivery_id, now, state=DeliveryState.SENDING.value, attempts=deliveries.c.attempts + 1
-        )
+    def claim_delivery(
+        self, delivery: Delivery, now: datetime, claimer: str, until: datetime
+    ) -> bool:
+        # One conditional UPDATE: of two processes claiming together, the second matches no
+        # row, because the first has already raised `attempts`.
+        with unavailable_on_driver_error(self._engine), self._engine.begin() as connection:
+            claimed = connection.execute(
+                update(deliveries)
+                .where(
+                    deliveries.c.id == delivery.id,
+                    deliveries.c.state == delivery.state.value,
+                    deliveries.c.attempts == delivery.attempts,
+                )
+                .values(
+                    state=DeliveryState.SENDING.value, attempts=deliveries.c.attempts + 1,
+                    claimed_by=claimer, next_attempt_at=until, updated_at=now,
+                )
+            )  # fmt: skip
+        return claimed.rowcount == 1
 
     def finish_delivery(
         self, delivery_id: int, receipt: str, now: datetime, activity: OutboxEntry | None
@@ -222,4 +242,5 @@ def _delivery(row: Row[Any]) -> Delivery:
         document=DeliveredDocument(row.document),
         reference=row.reference,
         bounced_at=row.bounced_at,
+        claimed_by=row.claimed_by,
     )

@@ -9,7 +9,12 @@ from sqlalchemy import Connection, Engine, Table, insert, select, update
 
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
 from kiosk.domain.outbox import BILLING_PREFERENCE, OutboxEntry, OutboxState
-from kiosk.services.ports.preferences import PreferenceDecision, PreferenceState
+from kiosk.services.ports.preferences import (
+    PreferenceChangedMeanwhile,
+    PreferenceDecision,
+    PreferenceOnFile,
+    PreferenceState,
+)
 from kiosk.storage.bulk_upsert import BulkUpsert
 from kiosk.storage.channel_moves import note_channel_moves
 from kiosk.storage.database import unavailable_on_driver_error
@@ -27,7 +32,7 @@ class SqlPreferenceStore:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._rows = BulkUpsert(engine, preferences, ["customer_code"])
+        self._new_rows = BulkUpsert(engine, preferences, ["customer_code"], update=False)
 
     def save_registered(
         self,
@@ -36,18 +41,27 @@ class SqlPreferenceStore:
         *,
         consent_version: str | None = None,
         confirmed_by: str | None = None,
+        based_on: int | None = None,
     ) -> None:
         change = PreferenceChange(
             preference, "kiosk", entry.created_at, consent_version=consent_version,
             confirmed_by=confirmed_by,
         )  # fmt: skip
         with unavailable_on_driver_error(self._engine), self._engine.begin() as connection:
-            self.register_in(connection, change, entry)
+            self.register_in(connection, change, entry, based_on=based_on)
 
     def register_in(
-        self, connection: Connection, change: PreferenceChange, entry: OutboxEntry
+        self,
+        connection: Connection,
+        change: PreferenceChange,
+        entry: OutboxEntry,
+        *,
+        based_on: int | None = None,
     ) -> None:
-        """Within the caller's transaction: the preference, its history row, its outbox entry."""
+        """Within the caller's transaction: the preference, its history row, its outbox entry.
+
+        `based_on` is the version the clerk saw; PreferenceChangedMeanwhile when another
+        change came first (None: write whatever is there, as enrolment and bounces do)."""
         preference = change.preference
         base = connection.execute(
             select(preferences.c.sap_channel, preferences.c.sap_email).where(
@@ -55,7 +69,7 @@ class SqlPreferenceStore:
             )
         ).first()
         sap_channel, sap_email = (base.sap_channel, base.sap_email) if base else (None, None)
-        self._rows.execute(connection, [preference_values(preference, sap_channel, sap_email)])
+        self._write_current(connection, preference, sap_channel, sap_email, based_on)
         note_channel_moves(connection, [change])
         _add_history(connection, change)
         insert_outbox_entry(connection, entry)
@@ -78,6 +92,14 @@ class SqlPreferenceStore:
             for decision in decisions:
                 self._apply(connection, decision, now)
 
+    def on_file(self, customer_code: str) -> PreferenceOnFile:
+        query = select(preferences.c.version).where(preferences.c.customer_code == customer_code)
+        changes = select(history).where(history.c.customer_code == customer_code)
+        with unavailable_on_driver_error(self._engine), self._engine.connect() as connection:
+            version = connection.execute(query).scalar() or 0
+            found = [_change(row) for row in connection.execute(changes.order_by(history.c.id))]
+        return PreferenceOnFile(version, found)
+
     def preference(self, customer_code: str) -> BillingPreference | None:
         state = self.preference_states([customer_code]).get(customer_code)
         return state.current if state else None
@@ -93,8 +115,9 @@ class SqlPreferenceStore:
         sap_channel = decision.sap_channel.value if decision.sap_channel else None
         code = decision.customer_code
         if decision.new_current is not None:
-            values = preference_values(decision.new_current, sap_channel, decision.sap_email)
-            self._rows.execute(connection, [values])
+            self._write_current(
+                connection, decision.new_current, sap_channel, decision.sap_email, None
+            )
         else:
             connection.execute(
                 update(preferences)
@@ -120,6 +143,36 @@ class SqlPreferenceStore:
             )
         if decision.enqueue is not None:
             insert_outbox_entry(connection, decision.enqueue)
+
+    def _write_current(
+        self,
+        connection: Connection,
+        preference: BillingPreference,
+        sap_channel: str | None,
+        sap_email: str | None,
+        based_on: int | None,
+    ) -> None:
+        """The current preference, its version raised; with `based_on`, only over that version.
+
+        A conditional UPDATE, then an insert of a new key only: on PostgreSQL the UPDATE holds
+        the row until commit, so of two counters saving together the second matches nothing."""
+        code = preference.customer_code
+        named = {
+            "channel": preference.channel.value, "email": preference.email,
+            "consent_at": preference.consent_at, "registered_by": preference.registered_by,
+            "branch": preference.branch, "sap_channel": sap_channel, "sap_email": sap_email,
+        }  # fmt: skip
+        query = update(preferences).where(preferences.c.customer_code == code)
+        if based_on is not None:
+            query = query.where(preferences.c.version == based_on)
+        if connection.execute(query.values(**named, version=preferences.c.version + 1)).rowcount:
+            return
+        new_row = (*preference_values(preference, sap_channel, sap_email), 1)
+        if based_on in (None, 0) and self._new_rows.execute(connection, [new_row]):
+            return
+        raise PreferenceChangedMeanwhile(
+            f"the billing preference of {code} was changed at another counter meanwhile"
+        )
 
 
 def _change(row: Any) -> PreferenceChange:

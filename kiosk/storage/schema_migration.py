@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 # The newest migration in sqlite/migrations/versions; a test keeps the two in step.
 # Knowing it here lets an up-to-date database open without importing Alembic at all.
-SCHEMA_HEAD = "0013_bounces"
+SCHEMA_HEAD = "0014_branch"
 VERSION_TABLE = "alembic_version"
 
 

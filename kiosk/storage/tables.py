@@ -164,6 +164,9 @@ class BillingPreferenceRow(Base):
     # from an old value our push has not replaced yet.
     sap_channel: Mapped[str | None] = mapped_column(String(5))
     sap_email: Mapped[str | None] = mapped_column(String(254))
+    # Raised by every change of the preference: a clerk's save names the version it was
+    # based on, so two counters editing one customer cannot overwrite each other unseen.
+    version: Mapped[int] = mapped_column(Integer, server_default=text("0"))
 
 
 class BillingPreferenceHistoryRow(Base):
@@ -316,6 +319,8 @@ class DeliveryRow(Base):
     created_day: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Who is sending it ("host:pid"): another process leaves it alone while that one lives.
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
     # A payment slip is logged with the first invoice it covers, and its payment reference; a
     # payment receipt (CFDI de pago) with the invoice it was asked from, and its folio fiscal.
     document: Mapped[str] = mapped_column(String(15), server_default="invoice")
@@ -572,3 +577,30 @@ class EbillingIncentiveRow(Base):
     text: Mapped[str] = mapped_column(Text)
     granted_at: Mapped[datetime] = mapped_column(DateTime)
     request_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class SyncLeaseRow(Base):
+    """Who holds (or last held) the branch's sync lease, and how far its pass has got."""
+
+    __tablename__ = "sync_leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(120))
+    granted_at: Mapped[datetime] = mapped_column(DateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime)
+    activity: Mapped[str | None] = mapped_column(String(40))
+    progress: Mapped[int] = mapped_column(Integer)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[str | None] = mapped_column(String(10))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class LeaseGrantRow(Base):
+    """Each time a client was granted the sync lease: the lease changing hands, for staff."""
+
+    __tablename__ = "lease_grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(40))
+    holder: Mapped[str] = mapped_column(String(120))
+    granted_at: Mapped[datetime] = mapped_column(DateTime)

@@ -26,8 +26,9 @@ from kiosk.services.customer_identification import (
     TooManyAttempts,
 )
 from kiosk.services.delivery import NoEmailOnFile
-from kiosk.services.errors import ExternalRejected, ExternalUnavailable
+from kiosk.services.errors import DatabaseUnavailable, ExternalRejected, ExternalUnavailable
 from kiosk.services.outbox import ReasonRequired
+from kiosk.services.ports.preferences import PreferenceChangedMeanwhile
 from kiosk.services.preferences import ConsentMissing
 from kiosk.services.staff_accounts import AccountLocked, LoginFailed, NotAllowed
 
@@ -42,6 +43,8 @@ _FIXED_WORDS: tuple[tuple[type[Exception], str], ...] = (
     (IdentificationFailed, "not_found"),
     (InvoicesNotDownloadedYet, "not_ready"),
     (ConsentMissing, "consent_missing"),
+    (PreferenceChangedMeanwhile, "preference_changed_meanwhile"),
+    (DatabaseUnavailable, "database_unavailable"),
     (EmailRequired, "email_required"),
     (ReasonRequired, "reason_required"),
     (NoEmailOnFile, "no_email"),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, NamedTuple, Protocol
 
-from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
+from kiosk.domain.billing_preference import BillingChannel, BillingPreference
 from kiosk.domain.customer import Customer
 from kiosk.domain.delivery import Delivery, DeliveryChannel, DeliveryState
 from kiosk.domain.dispute import Dispute, DisputeState
@@ -31,6 +31,7 @@ from kiosk.services.invoice_documents import InvoiceDocuments
 from kiosk.services.invoice_lookup import CustomerOverview, InvoiceLookup
 from kiosk.services.outbox import OutboxAdministration
 from kiosk.services.ports.clock import Clock
+from kiosk.services.ports.preferences import PreferenceOnFile
 from kiosk.services.preferences import PreferenceService
 from kiosk.services.staff_accounts import StaffAccounts, require_supervisor
 from kiosk.services.sync_status import SyncStatus, SyncStatusReader
@@ -137,13 +138,15 @@ class StaffServices:
         channel: BillingChannel,
         email: str | None,
         consent: bool,
+        based_on: int | None = None,
     ) -> BillingPreference:
         return self.preferences.register(
-            customer_code, channel, email, clerk=session.name, consent_given=consent
-        )
+            customer_code, channel, email, clerk=session.name, consent_given=consent,
+            based_on=based_on,
+        )  # fmt: skip
 
-    def history(self, customer_code: str) -> list[PreferenceChange]:
-        return self.preferences.history(customer_code)
+    def on_file(self, customer_code: str) -> PreferenceOnFile:
+        return self.preferences.on_file(customer_code)
 
     def outbox_entries(self) -> tuple[SyncStatus, list[OutboxEntry]]:
         return self.sync_status.current(), self.outbox.entries()

@@ -21,6 +21,7 @@ from kiosk.app.cli import (
     outbox,
     payments,
     report,
+    serve_sync,
     sync,
     users,
     window,
@@ -69,6 +70,7 @@ def build_parser(texts: Texts) -> argparse.ArgumentParser:
         disputes,
         users,
         sync,
+        serve_sync,
         outbox,
         report,
     ):

@@ -7,7 +7,7 @@ import argparse
 from typing import Any
 
 from kiosk.app.cli.arguments import Subcommands, add_json_option
-from kiosk.app.cli.exit_codes import EXIT_OK
+from kiosk.app.cli.exit_codes import EXIT_OK, EXIT_UNAVAILABLE, fail
 from kiosk.app.cli.json_output import to_json
 from kiosk.app.cli.text_table import columns
 from kiosk.app.settings import Settings
@@ -37,7 +37,9 @@ def _printers(args: argparse.Namespace, settings: Settings, texts: Texts) -> int
 
 
 def _deliver(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
-    report = build_services(settings).delivery.deliver_new_invoices()
+    report = build_services(settings).branch.deliver()
+    if report is None:
+        return fail(texts["cli_deliver_held"], EXIT_UNAVAILABLE)
     if args.json:
         print(to_json(report.__dict__))
     else:

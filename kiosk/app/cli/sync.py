@@ -15,8 +15,9 @@ from kiosk.app.interpreter_tuning import tuned_for_bulk
 from kiosk.app.settings import Settings
 from kiosk.app.wiring import build_services
 from kiosk.language.catalogue import Texts
+from kiosk.services.ports.lease import LeaseHolder
 from kiosk.services.sync import SyncReport
-from kiosk.services.sync_status import SyncStatus
+from kiosk.services.sync_status import SyncStatus, branch_sync_text
 
 
 def add_commands(commands: Subcommands, texts: Texts) -> None:
@@ -38,17 +39,20 @@ def _sync(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     progress = _TerminalProgress(texts) if not args.json and sys.stderr.isatty() else None
     try:
         with tuned_for_bulk():
-            report = services.sync.run_once(full=args.full, progress=progress, asked=True)
-        delivered = None
-        if not report.error and not args.no_deliver:
-            # Every new invoice goes out by its customer's preference right after the pull.
-            delivered = services.delivery.deliver_new_invoices()
-        # A kiosk synced by a scheduler (cron, a systemd timer) lets old events go here too.
-        services.tracking_retention.purge_if_due()
+            # Under the branch's sync lease; every new invoice then goes out by its customer's
+            # preference, and (for a kiosk synced by cron or a systemd timer) old events go.
+            outcome = services.branch.run(
+                full=args.full, progress=progress, asked=True, deliver=not args.no_deliver
+            )
     finally:
         services.close()
         if progress is not None:
             progress.finish()
+    report, delivered = outcome.report, outcome.delivered
+    if report.held_by is not None:
+        if args.json:
+            print(to_json(sync_record(report)))
+        return fail(texts.format("cli_sync_held", holder=report.held_by), EXIT_UNAVAILABLE)
     if args.json:
         record = sync_record(report)
         record["delivery"] = delivered.__dict__ if delivered else None
@@ -116,6 +120,7 @@ def sync_record(report: SyncReport) -> dict[str, Any]:
         "outbox_pending": report.pending,
         "outbox_parked": report.parked,
         "error": report.error,
+        "held_by": report.held_by,
     }
     if report.reconciliation is not None:
         found = report.reconciliation
@@ -196,6 +201,23 @@ def status_record(status: SyncStatus) -> dict[str, Any]:
         "outbox_pending": status.pending,
         "outbox_parked": status.parked,
         "first_download_stored_up_to": status.first_download_stored_up_to,
+        "branch": branch_record(status.branch),
+    }
+
+
+def branch_record(holder: LeaseHolder | None) -> dict[str, Any] | None:
+    if holder is None:
+        return None
+    return {
+        "holder": holder.holder,
+        "running": holder.running,
+        "granted_at": holder.granted_at.isoformat(),
+        "heartbeat_at": holder.heartbeat_at.isoformat(),
+        "activity": holder.activity,
+        "progress": holder.progress,
+        "finished_at": holder.finished_at.isoformat() if holder.finished_at else None,
+        "outcome": holder.outcome,
+        "error": holder.error,
     }
 
 
@@ -218,4 +240,6 @@ def sync_status_text(status: SyncStatus, texts: Texts) -> str:
             texts.format("cli_first_download_unfinished", entry=status.first_download_stored_up_to)
         )
     lines.append(texts.format("cli_outbox_status", pending=status.pending, parked=status.parked))
+    if status.branch is not None:
+        lines.append(branch_sync_text(status.branch, texts))
     return "\n".join(lines)

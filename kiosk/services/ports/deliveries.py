@@ -20,11 +20,19 @@ class DeliveryStore(Protocol):
         """Record a delivery; None when an automatic one for that invoice and channel exists."""
         ...
 
-    def due_deliveries(self, now: datetime) -> list[Delivery]: ...
+    def due_deliveries(self, now: datetime) -> list[Delivery]:
+        """Queued deliveries whose time has come, and every one left sending (whether its
+        sender gave up is for the service to decide)."""
+        ...
 
     def delivery(self, delivery_id: int) -> Delivery | None: ...
 
-    def start_delivery(self, delivery_id: int, now: datetime) -> None: ...
+    def claim_delivery(
+        self, delivery: Delivery, now: datetime, claimer: str, until: datetime
+    ) -> bool:
+        """Mark it sending by `claimer`, due again at `until`, if it is still as `delivery`
+        shows it (same state, same attempts); False when another process claimed it first."""
+        ...
 
     def finish_delivery(
         self, delivery_id: int, receipt: str, now: datetime, activity: OutboxEntry | None

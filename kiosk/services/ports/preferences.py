@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference, PreferenceChange
+from kiosk.domain.errors import DomainError
 from kiosk.domain.outbox import OutboxEntry
 
 
@@ -32,6 +33,19 @@ class PreferenceDecision:
     enqueue: OutboxEntry | None = None
 
 
+class PreferenceChangedMeanwhile(DomainError):
+    """Another counter saved this customer's preference after the clerk saw it: look again."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreferenceOnFile:
+    """A customer's preference history as a clerk sees it, and the version it is at (0: none
+    yet); saving with that version refuses to overwrite a change made meanwhile."""
+
+    version: int
+    history: list[PreferenceChange]
+
+
 class PreferenceStore(Protocol):
     """Billing preferences with their history, written together with their outbox entries."""
 
@@ -42,10 +56,14 @@ class PreferenceStore(Protocol):
         *,
         consent_version: str | None = None,
         confirmed_by: str | None = None,
+        based_on: int | None = None,
     ) -> None:
         """The preference, its history row (with the consent version in force and who
-        confirmed it) and its outbox entry, in one transaction."""
+        confirmed it) and its outbox entry, in one transaction; with `based_on`, only if the
+        preference is still at that version (else PreferenceChangedMeanwhile)."""
         ...
+
+    def on_file(self, customer_code: str) -> PreferenceOnFile: ...
 
     def preference_states(self, customer_codes: list[str]) -> dict[str, PreferenceState]: ...
 

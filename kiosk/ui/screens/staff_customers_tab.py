@@ -32,6 +32,7 @@ from kiosk.domain.staff import StaffSession
 from kiosk.language.catalogue import Texts
 from kiosk.services.bounces import BOUNCE
 from kiosk.services.invoice_lookup import CustomerOverview
+from kiosk.services.ports.preferences import PreferenceChangedMeanwhile, PreferenceOnFile
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.customer_actions import DisputeRequest, outcome_lines
 from kiosk.ui.notices import notice_for
@@ -76,6 +77,8 @@ class StaffCustomersTab(QWidget):
         self._runner = runner
         self.session: StaffSession | None = None
         self.customer: Customer | None = None
+        self.version_seen: int | None = None
+        """The version of the preference on screen: a save is based on it."""
         self.search = QLineEdit()
         self.search.setObjectName("customer_search")
         self.search_notice = QLabel()
@@ -247,6 +250,7 @@ class StaffCustomersTab(QWidget):
 
     def _choose(self, item: QListWidgetItem) -> None:
         self.customer = item.data(Qt.ItemDataRole.UserRole)
+        self.version_seen = None
         assert self.customer is not None
         self.chosen.setText(f"{self.customer.name} ({self.customer.code})")
         self.email.setText(self.customer.email or "")
@@ -405,11 +409,14 @@ class StaffCustomersTab(QWidget):
             self.message.setText(self._texts["staff_choose_channel"])
             return
         channel, email, consent = checked[0], self.email.text() or None, self.consent.isChecked()
+        based_on = self.version_seen
         self.save.setEnabled(False)
         self._runner.run(
-            lambda: self._services.register(session, customer.code, channel, email, consent),
+            lambda: self._services.register(
+                session, customer.code, channel, email, consent, based_on
+            ),
             self._saved,
-            self._failed,
+            self._save_failed,
         )
 
     def _saved(self, preference: BillingPreference) -> None:
@@ -422,9 +429,11 @@ class StaffCustomersTab(QWidget):
         if self.customer is None:
             return
         code = self.customer.code
-        self._runner.run(lambda: self._services.history(code), self._show_history, self._failed)
+        self._runner.run(lambda: self._services.on_file(code), self._show_history, self._failed)
 
-    def _show_history(self, changes: list[PreferenceChange]) -> None:
+    def _show_history(self, on_file: PreferenceOnFile) -> None:
+        changes = on_file.history
+        self.version_seen = on_file.version
         self.history.clear()
         for change in changes:
             preference = change.preference
@@ -439,6 +448,11 @@ class StaffCustomersTab(QWidget):
         if bounced is not None:
             self.bounce_flag.setText(self._texts.format("bounce_flag", reason=bounced.note or ""))
         self.bounce_flag.setVisible(bounced is not None)
+
+    def _save_failed(self, error: Exception) -> None:
+        self._failed(error)
+        if isinstance(error, PreferenceChangedMeanwhile):
+            self._load_history()  # the change made at the other counter, and its version
 
     def _failed(self, error: Exception) -> None:
         self.save.setEnabled(True)

@@ -19,7 +19,7 @@ from kiosk.domain.display_formats import format_date
 from kiosk.domain.outbox import OutboxEntry
 from kiosk.domain.staff import StaffSession
 from kiosk.language.catalogue import Texts
-from kiosk.services.sync_status import SyncStatus
+from kiosk.services.sync_status import SyncStatus, branch_sync_text
 from kiosk.ui.background import TaskRunner
 from kiosk.ui.notices import notice_for
 from kiosk.ui.staff_services import StaffServices
@@ -150,6 +150,13 @@ class StaffSyncTab(QWidget):
                 self.table.setItem(row, column, item)
 
     def _last_pulls_text(self, status: SyncStatus) -> str:
+        pulls = self._pulls_text(status)
+        if status.branch is None:
+            return pulls
+        # On a shared database: who syncs the branch, so a clerk knows why this PC does not.
+        return f"{pulls}\n{branch_sync_text(status.branch, self._texts)}"
+
+    def _pulls_text(self, status: SyncStatus) -> str:
         texts = self._texts
         if not status.last_success:
             return texts["staff_never_synced"]

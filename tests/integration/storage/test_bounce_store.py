@@ -53,7 +53,7 @@ def delivery(channel: DeliveryChannel, **overrides) -> Delivery:
 def sent_email(deliveries: SqlDeliveryStore) -> Delivery:
     added = deliveries.add_delivery(delivery(DeliveryChannel.EMAIL))
     assert added is not None and added.id is not None
-    deliveries.start_delivery(added.id, SENT_AT)
+    assert deliveries.claim_delivery(added, SENT_AT, "host:1", SENT_AT)
     deliveries.finish_delivery(added.id, "<kiosk-1-x@ejemplo.mx>", SENT_AT, None)
     return added
 

@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from kiosk.app.gui import background_pass
 from kiosk.domain.billing_preference import BillingChannel, BillingPreference
 from kiosk.domain.delivery import (
     DeliveredDocument,
@@ -19,9 +18,11 @@ from kiosk.domain.delivery import (
     DeliveryState,
 )
 from kiosk.services.bounces import BOUNCE, LOOKBACK, BounceOptions, BounceService
+from kiosk.services.branch_work import BranchWork
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.ports.bounces import RecordedBounce
 from kiosk.services.sync import SyncReport
+from kiosk.storage.sync_lease import SingleClientLease
 from tests.builders import make_preference
 from tests.fakes.mutable_clock import MutableClock
 from tests.fixtures.dsn_messages import customer_reply, postfix_delayed, postfix_failed
@@ -253,13 +254,21 @@ def test_the_background_pass_reads_bounces_when_sap_is_away_and_prints_the_copie
     store = FakeBounceStore([sent()], on_email)
     sent_due: list[bool] = []
     services = SimpleNamespace(
-        sync=SimpleNamespace(run_once=lambda progress, asked: failed),
+        sync=SimpleNamespace(run_once=lambda full, progress, asked: failed),
         delivery=SimpleNamespace(send_due=lambda: sent_due.append(True)),
         bounces=service(FakeMailbox(postfix_failed(KEY, TO)), store),
         tracking_retention=SimpleNamespace(purge_if_due=lambda: 0),
     )
 
-    background_pass(services)(lambda entity, count: None, False)
-    background_pass(services)(lambda entity, count: None, False)  # not due again yet
+    _one_pass(services)
+    _one_pass(services)  # not due again yet
 
     assert len(store.recorded) == 1 and sent_due == [True]
+
+
+def _one_pass(services: SimpleNamespace):
+    """One pass of the branch's background work, as the running app makes it."""
+    return BranchWork(
+        SingleClientLease(), services.sync, services.delivery, services.bounces,
+        services.tracking_retention, MutableClock(NOW),
+    ).run()  # fmt: skip

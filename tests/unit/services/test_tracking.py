@@ -10,13 +10,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from kiosk.app.gui import background_pass
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.delivery import DeliveryState
 from kiosk.domain.errors import InvalidValue
 from kiosk.domain.tracking import EventKind, TrackedEvent
 from kiosk.payments.qr_encoder import QrEncoder
 from kiosk.payments.url_template import UrlTemplateBuilder
+from kiosk.services.branch_work import BranchWork
 from kiosk.services.customer_identification import (
     CustomerIdentification,
     IdentificationFailed,
@@ -30,6 +30,7 @@ from kiosk.services.payments import PaymentService
 from kiosk.services.preferences import PreferenceService
 from kiosk.services.sync import SyncReport
 from kiosk.services.tracking import Tracking, TrackingRetention
+from kiosk.storage.sync_lease import SingleClientLease
 from tests.builders import make_customer, make_invoice
 from tests.fakes.in_memory_cursor_store import InMemoryCursorStore
 from tests.fakes.in_memory_invoice_store import InMemoryInvoiceStore
@@ -172,8 +173,9 @@ class Deliveries:
     def delivery(self, delivery_id):
         return self.rows[delivery_id]
 
-    def start_delivery(self, delivery_id, now):
-        self.rows[delivery_id] = replace(self.rows[delivery_id], state=DeliveryState.SENDING)
+    def claim_delivery(self, delivery, now, claimer, until):
+        self.rows[delivery.id] = replace(delivery, state=DeliveryState.SENDING)
+        return True
 
     def finish_delivery(self, delivery_id, receipt, now, activity):
         self.rows[delivery_id] = replace(self.rows[delivery_id], state=DeliveryState.SENT)
@@ -262,13 +264,21 @@ def test_the_background_pass_lets_old_events_go_even_when_sap_is_away():
     failed = SyncReport(started_at=NOW, full=False, error="SAP unreachable")
     delivered: list[bool] = []
     services = SimpleNamespace(
-        sync=SimpleNamespace(run_once=lambda progress, asked: failed),
+        sync=SimpleNamespace(run_once=lambda full, progress, asked: failed),
         delivery=SimpleNamespace(deliver_new_invoices=lambda: delivered.append(True)),
         bounces=SimpleNamespace(check_if_due=lambda: None),
         tracking_retention=TrackingRetention(events, clock, keep_days=400),
     )
 
-    report = background_pass(services)(lambda entity, count: None, False)
+    report = _one_pass(services).report
 
     assert report is failed and delivered == []
     assert events.cutoffs == [datetime(2025, 1, 25, 10)]
+
+
+def _one_pass(services: SimpleNamespace):
+    """One pass of the branch's background work, as the running app makes it."""
+    return BranchWork(
+        SingleClientLease(), services.sync, services.delivery, services.bounces,
+        services.tracking_retention, MutableClock(NOW),
+    ).run()  # fmt: skip
