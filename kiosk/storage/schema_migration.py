@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 # Knowing it here lets an up-to-date database open without importing Alembic at all.
 SCHEMA_HEAD = "0014_branch"
 VERSION_TABLE = "alembic_version"
+UPGRADE_LOCK = {"high": 0x6B696F73, "low": 2}
+"""The advisory lock a schema upgrade holds on PostgreSQL ("kios", 2; the sync lease is 1)."""
 
 
 class DatabaseTooNew(ExternalRejected):
@@ -57,6 +59,10 @@ def upgrade_schema(engine: Engine, migrations_dir: Path) -> str:
             code="schema-too-new",
         )
     with unavailable_on_driver_error(engine), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # Kiosks of a branch started together upgrade one after the other: the others
+            # wait here, then find the schema at head. DDL is transactional on PostgreSQL.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:high, :low)"), UPGRADE_LOCK)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     reached = current_revision(engine)

@@ -177,4 +177,4 @@ class PostgresSyncLease:
             # Only the lock holder writes here, so the first grant cannot race another insert.
             connection.execute(insert(leases).values(name=SYNC, **values))
         connection.execute(insert(grants).values(name=SYNC, holder=self._holder, granted_at=now))
-        self._noted_at = time.monotonic()
+        self._noted_at = 0.0  # the first progress of the pass is always written

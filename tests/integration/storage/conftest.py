@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from kiosk.bundled_files import migrations_path
 from kiosk.storage.database import create_database_engine
 from kiosk.storage.invoice_store import SqlInvoiceStore
 from kiosk.storage.schema_migration import ensure_schema
-from kiosk.storage.tables import Base
+from tests.fixtures.postgres import empty_postgres
 
-POSTGRES_URL = os.environ.get("KIOSK_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
@@ -25,10 +23,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     if request.param == "sqlite":
         created = create_database_engine(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
     else:
-        if not POSTGRES_URL:
-            pytest.skip("KIOSK_TEST_POSTGRES_URL is not set")
-        created = create_database_engine(POSTGRES_URL)
-        _drop_everything(created)
+        created = empty_postgres()
     yield created
     created.dispose()
 
@@ -37,9 +32,3 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 def store(engine: Engine) -> SqlInvoiceStore:
     ensure_schema(engine, migrations_path())
     return SqlInvoiceStore(engine)
-
-
-def _drop_everything(engine: Engine) -> None:
-    Base.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
