@@ -10,8 +10,13 @@ import pytest
 
 from kiosk.app.logging_setup import remove_kiosk_handlers
 
-# Real delivery parts (a CUPS queue, SMTP and IMAP servers on loopback) for any test that asks.
-pytest_plugins = ["tests.fixtures.delivery_parts", "tests.fixtures.imap_server"]
+# Real delivery parts (a CUPS queue, SMTP and IMAP servers on loopback) and the test PostgreSQL
+# for any test that asks.
+pytest_plugins = [
+    "tests.fixtures.delivery_parts",
+    "tests.fixtures.imap_server",
+    "tests.fixtures.postgres",
+]
 
 # Qt must never look for a display in tests; set before anything imports Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

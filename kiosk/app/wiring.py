@@ -140,6 +140,7 @@ class Services:
 
     def close(self) -> None:
         """Log out of SAP and let go of the database."""
+        _built[:] = [built for built in _built if built is not self]
         self.sap.close()
         self.storage.engine.dispose()
 
@@ -181,6 +182,17 @@ def sap_client(settings: Settings) -> ServiceLayerClient:
             payment_uuid_field=cfdi.payment_uuid_field,
         )
     )
+
+
+_built: list[Services] = []
+"""Every Services built in this process and not closed yet: a command closes them at its end."""
+
+
+def close_built_services() -> None:
+    """Log out of SAP and close the database connections of everything built so far: a
+    command ends here, and on PostgreSQL its connections must not wait for the process to."""
+    while _built:
+        _built[-1].close()
 
 
 def build_services(settings: Settings) -> Services:
@@ -258,7 +270,7 @@ def build_services(settings: Settings) -> Services:
     sync = _sync_service(settings, storage, gateway, clock, fiscal, disputes)
     retention = TrackingRetention(storage.tracking, clock, keep_days=settings.tracking.keep_days)
     bounces = _bounce_service(settings, storage, clock, tracking)
-    return Services(
+    services = Services(
         clock=clock,
         lookup=InvoiceLookup(invoices),
         identification=CustomerIdentification(
@@ -298,6 +310,8 @@ def build_services(settings: Settings) -> Services:
         storage=storage,
         sap=gateway,
     )
+    _built.append(services)
+    return services
 
 
 def sync_schedule(timing: SyncSettings) -> SyncSchedule:

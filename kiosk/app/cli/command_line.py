@@ -36,7 +36,8 @@ from kiosk.app.cli.exit_codes import (
     fail,
 )
 from kiosk.app.logging_setup import configure_logging
-from kiosk.app.settings import SettingsError, config_path_from, load_settings
+from kiosk.app.settings import Settings, SettingsError, config_path_from, load_settings
+from kiosk.app.wiring import close_built_services
 from kiosk.domain.errors import DomainError
 from kiosk.language.catalogue import DEFAULT_LANGUAGE, Texts
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
@@ -103,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     handler: Command = args.handler
     try:
-        return handler(args, settings, texts)
+        return _run(handler, args, settings, texts)
     except DomainError as error:
         return fail(str(error), EXIT_USER_ERROR)
     except ExternalUnavailable as error:
@@ -121,6 +122,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(
             texts.format("cli_internal_error", directory=settings.logging.directory), EXIT_BUG
         )
+
+
+def _run(handler: Command, args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
+    try:
+        return handler(args, settings, texts)
+    finally:
+        close_built_services()
 
 
 def _config_option(argv: Sequence[str] | None) -> str | None:

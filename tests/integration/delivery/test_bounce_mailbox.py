@@ -22,6 +22,9 @@ from tests.fixtures.dsn_messages import (
     postfix_failed,
 )
 
+# On each cache: the SQLite file, and the test PostgreSQL.
+pytestmark = pytest.mark.usefixtures("cache_backend")
+
 TO = "ana@cliente.mx"
 PRINTER = "Caja1"
 

@@ -23,6 +23,9 @@ from kiosk.app.wiring import build_services, open_store
 from kiosk.domain.delivery import Delivery, DeliveryState
 from tests.builders import make_customer, make_invoice
 
+# On each cache: the SQLite file, and the test PostgreSQL.
+pytestmark = pytest.mark.usefixtures("cache_backend")
+
 ROOT = Path(__file__).parents[3]
 
 

@@ -12,9 +12,7 @@ from kiosk.bundled_files import migrations_path
 from kiosk.storage.database import create_database_engine
 from kiosk.storage.invoice_store import SqlInvoiceStore
 from kiosk.storage.schema_migration import ensure_schema
-from tests.fixtures.postgres import empty_postgres
-
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+from tests.fixtures.postgres import BACKENDS, empty_postgres
 
 
 @pytest.fixture(params=BACKENDS)
