@@ -101,6 +101,7 @@ def test_a_payment_made_meanwhile_for_a_stored_invoice_lowers_what_it_owes(
     assert [i.amount_due.amount for i in cached] == [invoice["DocTotal"] - half]
 
 
+@pytest.mark.parametrize("cache_backend", ["sqlite"], indirect=True)  # a SQLite file's limits
 def test_a_cache_disk_that_fills_up_mid_download_loses_no_page_and_repeats_none(
     kiosk, emulator, monkeypatch
 ):
@@ -132,6 +133,7 @@ def test_a_cache_disk_that_fills_up_mid_download_loses_no_page_and_repeats_none(
     assert f"DocEntry gt {cursor.last_key}" in asked[0]
 
 
+@pytest.mark.parametrize("cache_backend", ["sqlite"], indirect=True)  # its writer process
 def test_a_machine_that_cannot_start_the_writer_process_still_downloads(kiosk, monkeypatch, caplog):
     def refuse(*_arguments):
         raise OSError(24, "Too many open files")
