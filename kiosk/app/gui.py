@@ -70,27 +70,23 @@ def build_window(
 
 
 def background_pass(services: Services) -> Callable[[Progress, bool], SyncReport]:
-    """One pass of the background work: push the outbox, pull changes, deliver new invoices,
-    read returned mail (every bounces.interval_seconds), and (once a day) let tracking events
-    past their keeping time go."""
+    """One pass of the branch's background work (`BranchWork`): push the outbox, pull changes,
+    deliver new invoices, read returned mail, let old tracking events go; on a shared database
+    only while this kiosk holds the sync lease."""
 
     def run_sync(progress: Progress, asked: bool) -> SyncReport:
-        report = services.sync.run_once(progress=progress, asked=asked)
-        if report.error is None:
-            services.delivery.deliver_new_invoices()
-        # Local work and the mailbox: also when SAP is away; a bounced invoice's paper copy
-        # prints in the same pass.
-        bounces = services.bounces.check_if_due()
-        if bounces is not None and bounces.paper_copies:
-            services.delivery.send_due()
-        services.tracking_retention.purge_if_due()
-        return report
+        return services.branch.run(progress=progress, asked=asked).report
 
     return run_sync
 
 
-def build_sync_driver(settings: Settings, services: Services, runner: TaskRunner) -> SyncDriver:
-    """The background sync: push the outbox, pull changes, deliver new invoices."""
+def build_sync_driver(
+    settings: Settings, services: Services, runner: TaskRunner
+) -> SyncDriver | None:
+    """The background sync: push the outbox, pull changes, deliver new invoices; None without
+    SAP, or on a touchscreen that only reads (`sync.background` false)."""
+    if not (settings.sap.is_configured and settings.sync.background):
+        return None
     schedule = sync_schedule(settings.sync)
     return SyncDriver(background_pass(services), schedule, services.clock, runner)
 
@@ -152,9 +148,8 @@ def run_gui(settings: Settings, *, demo: bool = False, smoke_test: bool = False)
     runner = TaskRunner()
     window = build_window(settings, services, runner, demo_hint=hint)
     window.start_watching_input(app)
-    driver = None
-    if settings.sap.is_configured:
-        driver = build_sync_driver(settings, services, runner)
+    driver = build_sync_driver(settings, services, runner)
+    if driver is not None:
         window.watch_sync(driver)
         driver.start()
     gc.freeze()  # the window lives as long as the process, like start-up's imports (main.run)

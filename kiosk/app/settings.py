@@ -127,6 +127,8 @@ class SyncSettings(_Section):
     retry_min_seconds: int = Field(default=15, ge=1, le=3600)
     retry_max_seconds: int = Field(default=900, ge=1, le=86_400)
     overlap_days: int = Field(default=1, ge=1, le=31)
+    # False on the touchscreens of a branch whose server runs `kiosk serve-sync`: they only read.
+    background: bool = True
 
 
 class TrackingSettings(_Section):

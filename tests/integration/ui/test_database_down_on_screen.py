@@ -3,55 +3,21 @@ sentence and stays where they are; when it is back, the same taps work."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
-import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from kiosk.app.gui import build_window
 from kiosk.app.settings import load_settings
-from kiosk.app.wiring import Services, build_services
-from kiosk.sap_emulator.data_store import EmulatorData
-from kiosk.sap_emulator.demo_data import seed_demo_company
-from kiosk.sap_emulator.server import (
-    DEMO_COMPANY,
-    DEMO_PASSWORD,
-    DEMO_USER,
-    ServiceLayerEmulator,
-)
+from kiosk.app.wiring import Services
 from kiosk.ui.background import TaskRunner
-from tests.fixtures.postgres import bring_back, scratch_database, take_down
+from tests.fixtures.postgres import bring_back, take_down
 from tests.ui.kiosk_parts import identify
 
 
-@pytest.fixture
-def branch_url() -> Iterator[str]:
-    with scratch_database(f"kiosk_down_{os.getpid()}") as url:
-        yield url
-
-
-@pytest.fixture
-def services(branch_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
-    data = EmulatorData()
-    seed_demo_company(data, customers=10, invoices=60)
-    with ServiceLayerEmulator(data) as emulator:
-        for key, value in {
-            "DATABASE__URL": branch_url, "SAP__BASE_URL": emulator.service_root("v2"),
-            "SAP__COMPANY_DB": DEMO_COMPANY, "SAP__USERNAME": DEMO_USER,
-            "SAP__PASSWORD": DEMO_PASSWORD,
-        }.items():  # fmt: skip
-            monkeypatch.setenv(f"KIOSK_{key}", value)
-        built = build_services(load_settings(None))
-        assert built.sync.run_once().error is None
-        yield built
-        built.close()
-
-
 def test_a_customer_is_told_plainly_and_nothing_breaks(
-    qtbot: QtBot, services: Services, branch_url: str
+    qtbot: QtBot, branch_services: Services, branch_url: str
 ):
+    services = branch_services
     with services.storage.engine.connect() as connection:
         tax_id, number = connection.execute(
             text("SELECT c.tax_id, i.doc_num FROM invoices i JOIN customers c"

@@ -191,3 +191,41 @@ def test_the_sync_panel_says_when_the_first_download_is_unfinished(
     assert sync.last_pulls.text().endswith(
         " · la primera descarga de facturas quedó a medias; la próxima sincronización la continúa"
     )
+
+
+def test_a_save_over_a_change_made_at_another_counter_is_refused_and_shows_it(
+    qtbot: QtBot, window: KioskWindow, demo: Demo
+) -> None:
+    log_in(qtbot, window, "maria", "4821")
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
+    assert window.staff is not None
+    customers = window.staff.customers
+    choose_customer(qtbot, customers, "C000007")
+    qtbot.waitUntil(lambda: customers.version_seen is not None, timeout=5000)
+    # Meanwhile, at the other counter:
+    demo.services.preferences.register(
+        "C000007", BillingChannel.PAPER, None, clerk="sofia", consent_given=True
+    )
+
+    tabs = customers.pages.tabBar()
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(1).center())
+    customers.channel_buttons[BillingChannel.EMAIL].setChecked(True)
+    customers.email.setText("compras@abarrotes.mx")
+    customers.consent.setChecked(True)
+    tap(qtbot, customers.save)
+
+    changed = (
+        "Otro mostrador cambió la preferencia de este cliente mientras usted la editaba. "
+        "Abajo está la actual: revísela y guarde de nuevo."
+    )
+    qtbot.waitUntil(lambda: customers.message.text() == changed, timeout=5000)
+    qtbot.waitUntil(lambda: customers.history.count() == 1, timeout=5000)
+    assert "(sofia)" in customers.history.item(0).text()
+    current = demo.services.storage.preferences.preference("C000007")
+    assert current is not None and current.channel is BillingChannel.PAPER
+
+    tap(qtbot, customers.save)  # seen now: the clerk's choice wins
+    saved = "Guardada. Se enviará a SAP en la próxima sincronización."
+    qtbot.waitUntil(lambda: customers.message.text() == saved, timeout=5000)
+    current = demo.services.storage.preferences.preference("C000007")
+    assert current is not None and current.channel is BillingChannel.EMAIL
