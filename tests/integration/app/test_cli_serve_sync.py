@@ -106,3 +106,15 @@ def test_the_branch_server_syncs_and_the_counters_see_it(serve_sync, branch, cap
     assert lines[0] == f"branch sync running as {holder}"
     assert lines[-1] == "branch sync stopped"
     assert any(line.startswith("sync done in ") for line in lines), lines
+
+
+def test_db_upgrade_and_doctor_on_the_branch_database(capsys, monkeypatch):
+    empty_postgres().dispose()
+    monkeypatch.setenv("KIOSK_DATABASE__URL", postgres_url())
+
+    code, out, _ = run(capsys, "db", "upgrade")
+    assert code == 0 and "0014_branch" in out
+    code, out, _ = run(capsys, "doctor")
+    assert "ok    database  postgresql+psycopg://" in out and "0 invoices, 0 customers" in out
+    code, out, _ = run(capsys, "status", "--json")
+    assert code == 0 and '"branch": null' in out  # no client has synced the branch yet
