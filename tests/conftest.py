@@ -30,4 +30,9 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Ite
     monkeypatch.setenv("KIOSK_LOGGING__DIRECTORY", str(tmp_path / "logs"))
     monkeypatch.setenv("KIOSK_DATABASE__URL", f"sqlite:///{tmp_path / 'kiosk.sqlite3'}")
     yield
+    # What a test built and did not close: on PostgreSQL an open connection left to the
+    # garbage collector warns, and that warning fails whichever test runs then.
+    from kiosk.app.wiring import close_built_services  # after Qt's platform is chosen above
+
+    close_built_services()
     remove_kiosk_handlers()

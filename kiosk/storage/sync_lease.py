@@ -28,8 +28,9 @@ leases = cast(Table, SyncLeaseRow.__table__)
 grants = cast(Table, LeaseGrantRow.__table__)
 
 SYNC = "sync"
-# The two-key form of the advisory lock: "kios" and 1, the sync lease of this database.
-LOCK_KEYS = (0x6B696F73, 1)
+LOCK = {"high": 0x6B696F73, "low": 1}
+"""The two-key form of the advisory lock: "kios" and 1, the sync lease of this database (2 is
+the schema upgrade's)."""
 PROGRESS_EVERY_SECONDS = 1.0
 # Server-side: how soon PostgreSQL drops a holder whose machine went silent (about 25 s).
 HOLDER_CONNECTION_SETTINGS = (
@@ -91,8 +92,7 @@ class PostgresSyncLease:
                 for setting in HOLDER_CONNECTION_SETTINGS:
                     connection.exec_driver_sql(setting)
                 got = connection.execute(
-                    text("SELECT pg_try_advisory_lock(:high, :low)"),
-                    {"high": LOCK_KEYS[0], "low": LOCK_KEYS[1]},
+                    text("SELECT pg_try_advisory_lock(:high, :low)"), LOCK
                 ).scalar_one()
                 if not got:
                     connection.close()
@@ -131,10 +131,7 @@ class PostgresSyncLease:
                         outcome="error" if error else "ok", error=error,
                     )
                 )  # fmt: skip
-                connection.execute(
-                    text("SELECT pg_advisory_unlock(:high, :low)"),
-                    {"high": LOCK_KEYS[0], "low": LOCK_KEYS[1]},
-                )
+                connection.execute(text("SELECT pg_advisory_unlock(:high, :low)"), LOCK)
         except ExternalUnavailable:
             # The connection is gone, and the lock with it: nothing more to let go.
             connection.invalidate()
@@ -149,9 +146,7 @@ class PostgresSyncLease:
         )
         with unavailable_on_driver_error(self._engine), self._engine.connect() as connection:
             row = connection.execute(select(leases).where(leases.c.name == SYNC)).first()
-            running = connection.execute(
-                held, {"high": LOCK_KEYS[0], "low": LOCK_KEYS[1]}
-            ).scalar_one()
+            running = connection.execute(held, LOCK).scalar_one()
         if row is None:
             return None
         return LeaseHolder(

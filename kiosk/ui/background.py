@@ -37,6 +37,7 @@ class TaskRunner(QObject):
         self._interactive = interactive or ThreadPoolExecutor(4, thread_name_prefix="kiosk-task")
         self._sync_lane = sync_lane or ThreadPoolExecutor(1, thread_name_prefix="kiosk-sync")
         self.busy = 0
+        self._closed = False
         self.finished.connect(self._on_finished)
 
     def run(
@@ -47,12 +48,18 @@ class TaskRunner(QObject):
         *,
         sync: bool = False,
     ) -> None:
-        """Do `work` on a lane; then `on_done(result)` or `on_error(error)` on the GUI thread."""
+        """Do `work` on a lane; then `on_done(result)` or `on_error(error)` on the GUI thread.
+
+        After `shutdown` (the window is closing) work is dropped: a timer that fires late
+        finds nobody left to show its result."""
+        if self._closed:
+            return
         self.busy += 1
         lane = self._sync_lane if sync else self._interactive
         lane.submit(self._call, work, on_done, on_error)
 
     def shutdown(self) -> None:
+        self._closed = True
         for lane in (self._interactive, self._sync_lane):
             lane.shutdown(wait=True, cancel_futures=True)
 

@@ -51,3 +51,13 @@ def test_a_result_for_a_closed_screen_is_dropped_quietly(qtbot: QtBot) -> None:
     release.set()
     qtbot.waitUntil(lambda: runner.busy == 0, timeout=3000)  # no exception in the event loop
     runner.shutdown()
+
+
+def test_work_asked_for_after_shutdown_is_dropped_not_raised():
+    runner = TaskRunner()
+    runner.shutdown()
+    done: list[object] = []
+
+    runner.run(lambda: 1, done.append, done.append)  # a late timer of a closing window
+
+    assert done == [] and runner.busy == 0

@@ -81,3 +81,19 @@ def test_catalogue_benchmark(tmp_path):
 
     assert figures["messages_per_language"] > 150
     assert figures["kiosk_gettext_median_ms"] > 0 and figures["kiosk_typed_module_median_ms"] > 0
+
+
+@pytest.mark.slow
+def test_branch_benchmark(tmp_path):
+    from tests.fixtures.postgres import scratch_database
+
+    with scratch_database("kiosk_bench_branch") as url:
+        figures = run_benchmark(
+            "branch_benchmark", tmp_path, "--invoices", "600", "--clients", "2",
+            "--pause-ms", "20", "--postgres-url", url,
+        )  # fmt: skip
+
+    assert figures["postgres_identifications"] > 0 and figures["sqlite_identifications"] > 0
+    p50, p95 = (figures[f"postgres_identify_to_list_{p}_ms"] for p in ("p50", "p95"))
+    assert 0 < p50 <= p95
+    assert figures["postgres_download_slowdown"] > 0

@@ -98,6 +98,7 @@ def test_a_kill_between_send_and_record_repeats_the_same_message_once(killing_se
     store = open_store(load_settings(None).database)
     store.upsert_customers([make_customer("C001")])
     store.upsert_invoices([make_invoice(1, doc_num=5001, due_date=date(2030, 1, 31))])
+    store.engine.dispose()
 
     first = kiosk(EMAIL_INVOICE)
     killing_server.victim = first.pid
