@@ -1,15 +1,22 @@
-"""Storing pulled pages of invoices: in a helper process for bulk loads into SQLite, else in line.
+"""Storing pulled pages of invoices: in a helper process for bulk loads into SQLite, in a helper
+thread for bulk loads into a database server (PostgreSQL), else in line.
 
 Each page is one transaction: headers upserted, their old lines replaced, (in a full pass)
 every invoice SAP listed noted as seen, and (in a first download) the cursor moved past it.
 The caller builds the next page's rows while the helper commits this one, so mapping and
-SQLite run on two cores.
+SQLite run on two cores; a server's driver waits for the network without the GIL, so a thread
+is enough there. On PostgreSQL these commits do not wait for the server's disk
+(`synchronous_commit = off`): a server crash may lose the last pages, never half of one, and
+their cursor with them, so the next pass fetches them again from SAP, which owns them. Local
+changes (the outbox) keep the server's full durability.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import queue
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
@@ -44,6 +51,8 @@ class _InlineCommitter:
 
     def submit(self, statements: Sequence[Statement]) -> None:
         with self._engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
             for sql, rows in statements:
                 if rows:
                     connection.exec_driver_sql(sql, list(rows))
@@ -57,6 +66,48 @@ class _InlineCommitter:
 
     def close(self) -> None:
         return None
+
+
+class _ThreadCommitter:
+    """Commits each batch in a helper thread, one batch waiting at most; an error is raised
+    at the next submit or wait, like the writer process's."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._inline = _InlineCommitter(engine)
+        self._batches: queue.Queue[Sequence[Statement] | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="kiosk-page-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, statements: Sequence[Statement]) -> None:
+        self._raise_failure()
+        self._batches.put(statements)
+
+    def committed(self) -> int:
+        return self._inline.committed()
+
+    def wait(self) -> None:
+        self._batches.join()
+        self._raise_failure()
+
+    def close(self) -> None:
+        self._batches.put(None)
+        self._thread.join()
+
+    def _work(self) -> None:
+        while (statements := self._batches.get()) is not None:
+            try:
+                if self._error is None:
+                    self._inline.submit(statements)
+            except BaseException as error:  # handed to the pass at its next submit or wait
+                self._error = error
+            finally:
+                self._batches.task_done()
+        self._batches.task_done()
+
+    def _raise_failure(self) -> None:
+        if self._error is not None:
+            raise self._error
 
 
 class InvoicePageWriter:
@@ -141,10 +192,12 @@ def invoice_page_writer(
     bulk: bool,
     on_stored: Callable[[int], None] | None = None,
 ) -> Iterator[InvoicePageWriter]:
-    """A writer for one pass; a bulk pass into a SQLite file gets the helper process."""
+    """A writer for one pass; a bulk pass gets the helper process (SQLite) or thread."""
     with unavailable_on_driver_error(engine):
         target = sqlite_file(engine) if bulk else None
-        committer = _helper_process(*target) if target is not None else None
+        committer: _Committer | None = _helper_process(*target) if target is not None else None
+        if committer is None and bulk and engine.dialect.name != "sqlite":
+            committer = _ThreadCommitter(engine)
         committer = committer or _InlineCommitter(engine)
         try:
             writer = InvoicePageWriter(
