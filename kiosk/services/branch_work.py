@@ -8,7 +8,7 @@ a report naming the holder and do nothing, so SAP sees one session and each mail
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from kiosk.services.bounces import BounceService
 from kiosk.services.delivery import DeliveryReport, DeliveryService
@@ -104,11 +104,10 @@ class BranchWork:
 
     def _held_elsewhere(self, full: bool) -> SyncReport:
         holder = self._lease.holder()
-        report = SyncReport(started_at=self._clock.now(), full=full)
         name = holder.holder if holder else "?"
         # The holder's last failure is the branch's: SAP is away for everyone.
         error = (
             holder.error if holder and not holder.running and holder.outcome == "error" else None
         )
         logger.info("sync lease held by %s: this client does not sync now", name)
-        return replace(report, held_by=name, error=error)
+        return SyncReport(started_at=self._clock.now(), full=full, held_by=name, error=error)
