@@ -1,36 +1,20 @@
-"""Branch benchmark: kiosks identifying customers on one PostgreSQL cache during its first download.
+"""Branch benchmark: kiosks identifying customers on one cache while another client syncs.
 
 Run from the project root, with a PostgreSQL server the benchmark may create a database on:
   KIOSK_BENCH_POSTGRES_URL=postgresql+psycopg:///bench_branch?host=/var/run/postgresql \\
   .venv/bin/python -m bench.branch_benchmark [--invoices 50000] [--clients 4]
 
-The emulator (its own process) holds the company, and one bare pass over its invoices warms its
-page cache, so neither download pays for rendering them. Then, for a SQLite file and for the
-PostgreSQL database (dropped and created anew), an empty cache is upgraded (`kiosk db upgrade`)
-and `kiosk sync --json` runs the first download of every invoice, whose throughput comes from
-the sync's own report. All the while, client processes (`--client`: `--clients` on PostgreSQL,
-one on SQLite, which a branch does not share) do what a kiosk does when a customer identifies,
-and time it from the identify call to the last read the invoice list screen starts:
-`services.identification.identify(tax_id, invoice_number)` (the sync cursor, the customer by
-code and by tax ID, the invoice by number, the IDENTIFIED tracking event it writes, the list of
-up to 200 invoices), then the list's dispute notices and e-billing offer
-(`services.disputes.unseen_notices`, `services.enrolment.offer`). `*_identify_p95_ms` is the
-identify call alone: the moment the list can appear.
-
-Nothing is written into the cache before the download, so it stays a first download into empty
-tables: the sync stores the customers before any invoice, then each page of invoices in its
-own transaction as it arrives. A client waits for the first stored invoice, then on each turn
-picks one of the invoices stored so far (a random DocEntry up to the highest) and identifies
-its customer by tax ID and that invoice's number, so every identification succeeds and reads
-what the sync is writing. A kiosk refuses to identify anyone until its first download has
-finished (`CustomerIdentification.invoices_downloaded`), so the clients read that cursor as
-identify does and then identify through the same service built without the wait (no cursor
-store, as for a kiosk without SAP): the same reads and writes, against the heaviest writer a
-branch's cache has; a branch really meets this load during a delta or a full pass.
-
-Each client pauses `--pause-ms` (250) between identifications: four a second per kiosk, many
-times what a shop's queue brings, which leaves the two cores of the test machine to the sync
-too. The downloads are timed under that load (more clients on PostgreSQL than on SQLite).
+The emulator (its own process) holds the company. For each cache, an empty database is
+upgraded and `kiosk sync --json` runs the first download of every invoice: its throughput, from
+the sync's own report, gives the PostgreSQL slowdown. Then `kiosk sync --full` reads and writes
+all of them again, and meanwhile client processes (`--client`) identify customers the way the
+kiosk's identification screen does (`CustomerIdentification.identify`: the customer and their
+invoice list, open and overdue first; a kiosk refuses to identify before its first download has
+finished, hence the full pass as the load). Each picks a random cached invoice and identifies
+its customer by tax ID and invoice number, so every lookup succeeds and reads a different
+customer, then waits `--pause-ms` (250: four identifications a second per kiosk, many times
+what a shop's queue brings, and leaving the two cores of the test machine to the sync too).
+PostgreSQL runs `--clients` of them, the SQLite baseline one (a SQLite cache has one client).
 """
 
 from __future__ import annotations
@@ -48,31 +32,29 @@ from pathlib import Path
 from typing import Any
 
 from bench.figures import report
-from bench.sap_paging_benchmark import _bare_pass, _start_emulator
-from bench.sync_benchmark import PAGE_SIZE, sync_environment
+from bench.sap_paging_benchmark import _start_emulator
+from bench.sync_benchmark import sync_environment
 
 RESULTS = Path(__file__).parent / "results"
 TARGETS = {"postgres_identify_to_list_p95_ms": 50, "postgres_download_slowdown": 1.5}
-READY = "ready"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--invoices", type=int, default=50_000)
-    parser.add_argument("--clients", type=int, default=4, help="kiosks on PostgreSQL")
+    parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--pause-ms", type=int, default=250, help="between identifications")
     parser.add_argument("--postgres-url", default=os.environ.get("KIOSK_BENCH_POSTGRES_URL"))
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON")
-    parser.add_argument("--client", metavar="STOP_FILE", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--client", metavar="STOP_FILE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
-        print(json.dumps(_identify_until(args.client, args.pause_ms / 1000)))
+        print(json.dumps(_identify_until(Path(args.client), args.pause_ms / 1000)))
         return
     if not args.postgres_url:
-        raise SystemExit("branch_benchmark: give --postgres-url or set KIOSK_BENCH_POSTGRES_URL")
+        raise SystemExit("branch_benchmark: give --postgres-url or KIOSK_BENCH_POSTGRES_URL")
     emulator, root = _start_emulator(args.invoices)
     try:
-        _bare_pass(root, PAGE_SIZE, parse=False)  # warm the emulator's render cache
         with tempfile.TemporaryDirectory() as folder:
             figures = _measure(root, Path(folder), args)
     finally:
@@ -82,124 +64,97 @@ def main() -> None:
 
 
 def _measure(root: str, folder: Path, args: argparse.Namespace) -> dict[str, Any]:
-    sqlite_url = f"sqlite:///{folder / 'cache.sqlite3'}"
-    sqlite = _first_download(root, folder / "sqlite", sqlite_url, 1, args)
+    sqlite = _run_cache(
+        root, folder / "sqlite", f"sqlite:///{folder / 'cache.sqlite3'}", 1, args.pause_ms
+    )
     _recreate(args.postgres_url)
-    postgres = _first_download(root, folder / "postgres", args.postgres_url, args.clients, args)
-    figures: dict[str, Any] = {
+    postgres = _run_cache(root, folder / "postgres", args.postgres_url, args.clients, args.pause_ms)
+    return {
         "invoices": args.invoices,
         "postgres_clients": args.clients,
         "pause_between_identifications_ms": args.pause_ms,
+        "postgres_identifications": len(postgres["timings"]),
+        "postgres_identify_to_list_p50_ms": _percentile(postgres["timings"], 0.50),
+        "postgres_identify_to_list_p95_ms": _percentile(postgres["timings"], 0.95),
+        "sqlite_identifications": len(sqlite["timings"]),
+        "sqlite_identify_to_list_p50_ms": _percentile(sqlite["timings"], 0.50),
+        "sqlite_identify_to_list_p95_ms": _percentile(sqlite["timings"], 0.95),
+        "postgres_download_invoices_per_second": round(args.invoices / postgres["seconds"]),
+        "sqlite_download_invoices_per_second": round(args.invoices / sqlite["seconds"]),
+        "postgres_download_slowdown": round(postgres["seconds"] / sqlite["seconds"], 2),
     }
-    for name, measured in (("postgres", postgres), ("sqlite", sqlite)):
-        listed, shown = measured["listed"], measured["shown"]
-        figures[f"{name}_identifications"] = len(listed)
-        figures[f"{name}_identify_to_list_p50_ms"] = _percentile(listed, 0.50)
-        figures[f"{name}_identify_to_list_p95_ms"] = _percentile(listed, 0.95)
-        figures[f"{name}_identify_p95_ms"] = _percentile(shown, 0.95)
-    postgres_rate = args.invoices / postgres["seconds"]
-    sqlite_rate = args.invoices / sqlite["seconds"]
-    figures["postgres_download_invoices_per_second"] = round(postgres_rate)
-    figures["sqlite_download_invoices_per_second"] = round(sqlite_rate)
-    figures["postgres_download_slowdown"] = round(sqlite_rate / postgres_rate, 2)
-    return figures
 
 
-def _first_download(
-    root: str, folder: Path, url: str, clients: int, args: argparse.Namespace
-) -> dict[str, Any]:
-    """The first download into `url`, timed, with `clients` kiosks identifying meanwhile."""
+def _run_cache(root: str, folder: Path, url: str, clients: int, pause_ms: int) -> dict[str, Any]:
+    """The first download into `url`, with `clients` identifying meanwhile."""
     environment = {**sync_environment(root, folder), "KIOSK_DATABASE__URL": url}
     folder.mkdir(parents=True)
     subprocess.run([sys.executable, "-m", "kiosk", "db", "upgrade"], env=environment,
                    check=True, capture_output=True)  # fmt: skip
-    stop = folder / "download-finished"
-    command = [sys.executable, "-m", "bench.branch_benchmark", "--client", str(stop),
-               "--pause-ms", str(args.pause_ms)]  # fmt: skip
-    kiosks = []
-    for number in range(2, clients + 2):  # kiosk 1 is the one that syncs
-        kiosk = subprocess.Popen(
-            command, env={**environment, "KIOSK_PAYMENTS__KIOSK_NUMBER": str(number)},
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        kiosks.append(kiosk)
+    first = _sync(environment, "--no-deliver")
+    stop = folder / "sync-done"
+    identifying = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bench.branch_benchmark",
+                "--client",
+                str(stop),
+                "--pause-ms",
+                str(pause_ms),
+            ],
+            env={**environment, "KIOSK_PAYMENTS__KIOSK_NUMBER": str(number + 2)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for number in range(clients)
+    ]
     try:
-        # Their start-up is not the download's: it begins once every client is ready.
-        ready = all(_ready(kiosk) for kiosk in kiosks)
-        download = _sync(environment) if ready else None
+        _sync(environment, "--no-deliver", "--full")
     finally:
         stop.touch()
-        answers = [kiosk.communicate(timeout=60) for kiosk in kiosks]
-    for kiosk, (_, err) in zip(kiosks, answers, strict=True):
-        if kiosk.returncode != 0:
+    timings: list[float] = []
+    for client in identifying:
+        out, err = client.communicate(timeout=120)
+        if client.returncode != 0:
             raise SystemExit(f"an identifying client failed: {err}")
-    if download is None:
-        raise SystemExit("an identifying client did not start")
-    if download["stored"]["invoices"] != args.invoices:
-        raise SystemExit(f"the first download stored {download['stored']['invoices']} invoices")
-    measured: dict[str, Any] = {"listed": [], "shown": [], "seconds": download["seconds"]}
-    for out, _ in answers:
-        timings = json.loads(out.strip().splitlines()[-1])
-        measured["listed"] += timings["listed"]
-        measured["shown"] += timings["shown"]
-    return measured
+        timings += json.loads(out.strip().splitlines()[-1])
+    return {"timings": timings, "seconds": first["seconds"]}
 
 
-def _ready(kiosk: subprocess.Popen[str]) -> bool:
-    """Wait for a client to say it has built its services."""
-    assert kiosk.stdout is not None
-    return kiosk.stdout.readline().strip() == READY
-
-
-def _sync(environment: dict[str, str]) -> dict[str, Any]:
-    """`kiosk sync --json` in a child process: its report."""
-    done = subprocess.run([sys.executable, "-m", "kiosk", "sync", "--json"], env=environment,
-                          capture_output=True, text=True)  # fmt: skip
+def _sync(environment: dict[str, str], *options: str) -> dict[str, Any]:
+    """`kiosk sync --json` with `options`: its report."""
+    done = subprocess.run([sys.executable, "-m", "kiosk", "sync", "--json", *options],
+                          env=environment, capture_output=True, text=True)  # fmt: skip
     if done.returncode != 0:
-        raise SystemExit(f"kiosk sync failed: {done.stderr}")
+        raise SystemExit(f"kiosk sync {' '.join(options)} failed: {done.stderr}")
     return dict(json.loads(done.stdout))
 
 
-def _identify_until(stop: Path, pause: float) -> dict[str, list[float]]:
-    """In a client process: identify customers of stored invoices until `stop` exists; the ms
-    from identify to the list's last read ("listed") and to identify's answer ("shown")."""
+def _identify_until(stop: Path, pause: float) -> list[float]:
+    """In a client process: identify random customers until `stop` exists; each in ms."""
     from sqlalchemy import text
 
     from kiosk.app.settings import load_settings
     from kiosk.app.wiring import build_services
-    from kiosk.cfdi.rfc import check_rfc
-    from kiosk.services.customer_identification import CustomerIdentification
 
     services = build_services(load_settings(None))
-    storage = services.storage
-    # The kiosk's identification without the wait for the first download (see the docstring).
-    identification = CustomerIdentification(
-        storage.invoices, services.clock, None, check_rfc, tracking=services.tracking
-    )
-    highest = text("SELECT max(doc_entry) FROM invoices")
     pick = text(
         "SELECT c.tax_id, i.doc_num FROM invoices i JOIN customers c ON c.code = i.customer_code"
         " WHERE i.doc_entry = :entry"
     )
-    print(READY, flush=True)
-    rng = random.Random(os.getpid())
-    timings: dict[str, list[float]] = {"listed": [], "shown": []}
+    rng, timings = random.Random(os.getpid()), []
+    cached = services.storage.invoices.counts()["invoices"]
     while not stop.exists():
-        with storage.engine.connect() as connection:
-            stored = connection.execute(highest).scalar()
-            found = stored and connection.execute(pick, {"entry": rng.randint(1, stored)}).first()
-        if not found:
-            time.sleep(0.02)  # no invoice stored yet
+        with services.storage.engine.connect() as connection:
+            found = connection.execute(pick, {"entry": rng.randrange(1, cached + 1)}).first()
+        if found is None:
             continue
         started = time.perf_counter()
-        services.identification.invoices_downloaded()  # read, as identify does; False for now
-        customer = identification.identify(found.tax_id, str(found.doc_num)).customer
-        shown = time.perf_counter()
-        services.disputes.unseen_notices(customer.code)
-        services.enrolment.offer(customer.code)
-        listed = time.perf_counter()
-        timings["shown"].append((shown - started) * 1000)
-        timings["listed"].append((listed - started) * 1000)
+        services.identification.identify(found.tax_id, str(found.doc_num))
+        timings.append((time.perf_counter() - started) * 1000)
         time.sleep(pause)
     services.close()
     return timings
@@ -219,7 +174,6 @@ def _recreate(url: str) -> None:
 
 
 def _percentile(timings: list[float], share: float) -> float:
-    """The median, or the nearest-rank value below `share` of them (as gui_benchmark does)."""
     if not timings:
         return 0.0
     ordered = sorted(timings)
