@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,4 +37,10 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Ite
     from kiosk.app.wiring import close_built_services  # after Qt's platform is chosen above
 
     close_built_services()
+    if os.environ.get("KIOSK_DATABASE__URL", "").startswith("postgresql"):
+        # A connection a test left open (an engine it never disposed) is closed here, by the
+        # collector, instead of warning during whichever test happens to run later.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
     remove_kiosk_handlers()

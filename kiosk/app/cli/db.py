@@ -36,7 +36,10 @@ def add_commands(commands: Subcommands, texts: Texts) -> None:
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     engine = database_engine(settings.database)
-    revision = upgrade_schema(engine, migrations_path())
+    try:
+        revision = upgrade_schema(engine, migrations_path())
+    finally:
+        engine.dispose()
     print(texts.format("cli_db_upgraded", database=describe(engine), revision=revision))
     return EXIT_OK
 

@@ -75,6 +75,7 @@ class KioskProcess:
     process: subprocess.Popen[str]
     registered: list[str] = field(default_factory=list)
     killed: bool = False
+    reader: threading.Thread | None = None
 
     def read(self) -> None:
         assert self.process.stdout is not None
@@ -84,8 +85,9 @@ class KioskProcess:
 
 
 @pytest.fixture
-def branch_database() -> Iterator[Engine]:
+def branch_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     engine = empty_postgres()  # no schema: the four kiosks upgrade it together at start
+    monkeypatch.setenv("KIOSK_DATABASE__URL", postgres_url())
     yield engine
     engine.dispose()
 
@@ -130,7 +132,8 @@ def start_kiosks(
                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             )  # fmt: skip
             kiosk = KioskProcess(process)
-            threading.Thread(target=kiosk.read, daemon=True).start()
+            kiosk.reader = threading.Thread(target=kiosk.read, daemon=True)
+            kiosk.reader.start()
             started.append(kiosk)
         return started
 
@@ -138,6 +141,10 @@ def start_kiosks(
     for kiosk in started:
         kiosk.process.kill()
         kiosk.process.wait()
+        if kiosk.reader is not None:
+            kiosk.reader.join(timeout=10)  # it ends at the pipe's end of file
+        assert kiosk.process.stdout is not None
+        kiosk.process.stdout.close()
 
 
 def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:

@@ -8,6 +8,8 @@ from datetime import datetime
 
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtCore import Qt
+
 from kiosk.app.gui import build_sync_driver, build_window
 from kiosk.app.settings import load_settings
 from kiosk.app.wiring import Services
@@ -15,7 +17,7 @@ from kiosk.domain.staff import Role
 from kiosk.storage.sync_lease import PostgresSyncLease
 from kiosk.ui.background import TaskRunner
 from tests.fakes.mutable_clock import MutableClock
-from tests.ui.kiosk_parts import log_in_staff, tap
+from tests.ui.kiosk_parts import tap
 
 OTHER = "MTY-01 #2 (caja2, pid 4121)"
 
@@ -37,7 +39,13 @@ def test_the_panel_names_the_client_that_syncs_the_branch(qtbot: QtBot, branch_s
     driver = build_sync_driver(settings, services, runner)
     window.watch_sync(driver)
     try:
-        log_in_staff(qtbot, window, "maria", "482193")
+        for _ in range(5):  # five quick taps on the company name
+            qtbot.mouseClick(window.welcome.company, Qt.MouseButton.LeftButton)
+        assert window.staff_login is not None
+        window.staff_login.user.setText("maria")
+        window.staff_login.pin.setText("482193")
+        tap(qtbot, window.staff_login.login_button)
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
         assert window.staff is not None
         window.staff.tabs.setCurrentWidget(window.staff.sync)
         sync = window.staff.sync

@@ -18,7 +18,7 @@ from kiosk.services.ports.sync import SyncCursor
 from kiosk.services.staff_accounts import NotAllowed
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.screens.staff_sync_tab import StaffSyncTab
-from tests.ui.kiosk_parts import choose_customer, log_in_staff, tap
+from tests.ui.kiosk_parts import choose_customer, tap
 
 
 @pytest.fixture
@@ -196,7 +196,8 @@ def test_the_sync_panel_says_when_the_first_download_is_unfinished(
 def test_a_save_over_a_change_made_at_another_counter_is_refused_and_shows_it(
     qtbot: QtBot, window: KioskWindow, demo: Demo
 ) -> None:
-    log_in_staff(qtbot, window, "maria", "4821")
+    log_in(qtbot, window, "maria", "4821")
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
     assert window.staff is not None
     customers = window.staff.customers
     choose_customer(qtbot, customers, "C000007")
