@@ -17,6 +17,7 @@ from kiosk.domain.staff import Role, StaffSession
 from kiosk.services.ports.sync import SyncCursor
 from kiosk.services.staff_accounts import NotAllowed
 from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.screens.staff_customers_tab import StaffCustomersTab
 from kiosk.ui.screens.staff_sync_tab import StaffSyncTab
 from tests.ui.kiosk_parts import choose_customer, tap
 
@@ -40,6 +41,14 @@ def log_in(qtbot: QtBot, window: KioskWindow, name: str, pin: str) -> None:
     tap(qtbot, window.staff_login.login_button)
 
 
+def staff_customers(qtbot: QtBot, window: KioskWindow) -> StaffCustomersTab:
+    """Logged in as the clerk, on staff mode's customers tab."""
+    log_in(qtbot, window, "maria", "4821")
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
+    assert window.staff is not None
+    return window.staff.customers
+
+
 def test_five_taps_open_the_login_and_a_wrong_pin_is_refused(
     qtbot: QtBot, window: KioskWindow
 ) -> None:
@@ -57,10 +66,7 @@ def test_five_taps_open_the_login_and_a_wrong_pin_is_refused(
 def test_a_clerk_registers_a_preference_and_it_waits_in_the_outbox(
     qtbot: QtBot, window: KioskWindow, demo: Demo
 ) -> None:
-    log_in(qtbot, window, "maria", "4821")
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
-    assert window.staff is not None
-    customers = window.staff.customers
+    customers = staff_customers(qtbot, window)
 
     choose_customer(qtbot, customers, "C000007")
     assert customers.chosen.text().endswith("(C000007)")
@@ -196,10 +202,7 @@ def test_the_sync_panel_says_when_the_first_download_is_unfinished(
 def test_a_save_over_a_change_made_at_another_counter_is_refused_and_shows_it(
     qtbot: QtBot, window: KioskWindow, demo: Demo
 ) -> None:
-    log_in(qtbot, window, "maria", "4821")
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.staff, timeout=5000)
-    assert window.staff is not None
-    customers = window.staff.customers
+    customers = staff_customers(qtbot, window)
     choose_customer(qtbot, customers, "C000007")
     qtbot.waitUntil(lambda: customers.version_seen is not None, timeout=5000)
     # Meanwhile, at the other counter:
