@@ -80,6 +80,7 @@ class CustomerIdentification:
         self._store = store
         self._clock = clock
         self._cursors = cursors
+        self._downloaded = cursors is None
         self._check_rfc = check_rfc
         self._failures = 0
         self._paused_until: datetime | None = None
@@ -108,10 +109,7 @@ class CustomerIdentification:
             # A mistyped RFC is said as such, not as a failed attempt. Only when no customer
             # has it: some RFCs the SAT issued fail their own check digit, and SAP's data wins.
             self._check_rfc(who)
-        owned = customer is not None and any(
-            invoice.customer_code == customer.code
-            for invoice in self._store.invoices_by_number(int(number))
-        )
+        owned = customer is not None and self._store.has_invoice(customer.code, int(number))
         if customer is None or not owned:
             self._failures += 1
             if self._failures >= MAX_FAILURES:
@@ -131,17 +129,21 @@ class CustomerIdentification:
 
     def invoices_downloaded(self) -> bool:
         """Whether the first download of invoices from SAP has finished (or is not needed)."""
-        if self._cursors is None:
-            return True
-        cursor = self._cursors.cursor(INVOICES)
-        return cursor is not None and cursor.last_success_at is not None
+        if not self._downloaded and self._cursors is not None:
+            # Once finished it stays so: not read again on every identification.
+            cursor = self._cursors.cursor(INVOICES)
+            self._downloaded = cursor is not None and cursor.last_success_at is not None
+        return self._downloaded
 
     def _customer(self, who: str) -> Customer | None:
-        exact = self._store.customer(who) or self._store.customer(who.upper())
+        """The customer with this code (as typed, then in upper case), else the one customer
+        with this tax ID; None when there is none, or several share the tax ID."""
+        known = self._store.customers_known_as(who)
+        by_code = {customer.code: customer for customer in known}
+        exact = by_code.get(who) or by_code.get(who.upper())
         if exact is not None:
             return exact
-        by_tax_id = self._store.customers_by_tax_id(who)
-        return by_tax_id[0] if len(by_tax_id) == 1 else None
+        return known[0] if len(known) == 1 else None
 
 
 _ORDER = [

@@ -31,10 +31,19 @@ class BulkUpsert:
         )
         on_conflict = f"DO UPDATE SET {updates}" if updates and update else "DO NOTHING"
         self.width = len(columns)
+        self.table = quote(table.name)
+        self.columns = ", ".join(map(quote, columns))
+        self._on_conflict = f"ON CONFLICT ({', '.join(map(quote, keys))}) {on_conflict}"
         self.sql = (
-            f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
-            f"VALUES ({', '.join([placeholder] * len(columns))}) "
-            f"ON CONFLICT ({', '.join(map(quote, keys))}) {on_conflict}"
+            f"INSERT INTO {self.table} ({self.columns}) "
+            f"VALUES ({', '.join([placeholder] * len(columns))}) {self._on_conflict}"
+        )
+
+    def merge_from(self, staging: str) -> str:
+        """The same upsert of every row already in the table `staging` (same columns)."""
+        return (
+            f"INSERT INTO {self.table} ({self.columns}) "
+            f"SELECT {self.columns} FROM {staging} {self._on_conflict}"
         )
 
     def execute(self, connection: Connection, rows: list[Row]) -> int:

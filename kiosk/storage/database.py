@@ -13,7 +13,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from kiosk.services.errors import DatabaseUnavailable, ExternalRejected, ExternalUnavailable
-from kiosk.storage.sqlite_writer_process import WriterProcessFailed
+from kiosk.storage.writer_process import (
+    DAMAGED_SQLITE_CODES,
+    UNAVAILABLE_SQLITE_CODES,
+    WriterProcessFailed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -82,13 +86,6 @@ def describe(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
 
 
-# SQLite result codes that mean "cannot get at the file now", not "the request is wrong":
-# PERM, BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN.
-_UNAVAILABLE_SQLITE_CODES = {3, 5, 6, 8, 10, 13, 14}
-# CORRUPT and NOTADB: waiting will not help, the file itself is wrong.
-_DAMAGED_SQLITE_CODES = {11, 26}
-
-
 @contextmanager
 def unavailable_on_driver_error(engine: Engine) -> Iterator[None]:
     """Turn 'cannot open', 'locked', 'disk full' and lost connections into ExternalUnavailable,
@@ -97,15 +94,15 @@ def unavailable_on_driver_error(engine: Engine) -> Iterator[None]:
         yield
     except DBAPIError as error:
         reason = str(error.orig).splitlines()[0] if error.orig else str(error)
-        if getattr(error.orig, "sqlite_errorcode", 0) & 0xFF in _DAMAGED_SQLITE_CODES:
+        if getattr(error.orig, "sqlite_errorcode", 0) & 0xFF in DAMAGED_SQLITE_CODES:
             raise _damaged(engine, reason) from error
         if not _is_unavailability(error):
             raise
         raise _unavailable(engine, reason) from error
     except WriterProcessFailed as error:
-        if error.sqlite_code & 0xFF in _DAMAGED_SQLITE_CODES:
+        if error.kind == "damaged":
             raise _damaged(engine, str(error)) from error
-        if error.sqlite_code != -1 and error.sqlite_code & 0xFF not in _UNAVAILABLE_SQLITE_CODES:
+        if error.kind == "refused":
             raise
         raise _unavailable(engine, str(error)) from error
 
@@ -142,7 +139,7 @@ def _is_unavailability(error: DBAPIError) -> bool:
         return True
     sqlite_code = getattr(error.orig, "sqlite_errorcode", None)
     if sqlite_code is not None:
-        return sqlite_code & 0xFF in _UNAVAILABLE_SQLITE_CODES
+        return sqlite_code & 0xFF in UNAVAILABLE_SQLITE_CODES
     # Other drivers raise OperationalError for connection and server-side availability problems.
     return isinstance(error, OperationalError)
 

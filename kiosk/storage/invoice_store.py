@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Engine,
     Select,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     and_,
     exists,
     func,
+    or_,
     select,
 )
 
@@ -108,6 +110,22 @@ class SqlInvoiceStore:
         query = select(customers).where(customers.c.tax_id_key == key).order_by(customers.c.code)
         with connected(self._engine) as connection:
             return [customer_from_row(row) for row in connection.execute(query)]
+
+    def customers_known_as(self, who: str) -> list[Customer]:
+        key = tax_id_key(who)
+        known: ColumnElement[bool] = customers.c.code.in_(sorted({who, who.upper()}))
+        if key:
+            known = or_(known, customers.c.tax_id_key == key)
+        query = select(customers).where(known).order_by(customers.c.code)
+        with connected(self._engine) as connection:
+            return [customer_from_row(row) for row in connection.execute(query)]
+
+    def has_invoice(self, customer_code: str, doc_num: int) -> bool:
+        query = select(
+            exists().where(invoices.c.doc_num == doc_num, invoices.c.customer_code == customer_code)
+        )
+        with connected(self._engine) as connection:
+            return bool(connection.execute(query).scalar())
 
     def customers_by_name(self, text: str, *, limit: int) -> list[Customer]:
         words = sorted(name_words(text), key=len, reverse=True)

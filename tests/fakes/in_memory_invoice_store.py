@@ -60,6 +60,14 @@ class InMemoryInvoiceStore:
         key = tax_id_key(tax_id)
         return [c for c in self.customers.values() if c.tax_id and tax_id_key(c.tax_id) == key]
 
+    def customers_known_as(self, who: str) -> list[Customer]:
+        by_code = [c for code in {who, who.upper()} if (c := self.customers.get(code))]
+        found = {c.code: c for c in [*by_code, *self.customers_by_tax_id(who)]}
+        return [found[code] for code in sorted(found)]
+
+    def has_invoice(self, customer_code: str, doc_num: int) -> bool:
+        return any(i.customer_code == customer_code for i in self.invoices_by_number(doc_num))
+
     def customers_by_name(self, text: str, *, limit: int) -> list[Customer]:
         typed = name_words(text)
         found = [

@@ -40,6 +40,15 @@ class InvoiceStore(Protocol):
         """Return customers whose tax ID matches, ignoring case, spaces and dashes."""
         ...
 
+    def customers_known_as(self, who: str) -> list[Customer]:
+        """Return, in one read, the customers whose code is `who` (as typed or in upper case)
+        and those whose tax ID matches it, ordered by code."""
+        ...
+
+    def has_invoice(self, customer_code: str, doc_num: int) -> bool:
+        """Whether the customer has an invoice with this DocNum (without reading it)."""
+        ...
+
     def customers_by_name(self, text: str, *, limit: int) -> list[Customer]:
         """Return customers with a name word starting with each typed word (type-ahead)."""
         ...

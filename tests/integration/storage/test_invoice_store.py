@@ -128,6 +128,36 @@ def test_customer_round_trip_and_tax_id_lookup_ignores_case_spaces_and_dashes(
     assert store.customers_by_tax_id("  ") == []
 
 
+def test_customers_known_as_reads_codes_and_tax_ids_in_one_query(store: SqlInvoiceStore):
+    by_code = make_customer("ABC850101X1Z", tax_id="XAXX-010101-000")
+    by_tax_id = make_customer("C200", tax_id="ABC-850101-X1Z")
+    lower = make_customer("c300", tax_id=None)
+    store.upsert_customers([by_code, by_tax_id, lower, make_customer("C400", tax_id="OTRO")])
+
+    assert store.customers_known_as("abc850101x1z") == [by_code, by_tax_id]
+    assert store.customers_known_as("c300") == [lower]
+    assert store.customers_known_as("xaxx 010101 000") == [by_code]
+    assert store.customers_known_as("nadie") == []
+
+
+def test_an_invoice_listed_twice_in_one_page_is_stored_as_its_last_copy(store: SqlInvoiceStore):
+    first = make_invoice(5, lines=(make_line(0), make_line(1), make_line(2)))
+    last = make_invoice(5, total="500.00", lines=(make_line(0),))
+
+    store.upsert_invoices([first, last])
+
+    assert store.invoices_by_number(first.doc_num) == [last]
+
+
+def test_has_invoice_answers_for_that_customer_only(store: SqlInvoiceStore):
+    store.upsert_invoices([make_invoice(1, doc_num=700), make_invoice(2, doc_num=701)])
+    store.upsert_invoices([make_invoice(3, doc_num=700, customer_code="C002")])
+
+    assert store.has_invoice("C001", 700) and store.has_invoice("C002", 700)
+    assert not store.has_invoice("C002", 701)
+    assert not store.has_invoice("C001", 999)
+
+
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [

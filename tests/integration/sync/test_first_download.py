@@ -138,7 +138,7 @@ def test_a_machine_that_cannot_start_the_writer_process_still_downloads(kiosk, m
     def refuse(*_arguments):
         raise OSError(24, "Too many open files")
 
-    monkeypatch.setattr(invoice_page_writer, "SqliteWriterProcess", refuse)
+    monkeypatch.setattr(invoice_page_writer, "WriterProcess", refuse)
 
     report = kiosk.sync()
 

@@ -1,4 +1,5 @@
-"""The cache writer process commits batches in order on a real SQLite file, and says why not."""
+"""The cache writer process commits batches in order on a real SQLite file, and says why not
+(its PostgreSQL target: test_postgres_writer_process.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from kiosk.services.errors import ExternalUnavailable
 from kiosk.storage.database import create_database_engine, unavailable_on_driver_error
-from kiosk.storage.sqlite_writer_process import SqliteWriterProcess, WriterProcessFailed
+from kiosk.storage.writer_process import SqliteFile, WriterProcess, WriterProcessFailed
 
 INSERT = "INSERT INTO notes (id, text) VALUES (?, ?)"
 
@@ -32,7 +33,7 @@ def notes(path) -> list[tuple[int, str]]:
 
 @pytest.fixture
 def writer(database):
-    process = SqliteWriterProcess(str(database), ["PRAGMA busy_timeout=5000"])
+    process = WriterProcess(SqliteFile(str(database), ["PRAGMA busy_timeout=5000"]))
     yield process
     process.close()
 
@@ -58,7 +59,8 @@ def test_a_failed_batch_names_sqlite_reason_and_the_batch_behind_it_is_not_writt
         writer.wait()
 
     assert "UNIQUE constraint failed: notes.id" in str(failed.value)
-    assert failed.value.sqlite_code & 0xFF == 19  # SQLITE_CONSTRAINT
+    assert failed.value.code & 0xFF == 19  # SQLITE_CONSTRAINT
+    assert failed.value.kind == "refused"
     assert notes(database) == [(1, "uno")]  # the failed batch rolled back whole, 3 not written
 
 
@@ -80,7 +82,7 @@ def test_a_helper_that_dies_is_reported_as_the_cache_being_unavailable(writer, d
 
 
 def test_what_was_handed_over_is_written_even_if_nobody_waits(database):
-    writer = SqliteWriterProcess(str(database), [])
+    writer = WriterProcess(SqliteFile(str(database), []))
     writer.submit([(INSERT, [(1, "uno")])])
     writer.submit([(INSERT, [(2, "dos")])])
 
@@ -90,7 +92,7 @@ def test_what_was_handed_over_is_written_even_if_nobody_waits(database):
 
 
 def test_a_file_the_helper_cannot_open_is_reported_at_the_first_batch(tmp_path):
-    writer = SqliteWriterProcess(str(tmp_path / "missing" / "cache.sqlite3"), [])
+    writer = WriterProcess(SqliteFile(str(tmp_path / "missing" / "cache.sqlite3"), []))
     try:
         writer.submit([(INSERT, [(1, "uno")])])
         with pytest.raises(WriterProcessFailed) as failed:
@@ -99,4 +101,5 @@ def test_a_file_the_helper_cannot_open_is_reported_at_the_first_batch(tmp_path):
         writer.close()
 
     assert "unable to open database file" in str(failed.value)
-    assert failed.value.sqlite_code & 0xFF == 14  # SQLITE_CANTOPEN: the cache is unavailable
+    assert failed.value.code & 0xFF == 14  # SQLITE_CANTOPEN
+    assert failed.value.kind == "unavailable"

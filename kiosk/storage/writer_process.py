@@ -1,8 +1,9 @@
-"""A helper process that commits batches of SQLite writes while the caller prepares the next.
+"""A helper process that commits batches of cache writes while the caller prepares the next.
 
-SQLite holds the interpreter lock for much of a first download; in a second process it runs on
-the other core. The helper imports only the standard library, so it starts fast, and commits
-each batch in one transaction before it acknowledges it (figures: README, Benchmarks).
+SQLite, and the driver's formatting of rows for a database server, hold the interpreter lock
+for much of a first download; in a second process they run on the other core. The helper
+imports only the standard library (and, for a server, its driver), so it starts fast, and
+commits each batch in one transaction before it acknowledges it (figures: README, Benchmarks).
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import multiprocessing
 import pickle
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Literal, Protocol
 
 Rows = Sequence[tuple[Any, ...]]
 Statement = tuple[str, Rows]
-"""SQL with `?` placeholders and the rows it runs for; a statement without rows is skipped."""
+"""SQL with the driver's placeholders and the rows it runs for; without rows it is skipped."""
 
 _COMMITTED = b""
 # Batches handed over but not yet acknowledged: one being committed, one waiting behind it, so
@@ -28,18 +30,45 @@ _IN_FLIGHT = 2
 _PIPE_BYTES = 1 << 20
 
 
+FailureKind = Literal["refused", "unavailable", "damaged"]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why the helper could not commit: the driver's code (SQLite result code, PostgreSQL
+    SQLSTATE; -1 when the helper died), its message, and whether waiting may help."""
+
+    code: int | str
+    message: str
+    kind: FailureKind
+
+
 class WriterProcessFailed(Exception):
-    """The helper could not commit a batch: SQLite's result code and message, or -1 if it died."""
+    """The helper could not commit a batch (see `Failure`)."""
 
-    def __init__(self, sqlite_code: int, message: str) -> None:
-        super().__init__(message)
-        self.sqlite_code = sqlite_code
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message)
+        self.code = failure.code
+        self.kind = failure.kind
 
 
-class SqliteWriterProcess:
-    """One helper process writing to one SQLite file, in the order batches were submitted."""
+class OpenDatabase(Protocol):
+    def commit(self, batch: list[Statement]) -> Failure | None:
+        """Run one batch in one transaction; why not, if it failed."""
 
-    def __init__(self, path: str, pragmas: Sequence[str]) -> None:
+    def close(self) -> None: ...
+
+
+class WriterTarget(Protocol):
+    """What the helper writes to; picklable, opened in the helper."""
+
+    def open(self) -> OpenDatabase | Failure: ...
+
+
+class WriterProcess:
+    """One helper process writing to one database, in the order batches were submitted."""
+
+    def __init__(self, target: WriterTarget) -> None:
         # A fresh interpreter rather than a fork: the kiosk forks from a thread of a Qt
         # application, and a fork would copy locks other threads hold.
         context = multiprocessing.get_context("spawn")
@@ -47,7 +76,7 @@ class SqliteWriterProcess:
         self._answers, answers_in = context.Pipe(duplex=False)
         _widen(self._batches)
         self._process = context.Process(
-            target=_serve, args=(batches_out, answers_in, path, list(pragmas)),
+            target=_serve, args=(batches_out, answers_in, target),
             name="kiosk-cache-writer", daemon=True,
         )  # fmt: skip
         self._process.start()
@@ -99,15 +128,13 @@ class SqliteWriterProcess:
         if answer != _COMMITTED:
             # The batches behind a failed one are not written, nor answered.
             self._in_flight = 0
-            code, message = pickle.loads(answer)
-            raise WriterProcessFailed(code, message)
+            raise WriterProcessFailed(pickle.loads(answer))
         self._committed += 1
 
     def _died(self) -> WriterProcessFailed:
         self._process.join(timeout=1)
-        return WriterProcessFailed(
-            -1, f"the cache writer process stopped (exit code {self._process.exitcode})"
-        )
+        message = f"the cache writer process stopped (exit code {self._process.exitcode})"
+        return WriterProcessFailed(Failure(-1, message, "unavailable"))
 
 
 def _widen(pipe: Connection) -> None:
@@ -118,20 +145,14 @@ def _widen(pipe: Connection) -> None:
         fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
 
 
-def _serve(batches: Connection, answers: Connection, path: str, pragmas: list[str]) -> None:
+def _serve(batches: Connection, answers: Connection, target: WriterTarget) -> None:
     """The helper's loop: run each batch in one transaction and answer, until the pipe closes.
 
     After a failure it answers once more, with the reason, then only reads: the batches behind
     a failed one must not be written without it.
     """
-    database: sqlite3.Connection | None = None
-    failure: bytes | None = None
-    try:
-        database = sqlite3.connect(path, isolation_level=None)
-        for pragma in pragmas:
-            database.execute(pragma)
-    except sqlite3.Error as error:
-        failure = _failure(error)
+    opened = target.open()
+    database, failure = (None, opened) if isinstance(opened, Failure) else (opened, None)
     failure_told = False
     listening = True
     while True:
@@ -140,12 +161,10 @@ def _serve(batches: Connection, answers: Connection, path: str, pragmas: list[st
         except EOFError:
             break
         if failure is None and database is not None:
-            failure = _commit(database, pickle.loads(message))
-            answer = failure or _COMMITTED
+            failure = database.commit(pickle.loads(message))
         elif failure_told:
             continue
-        else:
-            answer = failure or _COMMITTED
+        answer = _COMMITTED if failure is None else pickle.dumps(failure)
         failure_told = failure is not None
         if listening:
             try:
@@ -158,20 +177,59 @@ def _serve(batches: Connection, answers: Connection, path: str, pragmas: list[st
         database.close()
 
 
-def _commit(database: sqlite3.Connection, batch: list[Statement]) -> bytes | None:
-    """Run one batch in one transaction; the failure to answer with, if it failed."""
-    try:
-        database.execute("BEGIN IMMEDIATE")
-        for sql, rows in batch:
-            if rows:
-                database.executemany(sql, rows)
-        database.execute("COMMIT")
-    except sqlite3.Error as error:
-        if database.in_transaction:
-            database.execute("ROLLBACK")
-        return _failure(error)
-    return None
+# SQLite result codes that mean "cannot get at the file now", not "the request is wrong":
+# PERM, BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN.
+UNAVAILABLE_SQLITE_CODES = {3, 5, 6, 8, 10, 13, 14}
+# CORRUPT and NOTADB: waiting will not help, the file itself is wrong.
+DAMAGED_SQLITE_CODES = {11, 26}
 
 
-def _failure(error: sqlite3.Error) -> bytes:
-    return pickle.dumps((getattr(error, "sqlite_errorcode", 1), str(error)))
+@dataclass(frozen=True)
+class SqliteFile:
+    """A SQLite file, opened with the pragmas the kiosk's own connections start with."""
+
+    path: str
+    pragmas: Sequence[str]
+
+    def open(self) -> _OpenSqlite | Failure:
+        try:
+            database = sqlite3.connect(self.path, isolation_level=None)
+            for pragma in self.pragmas:
+                database.execute(pragma)
+        except sqlite3.Error as error:
+            return _sqlite_failure(error)
+        return _OpenSqlite(database)
+
+
+class _OpenSqlite:
+    def __init__(self, database: sqlite3.Connection) -> None:
+        self._database = database
+
+    def commit(self, batch: list[Statement]) -> Failure | None:
+        database = self._database
+        try:
+            database.execute("BEGIN IMMEDIATE")
+            for sql, rows in batch:
+                if rows:
+                    database.executemany(sql, rows)
+            database.execute("COMMIT")
+        except sqlite3.Error as error:
+            if database.in_transaction:
+                database.execute("ROLLBACK")
+            return _sqlite_failure(error)
+        return None
+
+    def close(self) -> None:
+        self._database.close()
+
+
+def _sqlite_failure(error: sqlite3.Error) -> Failure:
+    code = getattr(error, "sqlite_errorcode", 1)
+    kind: FailureKind = (
+        "damaged"
+        if code & 0xFF in DAMAGED_SQLITE_CODES
+        else "unavailable"
+        if code & 0xFF in UNAVAILABLE_SQLITE_CODES
+        else "refused"
+    )
+    return Failure(code, str(error), kind)
