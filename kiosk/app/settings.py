@@ -81,6 +81,8 @@ class SapSettings(_Section):
     password: SecretStr = SecretStr("")
     verify: bool | Path = True
     page_size: int = Field(default=100, ge=1, le=5000)
+    # Requests a first download or full pass keeps in flight (1: one page after another).
+    max_parallel_requests: int = Field(default=4, ge=1, le=8)
     connect_timeout_seconds: float = Field(default=10, gt=0, le=300)
     read_timeout_seconds: float = Field(default=90, gt=0, le=3600)
     billing_channel_field: str = Field(default="U_BillingChannel", pattern=_UDF_NAME)

@@ -172,6 +172,7 @@ def sap_client(settings: Settings) -> ServiceLayerClient:
             password=sap.password.get_secret_value(),
             verify=sap.verify,
             page_size=sap.page_size,
+            max_parallel_requests=sap.max_parallel_requests,
             connect_timeout_seconds=sap.connect_timeout_seconds,
             read_timeout_seconds=sap.read_timeout_seconds,
             billing_channel_field=sap.billing_channel_field,

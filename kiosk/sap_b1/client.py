@@ -17,9 +17,12 @@ from kiosk.domain.payment_reference import is_valid_reference
 from kiosk.sap_b1 import payloads
 from kiosk.sap_b1.config import ServiceLayerConfig
 from kiosk.sap_b1.paging import iterate_pages, page_decoder, query_string
+from kiosk.sap_b1.parallel_limit import ParallelLimit
 from kiosk.sap_b1.session import ServiceLayerSession
+from kiosk.sap_b1.window_paging import iterate_windows
 from kiosk.services.errors import ExternalNotFound
 from kiosk.services.ports.fiscal import StampedPayment
+from kiosk.services.ports.sap import Window, WindowPage
 from kiosk.services.ports.sync import Pulled, SapCustomer
 
 # Keeps "DocEntry eq 1 or DocEntry eq 2 ..." filters well under URL length limits.
@@ -41,6 +44,9 @@ class ServiceLayerClient:
             self._invoice_fields += (config.fiscal_uuid_field, config.fiscal_attachment_field)
         self._invoice_page = page_decoder(invoice_type)
         self._invoice_decoder = msgspec.json.Decoder(invoice_type)
+        self.parallel_requests = config.max_parallel_requests
+        self.last_parallel_limit: ParallelLimit | None = None
+        """The limit of the last read in windows: how far it had to come down (benchmarks)."""
 
     def close(self) -> None:
         """Log out and release connections; call on shutdown."""
@@ -60,6 +66,39 @@ class ServiceLayerClient:
     def invoices_after(self, doc_entry: int) -> Iterator[list[Pulled[InvoiceRecord]]]:
         """Pages of every invoice with a higher DocEntry, in DocEntry order."""
         return self._invoices_where(payloads.entry_above(doc_entry), "read invoices")
+
+    def highest_invoice_entry(self) -> int:
+        """The DocEntry of SAP's newest invoice (0 when there is none)."""
+        key = payloads.ORDER_BY_KEY[payloads.INVOICES]
+        options = {"$select": key, "$orderby": f"{key} desc", "$top": "1"}
+        found = self._get(payloads.INVOICES, options, "read the newest invoice").get("value", [])
+        return int(found[0][key]) if found else 0
+
+    def invoices_in_windows(
+        self, ranges: list[Window]
+    ) -> Iterator[WindowPage[Pulled[InvoiceRecord]]]:
+        """Every invoice in these DocEntry ranges, `parallel_requests` pages at a time."""
+        limit = ParallelLimit(self.parallel_requests)
+        self.last_parallel_limit = limit
+        options = {
+            "$select": payloads.select(self._invoice_fields),
+            "$orderby": payloads.ORDER_BY_KEY[payloads.INVOICES],
+        }
+        pages = iterate_windows(
+            self.session,
+            payloads.INVOICES,
+            options,
+            ranges,
+            key=payloads.ORDER_BY_KEY[payloads.INVOICES],
+            page_size=self.config.page_size,
+            limit=limit,
+            action="read invoices",
+            decoder=self._invoice_page,
+        )
+        for page in pages:
+            yield WindowPage(
+                page.window, [self._invoice(raw) for raw in page.records], page.finished
+            )
 
     def changed_business_partners(self, since: date | None) -> Iterator[list[Pulled[SapCustomer]]]:
         """Pages of customers updated on or after a day; all customers for None."""

@@ -16,6 +16,7 @@ class ServiceLayerConfig:
     password: str
     verify: bool | Path = True
     page_size: int = 100
+    max_parallel_requests: int = 4
     connect_timeout_seconds: float = 10
     read_timeout_seconds: float = 90
     retries: int = 3

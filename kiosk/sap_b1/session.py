@@ -115,8 +115,10 @@ class ServiceLayerSession:
         body: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         action: str,
+        on_overload: Callable[[], None] | None = None,
     ) -> requests.Response:
-        """Send a request in the session; `action` says what it does, for error messages."""
+        """Send a request in the session; `action` says what it does, for error messages;
+        `on_overload` is told of each answer that says SAP or its proxy is overloaded (5xx)."""
         retryable = method in SAFE_METHODS
         attempts = 0
         relogged = False
@@ -139,6 +141,8 @@ class ServiceLayerSession:
                 relogged = True
                 self._relogin_after(generation)
                 continue
+            if is_transient(response.status_code) and on_overload is not None:
+                on_overload()
             if is_transient(response.status_code) and retryable and attempts < self.config.retries:
                 attempts += 1
                 self._back_off(attempts, f"{action}: HTTP {response.status_code}")

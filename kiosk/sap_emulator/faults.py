@@ -50,7 +50,6 @@ class FaultPlan:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
-        self.latency_seconds = 0.0
         self.seen: list[tuple[str, str]] = []  # every request as (method, resource?query)
 
     def fail_next(
@@ -91,7 +90,6 @@ class FaultPlan:
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()
-            self.latency_seconds = 0.0
 
     def take(self, method: str, path: str) -> Fault | None:
         """Return and use up the first armed fault matching this request, if any."""

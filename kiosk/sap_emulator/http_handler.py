@@ -1,4 +1,4 @@
-"""The emulator's HTTP side: read each request and its session cookie, play faults, send answers."""
+"""The emulator's HTTP side: read each request and its cookie, play load and faults, answer it."""
 
 from __future__ import annotations
 
@@ -11,22 +11,30 @@ from typing import Any
 
 from kiosk.sap_emulator.errors import ServiceLayerFault
 from kiosk.sap_emulator.faults import FaultKind, FaultPlan
-from kiosk.sap_emulator.routing import Answer, ServiceLayerRoutes, locate
+from kiosk.sap_emulator.load import HTML_503, HTML_503_CONTENT_TYPE, EmulatedLoad
+from kiosk.sap_emulator.routing import Answer, ServiceLayerRoutes, ServicePath, locate
 from kiosk.sap_emulator.wire_format import ApiVersion, error_body
 
 logger = logging.getLogger(__name__)
 
 
 class EmulatorHttpServer(ThreadingHTTPServer):
-    """A threading HTTP server that hands every request to the routes, through the fault plan."""
+    """A threading HTTP server handing every request to the routes, through its load and faults."""
 
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], routes: ServiceLayerRoutes, faults: FaultPlan):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        routes: ServiceLayerRoutes,
+        faults: FaultPlan,
+        load: EmulatedLoad,
+    ):
         super().__init__(address, ServiceLayerRequestHandler)
         self.routes = routes
         self.faults = faults
+        self.load = load
 
 
 class ServiceLayerRequestHandler(BaseHTTPRequestHandler):
@@ -63,7 +71,6 @@ class ServiceLayerRequestHandler(BaseHTTPRequestHandler):
         logger.debug("%s %s", self.address_string(), format % args)
 
     def _handle(self, method: str) -> None:
-        faults = self.server.faults
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         path, _, query = self.path.partition("?")
@@ -71,18 +78,38 @@ class ServiceLayerRequestHandler(BaseHTTPRequestHandler):
         if isinstance(target, Answer):
             self._send(target)
             return
+        load = self.server.load
+        if not load.admit():
+            self._send(Answer(503, HTML_503, HTML_503_CONTENT_TYPE))
+            return
+        try:
+            self._serve(method, target, query, body)
+        finally:
+            load.release()
+
+    def _serve(self, method: str, target: ServicePath, query: str, body: bytes) -> None:
         version, resource = target.version, target.resource
-        fault = faults.take(method, f"{resource}?{query}" if query else resource)
-        if faults.latency_seconds:
-            time.sleep(faults.latency_seconds)
+        fault = self.server.faults.take(method, f"{resource}?{query}" if query else resource)
+        kind = fault.kind if fault is not None else None
         if fault is not None and fault.kind is FaultKind.DELAY:
             time.sleep(fault.delay_seconds)
-        if fault is not None and fault.kind is FaultKind.DROP:
-            self._drop()
-            return
+        answer: Answer | None = None  # None: the connection is dropped instead of answered
         if fault is not None and fault.kind is FaultKind.RESPOND:
-            self._send(Answer(fault.status, fault.body, fault.content_type))
-            return
+            answer = Answer(fault.status, fault.body, fault.content_type)
+        elif kind is not FaultKind.DROP:
+            answer = self._routed(method, version, resource, query, body)
+        if kind is FaultKind.WRITE_THEN_DROP:
+            answer = None
+        # Outside any lock: a real Service Layer serves its requests in parallel.
+        time.sleep(self.server.load.delay_for(answer.rows if answer is not None else 0))
+        if answer is None:
+            self._drop()
+        else:
+            self._send(answer, version)
+
+    def _routed(
+        self, method: str, version: ApiVersion, resource: str, query: str, body: bytes
+    ) -> Answer:
         session_id = _cookie(self.headers.get("Cookie", ""), "B1SESSION")
         try:
             answer, _session = self.server.routes.answer(
@@ -93,10 +120,7 @@ class ServiceLayerRequestHandler(BaseHTTPRequestHandler):
         except Exception:
             logger.exception("emulator failed on %s %s", method, self.path)
             answer = Answer(500, b"", None)
-        if fault is not None and fault.kind is FaultKind.WRITE_THEN_DROP:
-            self._drop()
-            return
-        self._send(answer, version)
+        return answer
 
     def _send(self, answer: Answer, version: ApiVersion | None = None) -> None:
         self.send_response(answer.status)

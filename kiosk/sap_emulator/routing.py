@@ -35,12 +35,13 @@ _RESOURCE = re.compile(
 
 @dataclass
 class Answer:
-    """One HTTP answer: its status, body, content type and further headers."""
+    """One HTTP answer: its status, body, content type, further headers and records it holds."""
 
     status: int
     body: bytes = b""
     content_type: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
+    rows: int = 0  # records in the body: a page's length, 1 for one entity
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class ServiceLayerRoutes:
             for number, udf in enumerate(self.data.user_fields)
         ]
         body = {version.metadata_key: f"{self._base(version)}$metadata#UserFieldsMD", "value": rows}
-        return Answer(200, to_json(body).encode(), version.content_type)
+        return Answer(200, to_json(body).encode(), version.content_type, rows=len(rows))
 
     def _collection(self, request: EntityRequest) -> Answer:
         entity_set, version, options = request.entity_set, request.version, request.options
@@ -184,9 +185,8 @@ class ServiceLayerRoutes:
             link = options.next_link(entity_set.name, page.start + page.take, page.take)
             parts.append(f'"{version.next_link_key}":{to_json(link)}')
         answer_headers = (("Preference-Applied", applied),) if applied else ()
-        return Answer(
-            200, ("{" + ",".join(parts) + "}").encode(), version.content_type, answer_headers
-        )
+        body = ("{" + ",".join(parts) + "}").encode()
+        return Answer(200, body, version.content_type, answer_headers, rows=len(rendered))
 
     def _count(self, request: EntityRequest) -> Answer:
         rows = self.data.query(
@@ -205,7 +205,7 @@ class ServiceLayerRoutes:
         context = f"{self._base(version)}$metadata#{entity_set.name}{version.entity_suffix()}"
         body = {version.metadata_key: context, **rendered}
         etag = (("ETag", etag_of(record)),) if entity_set.etag else ()
-        return Answer(200, to_json(body).encode(), version.content_type, etag)
+        return Answer(200, to_json(body).encode(), version.content_type, etag, rows=1)
 
     def _create(self, request: EntityRequest) -> Answer:
         entity_set, version, headers = request.entity_set, request.version, request.headers
@@ -229,7 +229,7 @@ class ServiceLayerRoutes:
         rendered = render_record(entity_set.name, record, fields, version, None)
         context = f"{self._base(version)}$metadata#{entity_set.name}{version.entity_suffix()}"
         payload = to_json({version.metadata_key: context, **rendered}).encode()
-        return Answer(201, payload, version.content_type, (location, *etag))
+        return Answer(201, payload, version.content_type, (location, *etag), rows=1)
 
     def _patch(self, request: EntityRequest) -> Answer:
         headers = request.headers

@@ -1,4 +1,4 @@
-"""The emulator as one object: a Service Layer on a port, with its data, sessions and faults."""
+"""The emulator as one object: a Service Layer on a port, its data, sessions, load and faults."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from kiosk.sap_emulator.clock import EmulatorClock
 from kiosk.sap_emulator.data_store import EmulatorData
 from kiosk.sap_emulator.faults import FaultPlan
 from kiosk.sap_emulator.http_handler import EmulatorHttpServer
+from kiosk.sap_emulator.load import EmulatedLoad
 from kiosk.sap_emulator.routing import ServiceLayerRoutes
 from kiosk.sap_emulator.schema import Kind
 from kiosk.sap_emulator.sessions import SessionRegistry
@@ -34,9 +35,11 @@ class ServiceLayerEmulator:
         session_timeout_seconds: float = 30 * 60,
         default_page_size: int = 20,
         tls_files: tuple[Path, Path] | None = None,
+        load: EmulatedLoad | None = None,
     ) -> None:
         self.data = data or EmulatorData(EmulatorClock())
         self.faults = FaultPlan()
+        self.load = load or EmulatedLoad()
         self.sessions = SessionRegistry(
             {company_db: {username: password}}, timeout_seconds=session_timeout_seconds
         )
@@ -46,7 +49,7 @@ class ServiceLayerEmulator:
             default_page_size=default_page_size,
             service_root=self.service_root,
         )
-        self._server = EmulatorHttpServer((host, port), self.routes, self.faults)
+        self._server = EmulatorHttpServer((host, port), self.routes, self.faults, self.load)
         self.scheme = "http"
         if tls_files is not None:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -33,6 +33,7 @@ from kiosk.domain.payment_reference import is_valid_reference, kiosk_sequence, r
 from kiosk.domain.payment_request import RequestState
 from kiosk.domain.tracking import EventKind
 from kiosk.services.disputes import DisputeService
+from kiosk.services.download_position import DownloadPosition
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.fiscal_documents import FiscalDocuments
 from kiosk.services.outbox import Due, OutboxPusher, PushReport
@@ -246,14 +247,6 @@ class SyncService:
     ) -> dict[str, tuple[int, dict[str, Decimal]]]:
         cursor = self._cursor(INVOICES)
         first_download = seen_pass is None and cursor.last_success_at is None
-        resume_after = cursor.last_key if first_download else None
-        if resume_after is not None:
-            pages = self._gateway.invoices_after(resume_after)
-        else:
-            since = None if seen_pass or first_download else self._since(cursor)
-            pages = self._gateway.changed_invoices(since)
-        newest = cursor.watermark
-        sap_side: dict[str, tuple[int, dict[str, Decimal]]] = {}
         kind = (
             PullKind.FULL_PASS
             if seen_pass is not None
@@ -261,24 +254,31 @@ class SyncService:
             if first_download
             else PullKind.DELTA
         )
+        # A resumed download keeps the watermark of its first part: what SAP changed meanwhile
+        # in invoices already stored is newer than that, so the next delta reads it.
+        resumed = first_download and (cursor.last_key is not None or bool(cursor.stored_windows))
+        position = DownloadPosition(cursor.last_key, cursor.stored_windows)
+        newest = cursor.watermark
+        sap_side: dict[str, tuple[int, dict[str, Decimal]]] = {}
 
         def stored(count: int) -> None:
             progress(INVOICES, count)
 
         with self._cache.invoice_writer(kind, seen_pass=seen_pass, on_stored=stored) as writer:
-            for page in pages:
+            for page, moved_on in self._invoice_pages(kind, cursor, position):
                 report.pulled[INVOICES] += len(page)
-                if resume_after is None:
-                    # A resumed download keeps the watermark of its first part: what SAP changed
-                    # meanwhile in invoices already stored is newer than that, so the next delta
-                    # reads it.
+                if not resumed:
                     newest = _newest(newest, page)
                 moved = None
-                if first_download and page:
+                if first_download and moved_on:
                     # A first download can take hours over a slow line: an interrupted one goes
-                    # on after the last page it stored instead of starting again.
-                    last = max(pulled.value.doc_entry for pulled in page)
-                    moved = replace(cursor, watermark=newest, last_key=last)
+                    # on from what it stored instead of starting again.
+                    moved = replace(
+                        cursor,
+                        watermark=newest,
+                        last_key=position.last_key,
+                        stored_windows=position.stored_windows,
+                    )
                 report.stored[INVOICES] += self._write_invoices(
                     writer, page, seen_pass, moved, cached=not first_download,
                     pulled=report.pulled[INVOICES],
@@ -286,8 +286,34 @@ class SyncService:
                 if seen_pass is not None:
                     _add_to_totals(sap_side, page)
         progress(INVOICES, report.pulled[INVOICES])  # pages with nothing new are told here
-        self._finish(replace(cursor, last_key=None), newest, None)
+        self._finish(replace(cursor, last_key=None, stored_windows=()), newest, None)
         return sap_side
+
+    def _invoice_pages(
+        self, kind: PullKind, cursor: SyncCursor, position: DownloadPosition
+    ) -> Iterator[tuple[list[Pulled[InvoiceRecord]], bool]]:
+        """The pass's pages of invoices, each with whether `position` moved on with it.
+
+        A first download or a full pass reads in parallel windows when SAP may take several
+        requests at once; a delta, or a setting of 1, reads one page after another.
+        """
+        if kind is not PullKind.DELTA and self._gateway.parallel_requests > 1:
+            highest = self._gateway.highest_invoice_entry()
+            ranges = position.gaps(highest) if kind is PullKind.FIRST_DOWNLOAD else [(1, highest)]
+            for window_page in self._gateway.invoices_in_windows(ranges):
+                if window_page.finished:
+                    position.add(window_page.window)
+                yield window_page.records, window_page.finished
+            return
+        if kind is PullKind.FIRST_DOWNLOAD and cursor.last_key is not None:
+            pages = self._gateway.invoices_after(cursor.last_key)
+        else:
+            since = None if kind is not PullKind.DELTA else self._since(cursor)
+            pages = self._gateway.changed_invoices(since)
+        for page in pages:
+            if page:
+                position.advance_to(max(pulled.value.doc_entry for pulled in page))
+            yield page, bool(page)
 
     def _write_invoices(
         self,

@@ -89,6 +89,7 @@ def cursor_values(cursor: SyncCursor) -> Values:
         cursor.last_key,
         timestamp(cursor.last_success_at),
         cursor.last_error,
+        ",".join(f"{first}-{last}" for first, last in cursor.stored_windows) or None,
     )
 
 

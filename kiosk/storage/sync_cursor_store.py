@@ -47,4 +47,12 @@ def _cursor(row: Row[Any]) -> SyncCursor:
         last_key=row.last_key,
         last_success_at=row.last_success_at,
         last_error=row.last_error,
+        stored_windows=_windows(row.done_ranges),
     )
+
+
+def _windows(text: str | None) -> tuple[tuple[int, int], ...]:
+    if not text:
+        return ()
+    bounds = (window.split("-") for window in text.split(","))
+    return tuple((int(first), int(last)) for first, last in bounds)

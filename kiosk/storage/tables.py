@@ -206,6 +206,8 @@ class SyncCursorRow(Base):
     last_key: Mapped[int | None] = mapped_column(Integer)
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A first download read in parallel windows: those stored beyond last_key, as "a-b,c-d".
+    done_ranges: Mapped[str | None] = mapped_column(Text)
 
 
 class OutboxRow(Base):

@@ -21,12 +21,22 @@ def add_commands(commands: Subcommands, texts: Texts) -> None:
     emulator.add_argument("--seed", type=int, default=7, help=texts["cli_help_seed"])
     emulator.add_argument("--invoices", type=positive_int(texts), default=2000)
     emulator.add_argument("--customers", type=positive_int(texts), default=200)
+    emulator.add_argument(
+        "--latency-ms", type=float, default=0.0, help=texts["cli_help_latency_ms"]
+    )
+    emulator.add_argument(
+        "--row-cost-ms", type=float, default=0.0, help=texts["cli_help_row_cost_ms"]
+    )
+    emulator.add_argument(
+        "--max-concurrent", type=positive_int(texts), help=texts["cli_help_max_concurrent"]
+    )
     emulator.set_defaults(handler=_emulator)
 
 
 def _emulator(args: argparse.Namespace, settings: Settings, texts: Texts) -> int:
     from kiosk.sap_emulator.data_store import EmulatorData
     from kiosk.sap_emulator.demo_data import seed_demo_company
+    from kiosk.sap_emulator.load import EmulatedLoad
     from kiosk.sap_emulator.server import (
         DEMO_COMPANY,
         DEMO_PASSWORD,
@@ -36,8 +46,13 @@ def _emulator(args: argparse.Namespace, settings: Settings, texts: Texts) -> int
 
     data = EmulatorData()
     seed_demo_company(data, customers=args.customers, invoices=args.invoices, seed=args.seed)
+    load = EmulatedLoad(
+        latency_seconds=args.latency_ms / 1000,
+        row_cost_seconds=args.row_cost_ms / 1000,
+        max_concurrent=args.max_concurrent,
+    )
     try:
-        emulator = ServiceLayerEmulator(data, host=args.host, port=args.port)
+        emulator = ServiceLayerEmulator(data, host=args.host, port=args.port, load=load)
     except OSError as error:
         return fail(
             texts.format(

@@ -3,19 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from kiosk.domain.billing_preference import BillingChannel
 from kiosk.domain.incoming_payment import IncomingPayment
 from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.services.ports.sync import Pulled, SapCustomer
 
+Record = TypeVar("Record")
+
+
+Window = tuple[int, int]
+"""A range of DocEntries, first and last included."""
+
+
+@dataclass(frozen=True)
+class WindowPage(Generic[Record]):
+    """One page of a window of DocEntries read in parallel with others; `finished` when it is
+    the window's last."""
+
+    window: Window
+    records: list[Record]
+    finished: bool
+
 
 class SapGateway(Protocol):
     """SAP Business One as sync and the outbox need it."""
 
+    parallel_requests: int
+    """How many requests a read in windows keeps in flight at most (1: none in parallel)."""
+
     def connect(self) -> None: ...
+
+    def highest_invoice_entry(self) -> int:
+        """The highest DocEntry of an invoice in SAP (0 when there is none)."""
+        ...
+
+    def invoices_in_windows(
+        self, ranges: list[Window]
+    ) -> Iterator[WindowPage[Pulled[InvoiceRecord]]]:
+        """Every invoice in these DocEntry ranges, read in windows of one page, several at a
+        time; pages come in the order SAP answers them."""
+        ...
 
     def changed_invoices(self, since: date | None) -> Iterator[list[Pulled[InvoiceRecord]]]: ...
 

@@ -53,6 +53,9 @@ class SyncCursor:
     last_key: int | None = None
     last_success_at: datetime | None = None
     last_error: str | None = None
+    stored_windows: tuple[tuple[int, int], ...] = ()
+    """A first download read in parallel: DocEntry windows (first, last) stored beyond
+    `last_key`, which is the end of the stored run without gaps from the start."""
 
 
 class PullKind(enum.Enum):

@@ -59,10 +59,10 @@ def test_doctor_names_a_rejected_login_without_the_password(emulator, monkeypatc
     assert "code -304" in out and "not-the-password" not in out + err
 
 
-def test_emulator_command_serves_both_versions_to_a_plain_http_client():
+def test_emulator_command_serves_both_versions_to_a_plain_http_client_with_its_load():
     process = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "emulator", "--port", "0", "--invoices", "30",
-         "--customers", "5"],
+         "--customers", "5", "--latency-ms", "50", "--row-cost-ms", "1", "--max-concurrent", "4"],
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
@@ -77,8 +77,11 @@ def test_emulator_command_serves_both_versions_to_a_plain_http_client():
                 json={"CompanyDB": DEMO_COMPANY, "UserName": DEMO_USER, "Password": DEMO_PASSWORD},
             )
             cookie = login.headers["Set-Cookie"].split(";")[0]
-            page = http.get(f"{root}{version}/Invoices", headers={"Cookie": cookie}).json()
+            answer = http.get(f"{root}{version}/Invoices", headers={"Cookie": cookie})
+            page = answer.json()
             assert len(page["value"]) == 20
+            assert login.elapsed.total_seconds() >= 0.05
+            assert answer.elapsed.total_seconds() >= 0.05 + 20 * 0.001
             assert page["value"][0]["DocDate"].endswith("T00:00:00Z") is zulu
             http.close()
     finally:

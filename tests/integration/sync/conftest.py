@@ -43,6 +43,8 @@ class Kiosk:
     clock: MutableClock
     root: str
     clients: list[ServiceLayerClient] = field(default_factory=list)
+    parallel: int = 4
+    """sap.max_parallel_requests of the clients it makes (1: pages one after another)."""
 
     @property
     def preferences(self) -> PreferenceService:
@@ -57,6 +59,7 @@ class Kiosk:
         config = ServiceLayerConfig(
             self.root, DEMO_COMPANY, DEMO_USER, DEMO_PASSWORD, page_size=50, retries=2,
             retry_base_delay_seconds=0.001, retry_max_delay_seconds=0.002,
+            max_parallel_requests=self.parallel,
         )  # fmt: skip
         client = ServiceLayerClient(config)
         self.clients.append(client)

@@ -83,6 +83,8 @@ def test_a_sync_killed_in_its_first_download_goes_on_where_it_stopped(
     emulator, sap_environment, monkeypatch
 ):
     monkeypatch.setenv("KIOSK_SAP__PAGE_SIZE", "50")
+    # One page after another (in parallel windows: test_parallel_first_download.py).
+    monkeypatch.setenv("KIOSK_SAP__MAX_PARALLEL_REQUESTS", "1")
     emulator.faults.delay_next(r"^Invoices\?.*skip=200\b", seconds=5)  # hold the fifth page
     cursors = build_services(load_settings(None)).storage.cursors
 

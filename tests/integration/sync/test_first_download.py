@@ -20,7 +20,9 @@ STORED_BEFORE = 3 * PAGE
 
 @pytest.fixture
 def interrupted(kiosk, emulator):
-    """A first download that SAP stopped answering after three pages."""
+    """A first download, one page after another, that SAP stopped answering after three pages
+    (in parallel windows: test_parallel_first_download.py)."""
+    kiosk.parallel = 1
     emulator.faults.fail_next(rf"^Invoices\?.*skip={STORED_BEFORE}\b", status=503, times=100)
     report = kiosk.sync()
     emulator.faults.clear()
@@ -105,6 +107,7 @@ def test_a_payment_made_meanwhile_for_a_stored_invoice_lowers_what_it_owes(
 def test_a_cache_disk_that_fills_up_mid_download_loses_no_page_and_repeats_none(
     kiosk, emulator, monkeypatch
 ):
+    kiosk.parallel = 1  # resumed "after the last stored", asked below
     engine = kiosk.services.storage.invoices.engine
     with engine.connect() as connection:
         pages_now = connection.exec_driver_sql("PRAGMA page_count").scalar_one()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import text
 
 from kiosk.domain.billing_preference import BillingChannel
@@ -110,9 +111,15 @@ def test_a_repeated_pass_reads_the_overlap_but_writes_nothing(kiosk, emulator):
     assert again.stored["invoices"] == 0 and again.stored["customers"] == 0
 
 
-def test_session_expiry_and_a_502_in_the_middle_of_a_sync(kiosk, emulator):
-    emulator.faults.fail_next(r"^Invoices\?.*\$skip=100", status=401, body=SESSION_EXPIRED)
-    emulator.faults.fail_next(r"^Invoices\?.*\$skip=200", status=502, html=True)
+@pytest.mark.parametrize("parallel", [1, 4])
+def test_session_expiry_and_a_502_in_the_middle_of_a_sync(kiosk, emulator, parallel):
+    # The third and fifth pages: by $skip one after another, by their window in parallel.
+    kiosk.parallel = parallel
+    third, fifth = (
+        (r"\$skip=100", r"\$skip=200") if parallel == 1 else ("ge%20101%20", "ge%20201%20")
+    )
+    emulator.faults.fail_next(rf"^Invoices\?.*{third}", status=401, body=SESSION_EXPIRED)
+    emulator.faults.fail_next(rf"^Invoices\?.*{fifth}", status=502, html=True)
 
     report = kiosk.sync()
 

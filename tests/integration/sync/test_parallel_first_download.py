@@ -1,0 +1,119 @@
+"""A first download read in parallel windows: killed at random moments it resumes with exactly
+SAP's invoices, and it reads fewer pages at once when SAP says it is overloaded."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+import pytest
+from sqlalchemy import text
+
+from kiosk.sap_emulator.clock import EmulatorClock
+from kiosk.sap_emulator.data_store import EmulatorData
+from kiosk.sap_emulator.demo_data import seed_demo_company
+from kiosk.sap_emulator.server import ServiceLayerEmulator
+from tests.integration.sync.conftest import CUSTOMERS, SAP_NOW
+
+INVOICES = 3000
+PAGE = 50
+PARALLEL = 4
+WINDOW_ASKED = "DocEntry ge "
+
+
+@pytest.fixture
+def emulator() -> Iterator[ServiceLayerEmulator]:
+    """A company big enough that a download at 20 ms a request takes a few seconds."""
+    data = EmulatorData(EmulatorClock(frozen_at=SAP_NOW))
+    seed_demo_company(data, customers=CUSTOMERS, invoices=INVOICES)
+    with ServiceLayerEmulator(data) as running:
+        running.load.latency_seconds = 0.02
+        yield running
+
+
+def sap_invoices(emulator) -> dict[int, int]:
+    """Each invoice in SAP and how many lines it has."""
+    records = emulator.data.query("Invoices", None, [], False)
+    return {record["DocEntry"]: len(record["DocumentLines"]) for record in records}
+
+
+def cached_invoices(kiosk) -> dict[int, int]:
+    with kiosk.services.storage.invoices.engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT i.doc_entry, count(l.line_number) FROM invoices i "
+                "LEFT JOIN invoice_lines l ON l.doc_entry = i.doc_entry GROUP BY i.doc_entry"
+            )
+        )
+        return {entry: lines for entry, lines in rows}
+
+
+def windows_asked(emulator) -> Counter[str]:
+    """How often each window of DocEntries was asked for."""
+    asked: Counter[str] = Counter()
+    for method, path in emulator.faults.seen:
+        query = unquote(path)
+        if method == "GET" and query.startswith("Invoices?") and WINDOW_ASKED in query:
+            asked[query.split(WINDOW_ASKED, 1)[1].split("&", 1)[0]] += 1
+    return asked
+
+
+def sync_in_a_process() -> subprocess.Popen[bytes]:
+    environment = {
+        **os.environ,
+        "KIOSK_SAP__PAGE_SIZE": str(PAGE),
+        "KIOSK_SAP__MAX_PARALLEL_REQUESTS": str(PARALLEL),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sync", "--no-deliver"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+@pytest.mark.parametrize("api_version", ["v2"], indirect=True)
+@pytest.mark.parametrize("seed", [3, 11, 29])
+def test_a_download_killed_at_random_moments_ends_with_exactly_sap_invoices(kiosk, emulator, seed):
+    rng, kills = random.Random(seed), 0
+    for _ in range(3):
+        sync = sync_in_a_process()
+        time.sleep(rng.uniform(1.0, 2.5))  # start-up is about a second of it
+        if sync.poll() is not None:
+            sync.communicate()
+            break
+        os.kill(sync.pid, signal.SIGKILL)
+        sync.communicate()
+        kills += 1
+    finished = sync_in_a_process()
+    _, err = finished.communicate(timeout=120)
+
+    assert finished.returncode == 0, err.decode()
+    assert kills >= 1, "every download finished before it could be killed"
+    assert cached_invoices(kiosk) == sap_invoices(emulator)  # none missing, none extra
+    cursor = kiosk.services.storage.cursors.cursor("invoices")
+    assert cursor.last_success_at is not None and cursor.stored_windows == ()
+    asked = windows_asked(emulator)
+    assert len(asked) == INVOICES // PAGE
+    # Read again: at most the windows in flight, or stored but not yet committed, at a kill.
+    again = sum(times - 1 for times in asked.values())
+    assert again <= kills * (PARALLEL + 3), asked
+
+
+@pytest.mark.parametrize("api_version", ["v2"], indirect=True)
+def test_an_overloaded_sap_gets_fewer_requests_at_once_and_the_download_completes(kiosk, emulator):
+    emulator.load.max_concurrent = 2  # its Apache front answers 503 beyond two
+
+    report = kiosk.sync()
+
+    assert report.error is None
+    assert cached_invoices(kiosk) == sap_invoices(emulator)
+    assert emulator.load.refused > 0 and emulator.load.peak_concurrent <= 2
+    assert kiosk.clients[-1].last_parallel_limit.lowest < PARALLEL
