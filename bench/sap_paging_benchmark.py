@@ -45,10 +45,11 @@ def main() -> None:
     _report(figures, args.results)
 
 
-def _start_emulator(invoices: int) -> tuple[subprocess.Popen[str], str]:
+def _start_emulator(invoices: int, *options: str) -> tuple[subprocess.Popen[str], str]:
+    """The emulator with `invoices` (and `options`, such as --latency-ms) in its own process."""
     command = [
         sys.executable, "-m", "kiosk", "emulator", "--port", "0",
-        "--invoices", str(invoices), "--customers", str(max(1, invoices // 20)),
+        "--invoices", str(invoices), "--customers", str(max(1, invoices // 20)), *options,
     ]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None

@@ -69,12 +69,17 @@ def iterate_windows(
 
     waiting = deque(windows_of(ranges, page_size))
     in_flight: dict[Future[tuple[requests.Response, float]], Window] = {}
+
+    def fill(pool: ThreadPoolExecutor) -> None:
+        # Before the caller gets a page: SAP works on the next ones while we store this one.
+        while waiting and len(in_flight) < limit.allowed:
+            window = waiting.popleft()
+            in_flight[pool.submit(fetch, first_page(window))] = window
+
     with ThreadPoolExecutor(max_workers=limit.most, thread_name_prefix="sap-window") as pool:
         try:
-            while waiting or in_flight:
-                while waiting and len(in_flight) < limit.allowed:
-                    window = waiting.popleft()
-                    in_flight[pool.submit(fetch, first_page(window))] = window
+            fill(pool)
+            while in_flight:
                 answered, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in answered:
                     window = in_flight.pop(future)
@@ -87,8 +92,10 @@ def iterate_windows(
                         # window again later.
                         limit.overloaded()
                         waiting.appendleft(window)
+                        fill(pool)
                         continue
                     limit.answered(seconds)
+                    fill(pool)
                     page = session.decode(response, decoder, action)
                     link = page.next_link or page.v1_next_link
                     if link:

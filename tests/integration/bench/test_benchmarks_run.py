@@ -12,13 +12,13 @@ import pytest
 ROOT = Path(__file__).parents[3]
 
 
-def run_benchmark(module: str, tmp_path: Path, *arguments: str) -> dict:
+def run_benchmark(module: str, tmp_path: Path, *arguments: str, results: str = "") -> dict:
     result = subprocess.run(
         [sys.executable, "-m", f"bench.{module}", "--results", str(tmp_path), *arguments],
         cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    return json.loads((tmp_path / f"{module}.json").read_text())
+    return json.loads((tmp_path / f"{results or module}.json").read_text())
 
 
 @pytest.mark.slow
@@ -47,6 +47,18 @@ def test_sync_benchmark(tmp_path):
 
     assert figures["delta_stored_invoices"] >= 10 and figures["peak_rss_mb"] > 0
     assert figures["ratio_lowest_round"] == figures["ratio_to_bare_fetch_parse"]
+
+
+@pytest.mark.slow
+def test_sync_benchmark_against_a_slow_sap(tmp_path):
+    figures = run_benchmark(
+        "sync_benchmark", tmp_path, "--invoices", "3000", "--latency-ms", "50",
+        results="sync_latency_benchmark",
+    )  # fmt: skip
+
+    # 6 pages of 500: at least 0.3 s one after another, under that with four at once.
+    assert figures["serial_download_seconds"] >= 0.3
+    assert figures["parallel_download_seconds"] < figures["serial_download_seconds"]
 
 
 @pytest.mark.slow
