@@ -80,12 +80,16 @@ def sync_in_a_process() -> subprocess.Popen[bytes]:
 
 
 @pytest.mark.parametrize("api_version", ["v2"], indirect=True)
-@pytest.mark.parametrize("seed", [3, 11, 29])
+@pytest.mark.parametrize(
+    ("cache_backend", "seed"),
+    [("sqlite", 3), ("sqlite", 11), ("sqlite", 29), ("postgresql", 3)],
+    indirect=["cache_backend"],
+)
 def test_a_download_killed_at_random_moments_ends_with_exactly_sap_invoices(kiosk, emulator, seed):
     rng, kills = random.Random(seed), 0
-    for _ in range(3):
+    for _ in range(2):
         sync = sync_in_a_process()
-        time.sleep(rng.uniform(1.0, 2.5))  # start-up is about a second of it
+        time.sleep(rng.uniform(1.0, 2.2))  # start-up is about a second of it
         if sync.poll() is not None:
             sync.communicate()
             break
