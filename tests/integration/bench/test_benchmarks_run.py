@@ -52,13 +52,14 @@ def test_sync_benchmark(tmp_path):
 @pytest.mark.slow
 def test_sync_benchmark_against_a_slow_sap(tmp_path):
     figures = run_benchmark(
-        "sync_benchmark", tmp_path, "--invoices", "3000", "--latency-ms", "50",
+        "sync_benchmark", tmp_path, "--invoices", "3000", "--latency-ms", "150",
         results="sync_latency_benchmark",
     )  # fmt: skip
 
-    # 6 pages of 500: at least 0.3 s one after another, under that with four at once.
-    assert figures["serial_download_seconds"] >= 0.3
-    assert figures["parallel_download_seconds"] < figures["serial_download_seconds"]
+    # Six pages of 500 and a last empty one, 150 ms each, one after another; with four at once,
+    # two rounds and the question for the highest DocEntry. The rest of the pass is the same.
+    assert figures["serial_download_seconds"] >= 7 * 0.15
+    assert figures["parallel_download_seconds"] < figures["serial_download_seconds"] - 0.2
 
 
 @pytest.mark.slow
