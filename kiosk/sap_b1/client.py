@@ -46,7 +46,7 @@ class ServiceLayerClient:
         self._invoice_decoder = msgspec.json.Decoder(invoice_type)
         self.parallel_requests = config.max_parallel_requests
         self.last_parallel_limit: ParallelLimit | None = None
-        """The limit of the last read in windows: how far it had to come down (benchmarks)."""
+        """The limit of the last read in windows: how far it had to come down (tests read it)."""
 
     def close(self) -> None:
         """Log out and release connections; call on shutdown."""
@@ -69,10 +69,7 @@ class ServiceLayerClient:
 
     def highest_invoice_entry(self) -> int:
         """The DocEntry of SAP's newest invoice (0 when there is none)."""
-        key = payloads.ORDER_BY_KEY[payloads.INVOICES]
-        options = {"$select": key, "$orderby": f"{key} desc", "$top": "1"}
-        found = self._get(payloads.INVOICES, options, "read the newest invoice").get("value", [])
-        return int(found[0][key]) if found else 0
+        return self._highest_entry(payloads.INVOICES, "read the newest invoice")
 
     def invoices_in_windows(
         self, ranges: list[Window]
@@ -80,16 +77,14 @@ class ServiceLayerClient:
         """Every invoice in these DocEntry ranges, `parallel_requests` pages at a time."""
         limit = ParallelLimit(self.parallel_requests)
         self.last_parallel_limit = limit
-        options = {
-            "$select": payloads.select(self._invoice_fields),
-            "$orderby": payloads.ORDER_BY_KEY[payloads.INVOICES],
-        }
+        key = payloads.ORDER_BY_KEY[payloads.INVOICES]
+        options = {"$select": payloads.select(self._invoice_fields), "$orderby": key}
         pages = iterate_windows(
             self.session,
             payloads.INVOICES,
             options,
             ranges,
-            key=payloads.ORDER_BY_KEY[payloads.INVOICES],
+            key=key,
             page_size=self.config.page_size,
             limit=limit,
             action="read invoices",
@@ -125,13 +120,7 @@ class ServiceLayerClient:
 
     def latest_payment_entry(self) -> int:
         """The DocEntry of SAP's newest incoming payment (0 when there is none)."""
-        key = payloads.ORDER_BY_KEY[payloads.INCOMING_PAYMENTS]
-        options = {"$select": key, "$orderby": f"{key} desc", "$top": "1"}
-        url = f"{self.session.root}{payloads.INCOMING_PAYMENTS}?{query_string(options)}"
-        action = "read the newest incoming payment"
-        response = self.session.request("GET", url, action=action)
-        rows = self.session.json(response, action).get("value", [])
-        return int(rows[0][key]) if rows else 0
+        return self._highest_entry(payloads.INCOMING_PAYMENTS, "read the newest incoming payment")
 
     def highest_payment_reference(self, prefix: str) -> str | None:
         """The highest kiosk reference starting with `prefix` an incoming payment quotes.
@@ -328,6 +317,12 @@ class ServiceLayerClient:
         )
         for page in pages:
             yield [self._invoice(raw) for raw in page]
+
+    def _highest_entry(self, resource: str, action: str) -> int:
+        key = payloads.ORDER_BY_KEY[resource]
+        options = {"$select": key, "$orderby": f"{key} desc", "$top": "1"}
+        rows = self._get(resource, options, action).get("value", [])
+        return int(rows[0][key]) if rows else 0
 
     def _get(self, resource: str, options: Mapping[str, str], action: str) -> dict[str, Any]:
         url = f"{self.session.root}{resource}?{query_string(options)}"
