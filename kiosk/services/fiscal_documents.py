@@ -4,11 +4,13 @@ the cache, read, and checked against SAP's invoice (where they disagree, the XML
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from kiosk.domain.cfdi import Cfdi, UnreadableCfdi
 from kiosk.domain.invoice import Invoice
+from kiosk.domain.invoice_record import InvoiceRecord
 from kiosk.services.errors import ExternalRejected, ExternalUnavailable
 from kiosk.services.ports.clock import Clock
 from kiosk.services.ports.fiscal import (
@@ -25,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 STAMPED_PAYMENTS = "stamped_payments"
 """The sync cursor of stamped payments: the last payment DocEntry looked at."""
+STAMPED_INVOICES = "stamped_invoices"
+"""The sync cursor saying when every cached stamped invoice was last noted to download."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +76,28 @@ class FiscalDocuments:
 
     # --- during sync -----------------------------------------------------------------------
 
-    def catch_up(self) -> int:
+    def note_stamped_invoices(self, written: Sequence[InvoiceRecord]) -> None:
+        """Note the stamped ones among invoices a delta pass wrote, for `catch_up` to fetch."""
+        self._store.record_stamped_invoices([
+            FiscalDownload(i.fiscal_uuid, FiscalKind.INVOICE, i.doc_entry, i.fiscal_attachment)
+            for i in written
+            if i.fiscal_uuid
+        ])  # fmt: skip
+
+    def catch_up(self, *, full: bool = False) -> int:
         """Note newly stamped payments, then download waiting XML; returns how many came.
 
+        After a first download (which notes nothing) and after a `full` pass (which writes
+        through the bulk path), every cached stamped invoice is noted again, once.
         Raises what SAP raises when it cannot be reached, like the rest of a pass.
         """
         if self._sap is None:
             return 0
+        if full or self._cursors.cursor(STAMPED_INVOICES) is None:
+            self._store.record_all_stamped_invoices()
+            self._cursors.save_cursor(
+                SyncCursor(STAMPED_INVOICES, last_success_at=self._clock.now())
+            )
         cursor = self._cursors.cursor(STAMPED_PAYMENTS) or SyncCursor(STAMPED_PAYMENTS)
         last, noted = cursor.last_key or 0, 0
         for page in self._sap.stamped_payments_after(last):

@@ -206,7 +206,7 @@ class SyncService:
         # The first download is what the kiosk waits for before it identifies anyone: stamped
         # payments and XML follow from the next pass on (an XML also on first use).
         if self._fiscal is not None and not first_download:
-            report.fiscal_downloaded = self._fiscal.catch_up()
+            report.fiscal_downloaded = self._fiscal.catch_up(full=full)
         if self._disputes is not None:
             report.disputes_closed = self._disputes.close_by_credit_notes()
 
@@ -333,6 +333,10 @@ class SyncService:
             changed = page
         seen = [p.value.doc_entry for p in page] if seen_pass is not None else []
         writer.write(InvoicePage(changed, seen, cursor, pulled))
+        if self._fiscal is not None and cached and seen_pass is None:
+            # Written in line, so noted now: a pass cut short later still has them noted. The
+            # bulk passes (a first download, a full pass) leave it to catch_up, all at once.
+            self._fiscal.note_stamped_invoices([p.value for p in changed])
         return len(changed)
 
     def _payments_start(self) -> int:

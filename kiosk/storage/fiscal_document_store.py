@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, and_, delete, insert, literal, select, union_all
+from sqlalchemy import Engine, Table, and_, delete, func, insert, literal, or_, select, union_all
 
 from kiosk.services.ports.fiscal import (
     FiscalDocument,
@@ -18,6 +18,8 @@ from kiosk.storage.tables import FiscalDocumentRow, FiscalPaymentLinkRow, Invoic
 documents = cast(Table, FiscalDocumentRow.__table__)
 links = cast(Table, FiscalPaymentLinkRow.__table__)
 invoices = cast(Table, InvoiceRow.__table__)
+SEED_WINDOW = 20_000
+"""DocEntries of invoices read at a time when every stamped invoice is noted (a first download)."""
 
 
 class SqlFiscalDocumentStore:
@@ -41,13 +43,10 @@ class SqlFiscalDocumentStore:
                 connection.execute(
                     insert(documents),
                     [
-                        {
-                            "uuid": payment.uuid,
-                            "kind": FiscalKind.PAYMENT.value,
-                            "sap_doc_entry": payment.doc_entry,
-                            "attachment": payment.attachment,
-                        }
-                        for payment in new
+                        _waiting_values(
+                            FiscalDownload(p.uuid, FiscalKind.PAYMENT, p.doc_entry, p.attachment)
+                        )
+                        for p in new
                     ],
                 )
             connection.execute(delete(links).where(links.c.payment_uuid.in_(uuids)))
@@ -59,31 +58,73 @@ class SqlFiscalDocumentStore:
             if paid:
                 connection.execute(insert(links), paid)
 
+    def record_stamped_invoices(self, stamped: list[FiscalDownload]) -> None:
+        """Note stamped invoices to download: a waiting row each (its attachment brought up to
+        date), so finding the next XML to fetch reads the waiting rows alone."""
+        if not stamped:
+            return
+        wanted = {document.uuid: document for document in stamped}
+        with transaction(self._engine) as connection:
+            kept = set(
+                connection.execute(select(documents.c.uuid).where(documents.c.uuid.in_(wanted)))
+                .scalars()
+                .all()
+            )
+            new = [document for uuid, document in wanted.items() if uuid not in kept]
+            if new:
+                connection.execute(insert(documents), [_waiting_values(d) for d in new])
+            for uuid in kept:
+                connection.execute(
+                    documents.update()
+                    .where(documents.c.uuid == uuid, _is_waiting())
+                    .values(attachment=wanted[uuid].attachment)
+                )
+
+    def record_all_stamped_invoices(self) -> int:
+        """Note every stamped invoice the cache holds without its XML (after a first download or
+        a full pass); how many. Reads the invoices one window of DocEntries at a time."""
+        with connected(self._engine) as connection:
+            highest = connection.execute(select(func.max(invoices.c.doc_entry))).scalar() or 0
+        noted = 0
+        for start in range(0, highest, SEED_WINDOW):
+            with connected(self._engine) as connection:
+                rows = connection.execute(
+                    _stamped_invoices_without_xml().where(
+                        invoices.c.doc_entry > start, invoices.c.doc_entry <= start + SEED_WINDOW
+                    )
+                ).all()
+            self.record_stamped_invoices([_download(row) for row in rows])
+            noted += len(rows)
+        return noted
+
     def fiscal_downloads(self, limit: int) -> list[FiscalDownload]:
         if limit <= 0:
             return []
         with connected(self._engine) as connection:
-            # Only those with an attachment to fetch, newest first: the others wait for SAP.
-            invoice_rows = connection.execute(
-                _stamped_invoices_without_xml()
-                .where(invoices.c.fiscal_attachment.is_not(None))
-                .order_by(invoices.c.doc_entry.desc())
-                .limit(limit)
-            ).all()
-            payment_rows = connection.execute(
-                _payments_without_xml()
-                .where(documents.c.attachment.is_not(None))
-                .order_by(documents.c.sap_doc_entry.desc())
-                .limit(limit)
-            ).all()
-        rows = [*payment_rows, *invoice_rows][:limit]
-        return [_download(row) for row in rows]
+            # Only those with an attachment to fetch, newest first, payments before invoices:
+            # the others wait for SAP. The waiting rows have an index of their own.
+            rows = [
+                row
+                for kind in (FiscalKind.PAYMENT, FiscalKind.INVOICE)
+                for row in connection.execute(
+                    _waiting()
+                    .where(documents.c.kind == kind.value, documents.c.attachment.is_not(None))
+                    .order_by(documents.c.sap_doc_entry.desc())
+                    .limit(limit)
+                ).all()
+            ]
+        return [_download(row) for row in rows[:limit]]
 
     def fiscal_download(self, uuid: str) -> FiscalDownload | None:
         wanted = uuid.upper()
+        # An invoice's own row has the newest attachment SAP linked, noted or not.
         query = union_all(
-            _stamped_invoices_without_xml().where(invoices.c.fiscal_uuid == wanted),
-            _payments_without_xml().where(documents.c.uuid == wanted),
+            _stamped_invoices(or_(documents.c.uuid.is_(None), _is_waiting())).where(
+                invoices.c.fiscal_uuid == wanted
+            ),
+            _waiting().where(
+                documents.c.uuid == wanted, documents.c.kind == FiscalKind.PAYMENT.value
+            ),
         )
         with connected(self._engine) as connection:
             row = connection.execute(query).first()
@@ -126,7 +167,8 @@ class SqlFiscalDocumentStore:
             return [_document(row) for row in connection.execute(query).all()]
 
 
-def _stamped_invoices_without_xml() -> Any:
+def _stamped_invoices(document_condition: Any) -> Any:
+    """Stamped invoices as downloads, those whose kept document meets the condition."""
     return (
         select(
             invoices.c.fiscal_uuid.label("uuid"),
@@ -135,20 +177,32 @@ def _stamped_invoices_without_xml() -> Any:
             invoices.c.fiscal_attachment.label("attachment"),
         )
         .outerjoin(documents, documents.c.uuid == invoices.c.fiscal_uuid)
-        .where(invoices.c.fiscal_uuid.is_not(None), documents.c.uuid.is_(None))
+        .where(invoices.c.fiscal_uuid.is_not(None), document_condition)
     )
 
 
-def _payments_without_xml() -> Any:
+def _stamped_invoices_without_xml() -> Any:
+    return _stamped_invoices(documents.c.uuid.is_(None))
+
+
+def _is_waiting() -> Any:
+    # The same terms as the partial index ix_fiscal_documents_waiting, so it is used.
+    return and_(documents.c.xml.is_(None), documents.c.problem.is_(None))
+
+
+def _waiting() -> Any:
     return select(
         documents.c.uuid, documents.c.kind, documents.c.sap_doc_entry, documents.c.attachment
-    ).where(
-        and_(
-            documents.c.kind == FiscalKind.PAYMENT.value,
-            documents.c.xml.is_(None),
-            documents.c.problem.is_(None),
-        )
-    )
+    ).where(_is_waiting())
+
+
+def _waiting_values(document: FiscalDownload) -> dict[str, Any]:
+    return {
+        "uuid": document.uuid,
+        "kind": document.kind.value,
+        "sap_doc_entry": document.sap_doc_entry,
+        "attachment": document.attachment,
+    }
 
 
 def _download(row: Any) -> FiscalDownload:

@@ -88,7 +88,12 @@ class SqlOutboxStore:
         return found[0] if found else None
 
     def counts(self) -> dict[str, int]:
-        query = select(outbox.c.state, func.count()).group_by(outbox.c.state)
+        """How many entries are pending and parked (done ones pile up: they are not counted)."""
+        query = (
+            select(outbox.c.state, func.count())
+            .where(outbox.c.state.in_(_OPEN))
+            .group_by(outbox.c.state)
+        )
         with unavailable_on_driver_error(self._engine), self._engine.connect() as connection:
             return {state: int(count) for state, count in connection.execute(query)}
 

@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 # The newest migration in sqlite/migrations/versions; a test keeps the two in step.
 # Knowing it here lets an up-to-date database open without importing Alembic at all.
-SCHEMA_HEAD = "0015_download_windows"
+SCHEMA_HEAD = "0016_delta_at_scale"
 VERSION_TABLE = "alembic_version"
 UPGRADE_LOCK = {"high": 0x6B696F73, "low": 2}
 """The advisory lock a schema upgrade holds on PostgreSQL ("kios", 2; the sync lease is 1)."""

@@ -36,6 +36,9 @@ NAMING_CONVENTION = {
 # 0011 only: a postgresql_where here would load SQLAlchemy's PostgreSQL dialect (19 modules) at
 # every start of a kiosk on SQLite; Alembic does not compare index conditions.
 OPEN_INVOICE_SQLITE = "sap_status = 'open' AND cancelled = 0"
+# Stamped documents still waiting for their XML (the same spelling on both databases; in the
+# migration 0016 alone for PostgreSQL, for the reason above).
+WAITING_SQL = "xml IS NULL AND problem IS NULL"
 
 
 class Base(DeclarativeBase):
@@ -91,6 +94,8 @@ class InvoiceRow(Base):
     __tablename__ = "invoices"
     __table_args__ = (
         Index("ix_invoices_customer_code_posting_date", "customer_code", "posting_date"),
+        # Every pass looks for the invoices issued since automatic delivery began.
+        Index("ix_invoices_document_date", "document_date"),
         CheckConstraint("sap_status IN ('open', 'closed')", name="sap_status"),
         # The ageing report reads open invoices from this index alone (see report_store.py).
         Index(
@@ -355,6 +360,13 @@ class FiscalDocumentRow(Base):
     __tablename__ = "fiscal_documents"
     __table_args__ = (
         Index("ix_fiscal_documents_kind_sap_doc_entry", "kind", "sap_doc_entry"),
+        # The documents waiting for their XML, read at every pass, apart from the many kept.
+        Index(
+            "ix_fiscal_documents_waiting",
+            "kind",
+            "sap_doc_entry",
+            sqlite_where=text(WAITING_SQL),
+        ),
         CheckConstraint("kind IN ('invoice', 'payment')", name="kind"),
     )
 
@@ -388,6 +400,7 @@ class DisputeRow(Base):
             name="state",
         ),
         Index("ix_disputes_doc_entry_state", "doc_entry", "state"),
+        Index("ix_disputes_state_id", "state", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -64,6 +64,12 @@ class FiscalDocumentStore(Protocol):
     def record_stamped_payments(self, payments: list[StampedPayment]) -> None:
         """Note payment receipts (to download) and which invoices they pay."""
 
+    def record_stamped_invoices(self, stamped: list[FiscalDownload]) -> None:
+        """Note stamped invoices to download (their attachment brought up to date)."""
+
+    def record_all_stamped_invoices(self) -> int:
+        """Note every cached stamped invoice without its XML; how many."""
+
     def fiscal_downloads(self, limit: int) -> list[FiscalDownload]:
         """Stamped invoices and payments without XML or a problem yet, newest first."""
 

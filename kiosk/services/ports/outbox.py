@@ -34,4 +34,5 @@ class OutboxStore(Protocol):
 
     def discard(self, entry_id: int, note: str, now: datetime) -> OutboxEntry: ...
 
-    def counts(self) -> dict[str, int]: ...
+    def counts(self) -> dict[str, int]:
+        """Entries by open state (pending, parked)."""

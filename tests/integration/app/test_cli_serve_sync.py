@@ -113,7 +113,7 @@ def test_db_upgrade_and_doctor_on_the_branch_database(capsys, monkeypatch):
     monkeypatch.setenv("KIOSK_DATABASE__URL", postgres_url())
 
     code, out, _ = run(capsys, "db", "upgrade")
-    assert code == 0 and "0015_download_windows" in out
+    assert code == 0 and "0016_delta_at_scale" in out
     code, out, _ = run(capsys, "doctor")
     assert "ok    database  postgresql+psycopg://" in out and "0 invoices, 0 customers" in out
     code, out, _ = run(capsys, "status", "--json")

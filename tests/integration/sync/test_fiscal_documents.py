@@ -221,3 +221,24 @@ def test_a_backlog_of_stamped_payments_comes_over_several_short_passes(kiosk, em
         passes += 1
         assert passes <= len(stamped)
     assert passes == -(-len(stamped) // 50)  # one page of 50 a pass
+
+
+def test_an_invoice_stamped_after_the_first_download_gets_its_xml_with_the_next_pass(
+    kiosk, emulator
+):
+    documents = fiscal(kiosk, per_pass=10_000)
+    entry, (uuid, attachment) = next(iter(sap_stamps(emulator).items()))
+    record = emulator.data._records["Invoices"][entry]
+    emulator.data._records["Invoices"][entry] = {**record, "EDocNum": None, "AttachmentEntry": None}
+    sync(kiosk, documents)
+    sync(kiosk, documents)  # the catch-up of every stamped invoice the first download brought
+    assert kiosk.services.storage.fiscal.fiscal_document(uuid) is None
+
+    emulator.clock.advance(60)
+    emulator.data.record_electronic_document("Invoices", entry, uuid, attachment)
+    report = sync(kiosk, documents)
+
+    kept = kiosk.services.storage.fiscal.fiscal_document(uuid)
+    assert report.fiscal_downloaded == 1
+    assert kept is not None and kept.xml is not None and kept.problem is None
+    assert kiosk.services.storage.fiscal.fiscal_downloads(10) == []
