@@ -3,16 +3,17 @@
 Run from the project root:  .venv/bin/python -m bench.cost_growth_benchmark
     [--sizes 10000 100000 1000000] [--sap-invoices 10000] [--changed 100]
 
-The emulator (its own process) holds the company's recent invoices (`--sap-invoices`); each
-cache gets them by a real first download (`kiosk sync`), then is filled up to its size with
-older invoices and customers written straight through the storage layer, as a store that has
-used the kiosk for years has them. Passes run until the payment back-fill and the CFDI
-catch-up are done, so the one timed is a plain delta: `--changed` documents change in SAP (four
-in five invoices edited, one in five a payment on an invoice) and `kiosk sync --json` runs in a
-child process. Then as many changes again and one more delta pass in this process, recording
-its SQL: every statement's query plan is asked for, and any scan of a table that grows with
-the cache is printed. Lookups are timed through the service the UI uses. Each figure is printed
-at each size and as the ratio of the largest to the smallest (target: at most 2).
+The emulator (its own process, started afresh for each size) holds the company's recent
+invoices (`--sap-invoices`); each cache gets them by a real first download (`kiosk sync`),
+then is filled up to its size with older invoices and customers written straight through the
+storage layer, as a store that has used the kiosk for years has them. Passes run until the
+payment back-fill and the CFDI catch-up are done, so the one timed is a plain delta:
+`--changed` documents change in SAP (four in five invoices edited, one in five a payment on
+an invoice) and `kiosk sync --json` runs in a child process. Then as many changes again and
+one more delta pass in this process, recording its SQL: every statement's query plan is asked
+for, and any scan of a table that grows with the cache is printed. Lookups are timed through
+the service the UI uses. Each figure is printed at each size and as the ratio of the largest
+to the smallest (target: at most 2).
 """
 
 from __future__ import annotations
@@ -62,19 +63,20 @@ def main() -> None:
     if min(args.sizes) < args.sap_invoices:
         parser.error("every size must hold at least the emulator's invoices")
 
-    emulator, root = _start_emulator(args.sap_invoices)
     figures: dict[str, Any] = {"sap_invoices": args.sap_invoices, "changed": args.changed}
     scans: dict[str, list[FullScan]] = {}
-    try:
-        changes = _SapChanges(root, seed=5)
-        for size in args.sizes:
+    for size in args.sizes:
+        # A fresh emulator for each cache, so that each delta reads the same changes (SAP is
+        # asked for what changed since a day, and the changes of one size would add up).
+        emulator, root = _start_emulator(args.sap_invoices)
+        try:
             label = _label(size)
-            folder = args.folder / label
-            measured, scans[label] = _measure_size(root, folder, size, changes, args)
+            changes = _SapChanges(root, seed=5)
+            measured, scans[label] = _measure_size(root, args.folder / label, size, changes, args)
             figures.update({f"{name}_{label}": value for name, value in measured.items()})
-    finally:
-        emulator.terminate()
-        emulator.wait(timeout=10)
+        finally:
+            emulator.terminate()
+            emulator.wait(timeout=10)
     smallest, largest = _label(min(args.sizes)), _label(max(args.sizes))
     for name in GROWING:
         figures[f"{name}_ratio"] = round(
@@ -167,7 +169,9 @@ def _count(engine: Any) -> int:
 
 
 def _label(size: int) -> str:
-    return f"{size // 1_000_000}M" if size % 1_000_000 == 0 else f"{size // 1000}k"
+    if size % 1_000_000 == 0:
+        return f"{size // 1_000_000}M"
+    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
 
 
 class _SapChanges:

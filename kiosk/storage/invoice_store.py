@@ -136,7 +136,8 @@ class SqlInvoiceStore:
             select(customers)
             .join(name_word_rows, name_word_rows.c.customer_code == customers.c.code)
             .where(_starts_with(name_word_rows.c.word, leading))
-            .order_by(name_word_rows.c.word, customers.c.code)
+            # The word index's own order (word, then code): the first rows are the answer.
+            .order_by(name_word_rows.c.word, name_word_rows.c.customer_code)
             # A name with two words matching the leading prefix comes back twice.
             .limit(limit * 2)
         )
