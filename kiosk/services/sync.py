@@ -22,6 +22,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -187,13 +188,25 @@ class SyncService:
         seen_pass = int(time.time()) if full else None
         downloaded = self._cursors.cursor(INVOICES)
         first_download = downloaded is None or downloaded.last_success_at is None
-        self._pull_customers(report, seen_pass, progress)
-        payments_after = self._payments_start()
-        self._history_start(payments_after)
-        self._learn_reference_mark(ask_again=full)
-        balances_before = self._cache.open_balances() if full else {}
-        counts_before = self._cache.invoice_counts() if full else {}
-        sap_side = self._pull_invoices(report, seen_pass, progress)
+        several = self._gateway.parallel_requests > 1  # else one request at a time, always
+        windows = (full or first_download) and several
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sap-mark") as asking:
+            # Two marks asked while the customers come, each one slow request to a real SAP
+            # (one after the other: two requests at once at most, which a busy SAP still
+            # takes); both are taken before any invoice is read, as each must be.
+            highest = asking.submit(self._gateway.highest_invoice_entry) if windows else None
+            payments_mark = (
+                asking.submit(self._gateway.latest_payment_entry)
+                if several and self._cursor(PAYMENTS).last_key is None
+                else None
+            )
+            self._pull_customers(report, seen_pass, progress)
+            payments_after = self._payments_start(payments_mark)
+            self._history_start(payments_after)
+            self._learn_reference_mark(ask_again=full)
+            balances_before = self._cache.open_balances() if full else {}
+            counts_before = self._cache.invoice_counts() if full else {}
+            sap_side = self._pull_invoices(report, seen_pass, progress, highest)
         self._pull_payments(report, payments_after)
         if not first_download:
             # Kept off the first download, which the kiosk waits for.
@@ -243,7 +256,11 @@ class SyncService:
             self._preferences.apply_decisions(decisions, now)
 
     def _pull_invoices(
-        self, report: SyncReport, seen_pass: int | None, progress: Progress
+        self,
+        report: SyncReport,
+        seen_pass: int | None,
+        progress: Progress,
+        highest: Future[int] | None = None,
     ) -> dict[str, tuple[int, dict[str, Decimal]]]:
         cursor = self._cursor(INVOICES)
         first_download = seen_pass is None and cursor.last_success_at is None
@@ -265,7 +282,7 @@ class SyncService:
             progress(INVOICES, count)
 
         with self._cache.invoice_writer(kind, seen_pass=seen_pass, on_stored=stored) as writer:
-            for page, moved_on in self._invoice_pages(kind, cursor, position):
+            for page, moved_on in self._invoice_pages(kind, cursor, position, highest):
                 report.pulled[INVOICES] += len(page)
                 if not resumed:
                     newest = _newest(newest, page)
@@ -290,15 +307,24 @@ class SyncService:
         return sap_side
 
     def _invoice_pages(
-        self, kind: PullKind, cursor: SyncCursor, position: DownloadPosition
+        self,
+        kind: PullKind,
+        cursor: SyncCursor,
+        position: DownloadPosition,
+        highest_asked: Future[int] | None,
     ) -> Iterator[tuple[list[Pulled[InvoiceRecord]], bool]]:
         """The pass's pages of invoices, each with whether `position` moved on with it.
 
-        A first download or a full pass reads in parallel windows when SAP may take several
-        requests at once; a delta, or a setting of 1, reads one page after another.
+        A first download or a full pass reads in parallel windows (up to SAP's newest
+        DocEntry, asked ahead) when SAP may take several requests at once; a delta, or a
+        setting of 1, reads one page after another.
         """
         if kind is not PullKind.DELTA and self._gateway.parallel_requests > 1:
-            highest = self._gateway.highest_invoice_entry()
+            highest = (
+                highest_asked.result()
+                if highest_asked is not None
+                else self._gateway.highest_invoice_entry()
+            )
             ranges = position.gaps(highest) if kind is PullKind.FIRST_DOWNLOAD else [(1, highest)]
             for window_page in self._gateway.invoices_in_windows(ranges):
                 if window_page.finished:
@@ -339,8 +365,9 @@ class SyncService:
             self._fiscal.note_stamped_invoices([p.value for p in changed])
         return len(changed)
 
-    def _payments_start(self) -> int:
-        """The payment DocEntry this pass reads payments after, taken before it reads invoices.
+    def _payments_start(self, asked: Future[int] | None = None) -> int:
+        """The payment DocEntry this pass reads payments after, taken before it reads invoices
+        (`asked` of SAP ahead, when there is no mark yet).
 
         A payment SAP records while the invoices are being read can change one already stored
         without touching its UpdateDate; reading from a mark taken before catches it. The first
@@ -349,7 +376,7 @@ class SyncService:
         cursor = self._cursor(PAYMENTS)
         if cursor.last_key is not None:
             return cursor.last_key
-        mark = self._gateway.latest_payment_entry()
+        mark = asked.result() if asked is not None else self._gateway.latest_payment_entry()
         self._cursors.save_cursor(replace(cursor, last_key=mark))
         return mark
 

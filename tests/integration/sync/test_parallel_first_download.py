@@ -125,3 +125,20 @@ def test_an_overloaded_sap_gets_fewer_requests_at_once_and_the_download_complete
     assert cached_invoices(kiosk) == sap_invoices(emulator)
     assert emulator.load.refused > 0 and emulator.load.peak_concurrent <= 2
     assert kiosk.clients[-1].last_parallel_limit.lowest < PARALLEL
+
+
+@pytest.mark.parametrize("cache_backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("api_version", ["v2"], indirect=True)
+def test_the_marks_of_a_first_download_are_asked_while_the_customers_come(kiosk, emulator):
+    emulator.faults.delay_next("^BusinessPartners", seconds=0.5)
+
+    assert kiosk.sync().error is None
+
+    asked = [unquote(path) for method, path in emulator.faults.seen if method == "GET"]
+    newest_invoice = asked.index("Invoices?$select=DocEntry&$orderby=DocEntry desc&$top=1")
+    newest_payment = asked.index("IncomingPayments?$select=DocEntry&$orderby=DocEntry desc&$top=1")
+    references = next(n for n, path in enumerate(asked) if "TransferReference desc" in path)
+    # Both marks were asked while the slow customers page came, before the kiosk's own
+    # reference mark (which must follow the payments mark, and follows the customers).
+    assert newest_invoice < references and newest_payment < references
+    assert cached_invoices(kiosk) == sap_invoices(emulator)
