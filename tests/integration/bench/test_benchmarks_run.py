@@ -116,11 +116,12 @@ def test_branch_benchmark(tmp_path):
 def test_cost_growth_benchmark(tmp_path):
     figures = run_benchmark(
         "cost_growth_benchmark", tmp_path, "--sizes", "1000", "3000", "--sap-invoices", "1000",
-        "--changed", "10", "--samples", "50", "--folder", str(tmp_path / "caches"),
+        "--changed", "10", "--samples", "20", "--folder", str(tmp_path / "caches"),
     )  # fmt: skip
 
     assert figures["cached_invoices_1k"] == 1000 and figures["cached_invoices_3k"] == 3000
     # Eight invoices edited and two paid, at each size; no statement scans a growing table.
     assert figures["delta_pulled_invoices_1k"] == figures["delta_pulled_invoices_3k"] >= 8
     assert figures["delta_full_scans_1k"] == figures["delta_full_scans_3k"] == 0
+    assert figures["delta_catch_up_1k"] == figures["delta_catch_up_3k"] == 0  # a plain delta
     assert figures["delta_seconds_ratio"] > 0 and figures["name_typeahead_p95_ms_3k"] > 0
