@@ -23,8 +23,6 @@ import itertools
 import json
 import os
 import random
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -36,7 +34,7 @@ from bench.demo_cache import generate_customers, generate_invoices
 from bench.figures import report
 from bench.query_plans import FullScan, full_scans, recorded_statements
 from bench.sap_paging_benchmark import _start_emulator
-from bench.sync_benchmark import _sync, sync_environment
+from bench.sync_benchmark import _first_download, _sync, sync_environment
 from kiosk.app.settings import load_settings
 from kiosk.app.wiring import build_services
 from kiosk.sap_emulator.server import DEMO_COMPANY, DEMO_PASSWORD, DEMO_USER
@@ -100,9 +98,7 @@ def _measure_size(
         if leftover.is_file():
             leftover.unlink()
     environment = sync_environment(root, folder)
-    subprocess.run([sys.executable, "-m", "kiosk", "db", "upgrade"], env=environment,
-                   check=True, capture_output=True)  # fmt: skip
-    first, _rss, _wall = _sync(environment)
+    first, _rss, _wall = _first_download(root, folder)
     if first["stored"]["invoices"] != args.sap_invoices:
         raise SystemExit(f"the first download stored {first['stored']['invoices']} invoices")
     url = environment["KIOSK_DATABASE__URL"]
