@@ -27,17 +27,14 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-import requests
-
 from bench.cache_benchmark import _time_lookups
 from bench.demo_cache import generate_customers, generate_invoices
 from bench.figures import report
 from bench.query_plans import FullScan, full_scans, recorded_statements
-from bench.sap_paging_benchmark import _start_emulator
+from bench.sap_paging_benchmark import _start_emulator, demo_session
 from bench.sync_benchmark import _first_download, _sync, sync_environment
 from kiosk.app.settings import load_settings
 from kiosk.app.wiring import build_services
-from kiosk.sap_emulator.server import DEMO_COMPANY, DEMO_PASSWORD, DEMO_USER
 from kiosk.services.invoice_lookup import InvoiceLookup
 from kiosk.storage.database import create_database_engine
 from kiosk.storage.invoice_store import SqlInvoiceStore
@@ -115,8 +112,9 @@ def _measure_size(
     scans = _delta_scans(environment)
 
     engine = create_database_engine(url)
-    lookup = InvoiceLookup(SqlInvoiceStore(engine))
-    measured: dict[str, Any] = {"cached_invoices": _count(engine)}
+    store = SqlInvoiceStore(engine)
+    lookup = InvoiceLookup(store)
+    measured: dict[str, Any] = {"cached_invoices": store.counts()["invoices"]}
     timed = _time_lookups(lookup, size, max(1, size // 20), args.samples)
     measured.update({name: value for name, value in timed.items() if name.endswith("p95_ms")})
     engine.dispose()
@@ -165,11 +163,6 @@ def _delta_scans(environment: dict[str, str]) -> list[FullScan]:
         services.close()
 
 
-def _count(engine: Any) -> int:
-    with engine.connect() as connection:
-        return int(connection.exec_driver_sql("SELECT count(*) FROM invoices").scalar_one())
-
-
 def _label(size: int) -> str:
     if size % 1_000_000 == 0:
         return f"{size // 1_000_000}M"
@@ -186,15 +179,8 @@ class _SapChanges:
 
     def make(self, count: int) -> None:
         self._round += 1
-        http = requests.Session()
-        login = http.post(
-            self._root + "Login",
-            json={"CompanyDB": DEMO_COMPANY, "UserName": DEMO_USER, "Password": DEMO_PASSWORD},
-        )
-        login.raise_for_status()
-        http.headers.update(
-            Cookie=f"B1SESSION={login.json()['SessionId']}", Prefer="odata.maxpagesize=100000"
-        )
+        http = demo_session(self._root)
+        http.headers["Prefer"] = "odata.maxpagesize=100000"
         answer = http.get(
             self._root + "Invoices?$select=DocEntry,CardCode&$orderby=DocEntry"
             "&$filter=DocumentStatus eq 'bost_Open' and Cancelled eq 'tNO'"

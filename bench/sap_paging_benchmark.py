@@ -61,17 +61,22 @@ def _start_emulator(invoices: int, *options: str) -> tuple[subprocess.Popen[str]
     return process, match.group(1) + "v2/"
 
 
-def _bare_pass(root: str, page_size: int, *, parse: bool) -> int:
-    """Fetch every page with a plain requests session; optionally json-parse each page."""
+def demo_session(root: str) -> requests.Session:
+    """A plain requests session logged in to the emulator's demo company."""
     http = requests.Session()
     login = http.post(
         root + "Login",
         json={"CompanyDB": DEMO_COMPANY, "UserName": DEMO_USER, "Password": DEMO_PASSWORD},
     )
-    headers = {
-        "Cookie": f"B1SESSION={login.json()['SessionId']}",
-        "Prefer": f"odata.maxpagesize={page_size}",
-    }
+    login.raise_for_status()
+    http.headers["Cookie"] = f"B1SESSION={login.json()['SessionId']}"
+    return http
+
+
+def _bare_pass(root: str, page_size: int, *, parse: bool) -> int:
+    """Fetch every page with a plain requests session; optionally json-parse each page."""
+    http = demo_session(root)
+    headers = {"Prefer": f"odata.maxpagesize={page_size}"}
     url: str | None = f"{root}Invoices?$select={SELECT}&$orderby=DocEntry"
     count = 0
     while url:

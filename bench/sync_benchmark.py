@@ -25,10 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from bench.figures import report
-from bench.sap_paging_benchmark import _bare_pass, _start_emulator
+from bench.sap_paging_benchmark import _bare_pass, _start_emulator, demo_session
 from kiosk.sap_emulator.server import DEMO_COMPANY, DEMO_PASSWORD, DEMO_USER
 
 RESULTS = Path(__file__).parent / "results"
@@ -200,17 +198,10 @@ def _rss_kb(pid: int) -> int:
 
 def _change_invoices(root: str, count: int, invoices: int) -> None:
     """Change `count` invoices in SAP the way a clerk there would (a PATCH each)."""
-    http = requests.Session()
-    login = http.post(
-        root + "Login",
-        json={"CompanyDB": DEMO_COMPANY, "UserName": DEMO_USER, "Password": DEMO_PASSWORD},
-    )
-    cookie = {"Cookie": f"B1SESSION={login.json()['SessionId']}"}
+    http = demo_session(root)
     step = max(1, invoices // count)
     for doc_entry in range(1, step * count + 1, step):
-        answer = http.patch(
-            f"{root}Invoices({doc_entry})", json={"Comments": "revisada"}, headers=cookie
-        )
+        answer = http.patch(f"{root}Invoices({doc_entry})", json={"Comments": "revisada"})
         answer.raise_for_status()
     http.close()
 

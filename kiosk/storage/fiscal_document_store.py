@@ -80,12 +80,11 @@ class SqlFiscalDocumentStore:
                     .values(attachment=wanted[uuid].attachment)
                 )
 
-    def record_all_stamped_invoices(self) -> int:
+    def record_all_stamped_invoices(self) -> None:
         """Note every stamped invoice the cache holds without its XML (after a first download or
-        a full pass); how many. Reads the invoices one window of DocEntries at a time."""
+        a full pass), reading the invoices one window of DocEntries at a time."""
         with connected(self._engine) as connection:
             highest = connection.execute(select(func.max(invoices.c.doc_entry))).scalar() or 0
-        noted = 0
         for start in range(0, highest, SEED_WINDOW):
             with connected(self._engine) as connection:
                 rows = connection.execute(
@@ -94,8 +93,6 @@ class SqlFiscalDocumentStore:
                     )
                 ).all()
             self.record_stamped_invoices([_download(row) for row in rows])
-            noted += len(rows)
-        return noted
 
     def fiscal_downloads(self, limit: int) -> list[FiscalDownload]:
         if limit <= 0:

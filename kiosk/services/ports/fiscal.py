@@ -67,8 +67,8 @@ class FiscalDocumentStore(Protocol):
     def record_stamped_invoices(self, stamped: list[FiscalDownload]) -> None:
         """Note stamped invoices to download (their attachment brought up to date)."""
 
-    def record_all_stamped_invoices(self) -> int:
-        """Note every cached stamped invoice without its XML; how many."""
+    def record_all_stamped_invoices(self) -> None:
+        """Note every cached stamped invoice without its XML."""
 
     def fiscal_downloads(self, limit: int) -> list[FiscalDownload]:
         """Stamped invoices and payments without XML or a problem yet, newest first."""
